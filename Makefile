@@ -1,0 +1,72 @@
+# Corroborate — the commands a newcomer needs. `make help` lists them.
+#
+#   make run    set everything up on a fresh machine, then run web + worker + beat
+#   make test   set up what the tests need, then run the whole suite
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export HOST PORT
+
+.DEFAULT_GOAL := help
+.PHONY: help run setup test lint format check services venv dev-venv env database static clean
+
+help:  ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: setup  ## Set up (venv, .env, database, demo data) and run web, worker and beat in the foreground
+	@$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/
+	@exec $(BIN)/honcho start -f Procfile
+
+setup: venv env services database static  ## Everything `run` needs, without starting it
+
+test: dev-venv env services  ## Set up and run the whole test suite
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) -m pytest
+
+lint:  ## ruff, migrations check and Django's deployment checks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format:  ## Reformat the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# --- building blocks -------------------------------------------------------------------
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+dev-venv: $(VENV)/.installed-dev
+
+env: .env
+.env: | $(PY)
+	@$(PY) scripts/make_env.py .env.example .env
+
+services:  ## Check that PostgreSQL and Redis answer, starting local ones if they do not
+	@bash scripts/services.sh
+
+database: venv env
+	$(PY) manage.py ensure_database
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+static: venv env
+	$(PY) manage.py collectstatic --noinput -v 0
+
+clean:  ## Remove the virtual environment and collected static files
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

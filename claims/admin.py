@@ -1,0 +1,416 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from claims.models import Attribution, Claim, ClaimRelation, Role
+from claims.services import (
+    ATTRIBUTION_FIELDS,
+    CLAIM_FIELDS,
+    RELATION_FIELDS,
+    attribution_create,
+    attribution_delete,
+    attribution_override_warnings,
+    attribution_update,
+    claim_create,
+    claim_lock,
+    claim_update,
+    relation_create,
+    relation_delete,
+    relation_update,
+)
+from config.admin import ServiceAdmin, all_values, bullet_list, changed_values, history_table
+from sources.models import SourceKind
+
+CAVEAT_FIELDSET = (
+    "Anonymity caveats",
+    {
+        "classes": ("collapse-open", "caveats"),
+        "description": "For anonymous sources: what the story says about who they are and why they are unnamed.",
+        "fields": (
+            ("sources_claimed", "independence"),
+            ("access", "anonymity_reason"),
+            "anonymity_reason_text",
+            "condition_text",
+            "stated_limits",
+            ("side", "motive"),
+            ("granted_by", "identity_known_to_editor"),
+            "vouching_note",
+        ),
+    },
+)
+
+
+class AttributionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        claimants = sum(1 for f in kept if f.cleaned_data.get("role") == Role.CLAIMANT)
+        if claimants != 1:
+            raise ValidationError(
+                f"A claim needs exactly one claimant — the source that made the claim; {claimants} given."
+            )
+
+
+class AttributionInline(admin.StackedInline):
+    model = Attribution
+    formset = AttributionFormSet
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ("source", "article", "granted_by")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("role", "source"),
+                    "attribution_text",
+                    "quote",
+                    ("said_on", "article"),
+                    ("content_type", "credibility", "response"),
+                )
+            },
+        ),
+        CAVEAT_FIELDSET,
+    )
+
+
+class RelationInline(admin.TabularInline):
+    model = ClaimRelation
+    fk_name = "from_claim"
+    extra = 0
+    autocomplete_fields = ("to_claim",)
+    fields = ("kind", "to_claim", "addresses", "note")
+    verbose_name = "relation to another claim"
+
+
+class ClaimAdminForm(forms.ModelForm):
+    # The version the editor is looking at; saving against an older one is refused.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Claim
+        fields = "__all__"  # noqa: DJ007 - the admin takes the fields from its fieldsets
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+
+class AnonymousSourcingFilter(admin.SimpleListFilter):
+    title = "sourcing"
+    parameter_name = "sourcing"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("anonymous", "Rests on anonymous sources"), ("named", "Named sources only")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        anonymous = Q(
+            attributions__source__kind=SourceKind.ANONYMOUS_GROUP,
+            attributions__role__in=[Role.CLAIMANT, Role.SUPPORTS],
+        )
+        if self.value() == "anonymous":
+            return queryset.filter(anonymous).distinct()
+        if self.value() == "named":
+            return queryset.exclude(pk__in=Claim.objects.filter(anonymous).values("pk"))
+        return queryset
+
+
+@admin.register(Claim)
+class ClaimAdmin(ServiceAdmin):
+    form = ClaimAdminForm
+    service_fields = CLAIM_FIELDS | {"appearances"}
+    inlines = [AttributionInline, RelationInline]
+    list_display = (
+        "id",
+        "short_statement",
+        "claimant_name",
+        "status",
+        "rating",
+        "sourcing",
+        "priority",
+        "assignee",
+        "updated_at",
+    )
+    list_display_links = ("id", "short_statement")
+    list_filter = (
+        "status",
+        "priority",
+        ("rating", admin.RelatedOnlyFieldListFilter),
+        AnonymousSourcingFilter,
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        "language",
+        "created_at",
+    )
+    list_select_related = ("rating", "assignee")
+    search_fields = ("statement", "quote", "context", "attributions__source__name", "attributions__attribution_text")
+    autocomplete_fields = ("first_appearance", "appearances")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "status",
+        "rating",
+        "recheck_on",
+        "assignee",
+        "version",
+        "sourcing",
+        "caveat_warnings",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+        "history",
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("statement", "quote", ("made_on", "language"), "first_appearance", "appearances", "context")},
+        ),
+        ("Triage", {"fields": (("priority", "tags"),)}),
+        ("Sourcing", {"fields": ("sourcing", "caveat_warnings")}),
+        ("Workflow", {"fields": (("status", "rating", "recheck_on"), "assignee", "version", "seen_version")}),
+        ("Record", {"fields": (("created_by", "created_at"), ("updated_by", "updated_at"))}),
+        ("Change history", {"classes": ("collapse",), "fields": ("history",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return super().get_queryset(request).with_sourcing()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Claims are a record of what was reported: they are rejected, never deleted.
+        return False
+
+    @admin.display(description="statement", ordering="statement")
+    def short_statement(self, claim: Claim) -> str:
+        return str(claim)
+
+    @admin.display(description="claimant")
+    def claimant_name(self, claim: Claim) -> str:
+        claimant = claim.claimant
+        return str(claimant.source) if claimant else "—"
+
+    @admin.display(description="sourcing")
+    def sourcing(self, claim: Claim) -> str:
+        if not claim.pk:
+            return "—"
+        summary = claim.sourcing()
+        css = "caveats-warn" if summary.warnings else "caveats-ok"
+        return format_html('<span class="{}">{}</span>', css, str(summary))
+
+    @admin.display(description="caveat warnings")
+    def caveat_warnings(self, claim: Claim) -> str:
+        if not claim.pk:
+            return "—"
+        lines = []
+        for attribution in claim.attributions.all():
+            for warning in attribution.caveat_warnings():
+                state = (
+                    " (accepted by an editor: " + attribution.warnings_override_reason + ")"
+                    if attribution.warnings_overridden
+                    else ""
+                )
+                lines.append(f"{attribution.source}: {warning.message}{state}")
+        if not lines:
+            return "None"
+        return format_html('<ul class="caveat-warnings">{}</ul>', bullet_list(lines))
+
+    @admin.display(description="history")
+    def history(self, claim: Claim) -> str:
+        return history_table(claim)
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            claim = claim_lock(claim=obj, version=form.cleaned_data.get("seen_version") or obj.version)
+            claim_update(actor=request.user, claim=claim, **changed_values(form, self.service_fields))
+            obj.refresh_from_db()
+        # A new claim is created in save_related, together with its attributions.
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        if not change:
+            attribution_forms = next(fs for fs in formsets if fs.model is Attribution)
+            claim = claim_create(
+                actor=request.user,
+                attributions=[
+                    all_values(f, ATTRIBUTION_FIELDS)
+                    for f in attribution_forms.forms
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                ],
+                **all_values(form, self.service_fields),
+            )
+            form.instance.pk = claim.pk
+            form.instance._state.adding = False
+            form.instance.refresh_from_db()
+        for formset in formsets:
+            if change or formset.model is not Attribution:
+                self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        claim = form.instance
+        if formset.model is Attribution:
+            fields, create, update, delete = (
+                ATTRIBUTION_FIELDS,
+                attribution_create,
+                attribution_update,
+                attribution_delete,
+            )
+            instance_kwarg, parent_kwarg = "attribution", "claim"
+        else:
+            fields, create, update, delete = (
+                RELATION_FIELDS | {"to_claim"},
+                relation_create,
+                relation_update,
+                relation_delete,
+            )
+            instance_kwarg, parent_kwarg = "relation", "from_claim"
+        for f in formset.deleted_forms:
+            if f.instance.pk:
+                delete(actor=request.user, **{instance_kwarg: formset.model.objects.get(pk=f.instance.pk)})
+        for f in formset.forms:
+            if f in formset.deleted_forms or not f.has_changed():
+                continue
+            if f.instance.pk:
+                data = changed_values(f, fields - {"to_claim"})
+                update(actor=request.user, **{instance_kwarg: formset.model.objects.get(pk=f.instance.pk)}, **data)
+            else:
+                create(actor=request.user, **{parent_kwarg: claim}, **all_values(f, fields))
+
+
+class AttributionAdminForm(forms.ModelForm):
+    accept_warnings_reason = forms.CharField(
+        label="Accept the caveat warnings — reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Editors only. Why these warnings may stand (kept in the history).",
+    )
+
+    class Meta:
+        model = Attribution
+        fields = "__all__"  # noqa: DJ007 - the admin takes the fields from its fieldsets
+
+
+@admin.register(Attribution)
+class AttributionAdmin(ServiceAdmin):
+    form = AttributionAdminForm
+    service_fields = ATTRIBUTION_FIELDS | {"claim"}
+    list_display = (
+        "id",
+        "claim",
+        "source",
+        "role",
+        "attribution_text",
+        "sources_claimed",
+        "access",
+        "anonymity_reason",
+        "content_type",
+        "credibility",
+        "warnings",
+    )
+    list_filter = (
+        "role",
+        "source__kind",
+        "access",
+        "anonymity_reason",
+        "independence",
+        "content_type",
+        "side",
+        "credibility",
+    )
+    list_select_related = ("claim", "source")
+    search_fields = ("attribution_text", "quote", "source__name", "claim__statement")
+    autocomplete_fields = ("claim", "source", "article", "granted_by")
+    readonly_fields = ("warnings", "override", "history")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "claim",
+                    ("role", "source"),
+                    "attribution_text",
+                    "quote",
+                    ("said_on", "article"),
+                    ("content_type", "credibility", "response"),
+                )
+            },
+        ),
+        CAVEAT_FIELDSET,
+        ("Standards", {"fields": ("warnings", "override", "accept_warnings_reason")}),
+        ("Change history", {"classes": ("collapse",), "fields": ("history",)}),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Moving an attribution to another claim would rewrite two claims' sourcing at once.
+        return self.readonly_fields + (("claim",) if obj else ())
+
+    @admin.display(description="caveat warnings")
+    def warnings(self, attribution: Attribution) -> str:
+        if not attribution.pk:
+            return "—"
+        items = [w.message for w in attribution.caveat_warnings()]
+        return format_html('<ul class="caveat-warnings">{}</ul>', bullet_list(items)) if items else "None"
+
+    @admin.display(description="override")
+    def override(self, attribution: Attribution) -> str:
+        if not attribution.warnings_overridden:
+            return "—"
+        by, at = attribution.warnings_overridden_by, attribution.warnings_overridden_at
+        return f"Accepted by {by} on {at:%d %b %Y}: {attribution.warnings_override_reason}"
+
+    @admin.display(description="history")
+    def history(self, attribution: Attribution) -> str:
+        return history_table(attribution)
+
+    def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Attribution:
+        return attribution_create(actor=request.user, **data)
+
+    def update_object(self, request: HttpRequest, obj: Attribution, data: dict[str, Any]) -> None:
+        data.pop("claim", None)
+        attribution_update(actor=request.user, attribution=obj, **data)
+
+    def save_model(self, request: HttpRequest, obj: Attribution, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        reason = form.cleaned_data.get("accept_warnings_reason", "").strip()
+        if reason:
+            attribution_override_warnings(actor=request.user, attribution=obj, reason=reason)
+
+    def delete_model(self, request: HttpRequest, obj: Attribution) -> None:
+        attribution_delete(actor=request.user, attribution=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Attribution]) -> None:
+        for attribution in queryset:
+            attribution_delete(actor=request.user, attribution=attribution)
+
+
+@admin.register(ClaimRelation)
+class ClaimRelationAdmin(ServiceAdmin):
+    service_fields = RELATION_FIELDS | {"from_claim", "to_claim"}
+    list_display = ("id", "from_claim", "kind", "to_claim", "addresses", "created_by", "created_at")
+    list_filter = ("kind", "addresses")
+    search_fields = ("from_claim__statement", "to_claim__statement", "note")
+    autocomplete_fields = ("from_claim", "to_claim")
+    list_select_related = ("from_claim", "to_claim", "created_by")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("from_claim", "to_claim") if obj else ()
+
+    def create_object(self, request: HttpRequest, data: dict[str, Any]) -> ClaimRelation:
+        return relation_create(actor=request.user, **data)
+
+    def update_object(self, request: HttpRequest, obj: ClaimRelation, data: dict[str, Any]) -> None:
+        relation_update(actor=request.user, relation=obj, **data)
+
+    def delete_model(self, request: HttpRequest, obj: ClaimRelation) -> None:
+        relation_delete(actor=request.user, relation=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ClaimRelation]) -> None:
+        for relation in queryset:
+            relation_delete(actor=request.user, relation=relation)

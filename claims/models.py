@@ -1,0 +1,595 @@
+"""Claims as they were reported, who they are attributed to (with the caveats of
+anonymous sourcing), and how claims relate to one another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from config.history import tracked
+from reviews.workflow import Status
+from sources.models import SourceKind
+
+
+class Priority(models.IntegerChoices):
+    """How check-worthy a claim is."""
+
+    LOW = 1, "Low"
+    NORMAL = 2, "Normal"
+    HIGH = 3, "High"
+    URGENT = 4, "Urgent"
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def published(self) -> ClaimQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def open(self) -> ClaimQuerySet:
+        return self.exclude(status__in=[Status.PUBLISHED, Status.REJECTED])
+
+    def with_sourcing(self) -> ClaimQuerySet:
+        """Everything the sourcing summary needs, in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("attributions", queryset=Attribution.objects.select_related("source").order_by("pk"))
+        )
+
+
+@tracked(exclude=["search_vector"])
+class Claim(models.Model):
+    """A proposition as it was reported, restated neutrally, with the verbatim words."""
+
+    statement = models.TextField(
+        help_text="The proposition restated neutrally, as one checkable sentence.",
+    )
+    quote = models.TextField(
+        "verbatim quote",
+        blank=True,
+        help_text="The words exactly as published, without correction.",
+    )
+    made_on = models.DateField("made on", null=True, blank=True, help_text="When the claim was made.")
+    first_appearance = models.ForeignKey(
+        "sources.Article",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="first_claims",
+        help_text="Where the claim first appeared.",
+    )
+    appearances = models.ManyToManyField(
+        "sources.Article", blank=True, related_name="claims", help_text="Other places it appeared."
+    )
+    context = models.TextField(blank=True, help_text="What a reader needs to understand the claim.")
+    language = models.CharField(max_length=16, default="en")
+    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    priority = models.PositiveSmallIntegerField("check-worthiness", choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
+    rating = models.ForeignKey(
+        "reviews.Rating",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        editable=False,
+        help_text="The published verdict.",
+    )
+    recheck_on = models.DateField("re-check on", null=True, blank=True, editable=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="created_claims",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("statement", weight="A", config="english")
+        + SearchVector("quote", weight="B", config="english")
+        + SearchVector("context", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="claim_status_valid"),
+            models.CheckConstraint(condition=Q(priority__in=Priority.values), name="claim_priority_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_not_empty"),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            GinIndex(fields=["tags"], name="claim_tags_gin"),
+            models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
+        ]
+        triggers = [
+            # Exactly one claimant per claim: the partial unique index on Attribution
+            # allows at most one; these deferred triggers check at commit that there
+            # is at least one, so a claim and its claimant can be written in any order.
+            pgtrigger.Trigger(
+                name="claim_has_a_claimant",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                timing=pgtrigger.Deferred,
+                func="""
+                IF NOT EXISTS (
+                    SELECT 1 FROM claims_attribution WHERE claim_id = NEW.id AND role = 'claimant'
+                ) AND EXISTS (SELECT 1 FROM claims_claim WHERE id = NEW.id) THEN
+                    RAISE EXCEPTION 'claim % has no claimant: every claim needs one attribution with role "claimant"',
+                        NEW.id USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NULL;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement if len(self.statement) <= 90 else self.statement[:89] + "…"
+
+    @property
+    def claimant(self) -> Attribution | None:
+        return next((a for a in self.attributions.all() if a.role == Role.CLAIMANT), None)
+
+    def sourcing(self) -> Sourcing:
+        return Sourcing.of(list(self.attributions.all()))
+
+    @property
+    def rests_on_anonymous_sourcing(self) -> bool:
+        """Its claimant or any supporting attribution is anonymous."""
+        return any(a.is_anonymous and a.role in (Role.CLAIMANT, Role.SUPPORTS) for a in self.attributions.all())
+
+
+class Role(models.TextChoices):
+    CLAIMANT = "claimant", "Claimant"
+    SUPPORTS = "supports", "Supports"
+    DISPUTES = "disputes", "Disputes"
+    RESPONDS = "responds", "Responds (on the record)"
+
+
+class Independence(models.TextChoices):
+    INDEPENDENT = "independent", "Independent of each other"
+    NOT_INDEPENDENT = "not_independent", "Not independent"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Access(models.TextChoices):
+    DIRECT = "direct", "Direct knowledge"
+    DOCUMENTS = "documents", "Reviewed documents"
+    BRIEFED = "briefed", "Briefed"
+    FAMILIAR_WITH = "familiar_with", "“Familiar with”"
+    UNSTATED = "unstated", "Not stated"
+
+
+class AnonymityReason(models.TextChoices):
+    NOT_AUTHORIZED = "not_authorized", "Not authorised to speak"
+    SENSITIVE_INTELLIGENCE = "sensitive_intelligence", "Sensitive intelligence"
+    SAFETY = "safety", "Safety"
+    REPRISAL = "reprisal", "Fear of reprisal"
+    OTHER = "other", "Other"
+    NOT_GIVEN = "not_given", "Not given"
+
+
+class Side(models.TextChoices):
+    GOVERNMENT = "government", "Government"
+    OPPOSITION = "opposition", "Opposition"
+    FOREIGN_GOVERNMENT = "foreign_government", "Foreign government"
+    COMPANY = "company", "Company"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ContentType(models.TextChoices):
+    FACT = "fact", "Information (fact)"
+    OPINION = "opinion", "Opinion"
+    SPECULATION = "speculation", "Speculation"
+    CHARACTERIZATION = "characterization", "Characterisation of a person"
+
+
+class Response(models.TextChoices):
+    """What an on-the-record response does with the claim."""
+
+    CONFIRMS = "confirms", "Confirms"
+    DENIES = "denies", "Denies"
+    DECLINES_TO_COMMENT = "declines_to_comment", "Declines to comment"
+    NEITHER = "neither", "Neither confirms nor denies"
+
+
+class Credibility(models.IntegerChoices):
+    """Admiralty information credibility for one item of information."""
+
+    CONFIRMED = 1, "1 — confirmed by other sources"
+    PROBABLY_TRUE = 2, "2 — probably true"
+    POSSIBLY_TRUE = 3, "3 — possibly true"
+    DOUBTFUL = 4, "4 — doubtful"
+    IMPROBABLE = 5, "5 — improbable"
+    CANNOT_BE_JUDGED = 6, "6 — truth cannot be judged"
+
+
+# Caveat fields that only make sense for an anonymous source.
+ANONYMITY_FIELDS = ("sources_claimed", "independence", "access", "anonymity_reason", "condition_text")
+# The caveat record a standards editor expects to see filled in for an anonymous source.
+CAVEAT_RECORD_FIELDS = (
+    "sources_claimed",
+    "independence",
+    "access",
+    "anonymity_reason",
+    "side",
+    "content_type",
+    "granted_by",
+)
+
+
+@dataclass(frozen=True)
+class CaveatWarning:
+    """A standards concern about an attribution. Warnings block publishing until they
+    are fixed or an editor overrides them with a reason."""
+
+    code: str
+    message: str
+
+
+class AttributionQuerySet(models.QuerySet["Attribution"]):
+    def anonymous(self) -> AttributionQuerySet:
+        return self.filter(source__kind=SourceKind.ANONYMOUS_GROUP)
+
+
+@tracked()
+class Attribution(models.Model):
+    """The link between a claim and a source, with the source's role and, for an
+    anonymous source, the whole anonymity caveat record."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attributions")
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="attributions")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    attribution_text = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text='Verbatim, as the story attributes it: "two officials familiar with U.S. intelligence".',
+    )
+    quote = models.TextField(blank=True, help_text="What this source said, verbatim, when it is not the claim itself.")
+    said_on = models.DateField(null=True, blank=True)
+    article = models.ForeignKey(
+        "sources.Article",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attributions",
+        help_text="The coverage this attribution appears in.",
+    )
+    response = models.CharField(
+        max_length=30,
+        choices=Response.choices,
+        blank=True,
+        help_text="For an on-the-record response: does it confirm, deny, or neither?",
+    )
+
+    # The anonymity caveat record.
+    sources_claimed = models.PositiveSmallIntegerField(
+        "sources claimed", null=True, blank=True, help_text="How many sources the story says there are."
+    )
+    independence = models.CharField(max_length=20, choices=Independence.choices, blank=True)
+    access = models.CharField(max_length=20, choices=Access.choices, blank=True, help_text="How the sources know.")
+    anonymity_reason = models.CharField(
+        "reason for anonymity", max_length=30, choices=AnonymityReason.choices, blank=True
+    )
+    anonymity_reason_text = models.CharField(
+        "reason as stated",
+        max_length=500,
+        blank=True,
+        help_text='Verbatim: "not authorized to comment publicly on the sensitive matter".',
+    )
+    condition_text = models.CharField(
+        "condition",
+        max_length=500,
+        blank=True,
+        help_text='Verbatim: "spoke on the condition of anonymity".',
+    )
+    stated_limits = models.TextField(
+        blank=True,
+        help_text='The sources\' own caveats: "cautioned that U.S. intelligence has not uncovered…".',
+    )
+    side = models.CharField(max_length=20, choices=Side.choices, blank=True)
+    motive = models.CharField(max_length=500, blank=True, help_text="The source's motive, if the story states one.")
+    content_type = models.CharField(max_length=20, choices=ContentType.choices, blank=True)
+    granted_by = models.ForeignKey(
+        "sources.Outlet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="granted_anonymity",
+        verbose_name="anonymity granted by",
+    )
+    identity_known_to_editor = models.BooleanField(
+        null=True, blank=True, help_text="Does an editor at that outlet know who the sources are?"
+    )
+    vouching_note = models.CharField(max_length=500, blank=True, help_text='"per AP policy"')
+    credibility = models.PositiveSmallIntegerField(
+        "information credibility",
+        choices=Credibility.choices,
+        default=Credibility.POSSIBLY_TRUE,
+        help_text="Admiralty 1–6 for this item of information; 3 until corroborated.",
+    )
+
+    # An editor may accept a caveat warning (e.g. an anonymous opinion) with a reason.
+    warnings_override_reason = models.TextField(blank=True, editable=False)
+    warnings_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    warnings_overridden_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AttributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "pk"]
+        permissions = [("override_caveat_warnings", "Can override caveat warnings with a reason")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(role="claimant"),
+                name="attribution_one_claimant_per_claim",
+                violation_error_message="This claim already has its claimant; a claim has exactly one.",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "source", "role"],
+                name="attribution_unique_role",
+                violation_error_message="This source is already attributed with that role on this claim.",
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="attribution_role_valid"),
+            models.CheckConstraint(
+                condition=Q(sources_claimed__isnull=True) | Q(sources_claimed__gte=1),
+                name="attribution_sources_claimed_at_least_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6), name="attribution_credibility_1_to_6"
+            ),
+            models.CheckConstraint(
+                condition=Q(independence__in=[*Independence.values, ""]), name="attribution_independence_valid"
+            ),
+            models.CheckConstraint(condition=Q(access__in=[*Access.values, ""]), name="attribution_access_valid"),
+            models.CheckConstraint(
+                condition=Q(anonymity_reason__in=[*AnonymityReason.values, ""]),
+                name="attribution_anonymity_reason_valid",
+            ),
+            models.CheckConstraint(condition=Q(side__in=[*Side.values, ""]), name="attribution_side_valid"),
+            models.CheckConstraint(
+                condition=Q(content_type__in=[*ContentType.values, ""]), name="attribution_content_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(role="responds", response__in=Response.values) | (~Q(role="responds") & Q(response="")),
+                name="attribution_response_only_for_responds",
+            ),
+        ]
+        triggers = [
+            # See Claim.Meta.triggers: the claimant may be moved or removed only if
+            # another takes its place before the transaction commits.
+            pgtrigger.Trigger(
+                name="claimant_kept",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__role="claimant"),
+                timing=pgtrigger.Deferred,
+                func="""
+                IF EXISTS (SELECT 1 FROM claims_claim WHERE id = OLD.claim_id) AND NOT EXISTS (
+                    SELECT 1 FROM claims_attribution WHERE claim_id = OLD.claim_id AND role = 'claimant'
+                ) THEN
+                    RAISE EXCEPTION 'claim % has no claimant: every claim needs one attribution with role "claimant"',
+                        OLD.claim_id USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NULL;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.source}"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.source.kind == SourceKind.ANONYMOUS_GROUP
+
+    @property
+    def source_count(self) -> int:
+        """How many people this attribution stands for (the story's own count)."""
+        return self.sources_claimed or 1
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.source_id is None:
+            return
+        if self.is_anonymous:
+            if not self.attribution_text.strip():
+                errors["attribution_text"] = (
+                    "An anonymous attribution needs the story's own words for who the sources are, "
+                    "for example “two officials familiar with U.S. intelligence”."
+                )
+            if (self.sources_claimed or 0) > 1 and self.independence == Independence.NOT_INDEPENDENT:
+                errors["independence"] = (
+                    f"The story counts {self.sources_claimed} sources, but they are marked as not independent "
+                    "of each other. Sources that are not independent count as one: set “sources claimed” to 1, "
+                    "or record their independence as independent or unknown."
+                )
+        else:
+            present = [name for name in ANONYMITY_FIELDS if getattr(self, name) not in (None, "")]
+            if present:
+                labels = ", ".join(str(self._meta.get_field(name).verbose_name) for name in present)
+                errors[present[0]] = (
+                    f"{labels}: these caveats are for anonymous sources only, and {self.source} is named. "
+                    "Clear them, or choose an anonymous source."
+                )
+        if self.role == Role.RESPONDS and not self.response:
+            errors["response"] = "Say whether this on-the-record response confirms, denies, or neither."
+        if self.role != Role.RESPONDS and self.response:
+            errors["response"] = "Only an on-the-record response (role “responds”) records a response."
+        if errors:
+            raise ValidationError(errors)
+
+    def caveat_warnings(self) -> list[CaveatWarning]:
+        """Standards concerns that block publishing until fixed or overridden."""
+        if not self.is_anonymous:
+            return []
+        warnings = []
+        if self.content_type in (ContentType.OPINION, ContentType.SPECULATION, ContentType.CHARACTERIZATION):
+            warnings.append(
+                CaveatWarning(
+                    "anonymous_opinion",
+                    f"Anonymous source used for {self.get_content_type_display().lower()}: anonymous sources "
+                    "may carry information, not opinion. Publishing needs an editor's override with a reason.",
+                )
+            )
+        missing = [
+            str(self._meta.get_field(name).verbose_name)
+            for name in CAVEAT_RECORD_FIELDS
+            if getattr(self, name) in (None, "")
+        ]
+        if missing:
+            warnings.append(
+                CaveatWarning(
+                    "caveats_incomplete", "Caveat record incomplete: " + ", ".join(missing) + " not recorded."
+                )
+            )
+        return warnings
+
+    @property
+    def warnings_overridden(self) -> bool:
+        return bool(self.warnings_override_reason)
+
+    def unresolved_warnings(self) -> list[CaveatWarning]:
+        return [] if self.warnings_overridden else self.caveat_warnings()
+
+
+@dataclass(frozen=True)
+class Sourcing:
+    """What a claim rests on, at a glance: "1 named · 2 anonymous · caveats complete"."""
+
+    named: int
+    anonymous: int
+    warnings: int
+    incomplete: bool
+
+    @classmethod
+    def of(cls, attributions: list[Attribution]) -> Sourcing:
+        anonymous = [a for a in attributions if a.is_anonymous]
+        warnings = [w for a in anonymous for w in a.unresolved_warnings()]
+        return cls(
+            named=len({a.source_id for a in attributions if not a.is_anonymous}),
+            anonymous=sum(a.source_count for a in anonymous),
+            warnings=len(warnings),
+            incomplete=any(w.code == "caveats_incomplete" for w in warnings),
+        )
+
+    def __str__(self) -> str:
+        parts = [f"{self.named} named"]
+        if self.anonymous:
+            parts.append(f"{self.anonymous} anonymous")
+            if self.incomplete:
+                parts.append("caveats incomplete")
+            elif self.warnings:
+                parts.append(f"{self.warnings} caveat warning{'s' if self.warnings != 1 else ''}")
+            else:
+                parts.append("caveats complete")
+        return " · ".join(parts)
+
+
+class RelationKind(models.TextChoices):
+    CONTRADICTS = "contradicts", "Contradicts"
+    RESPONDS_TO = "responds_to", "Responds to"
+    DUPLICATE_OF = "duplicate_of", "Duplicate of"
+    RELATED = "related", "Related"
+
+
+class Addresses(models.TextChoices):
+    """Does a response address the same proposition as the claim it responds to?"""
+
+    FULLY = "fully", "Fully"
+    PARTLY = "partly", "Partly"
+    DIFFERENT_PROPOSITION = "different_proposition", "A different proposition"
+
+
+@tracked()
+class ClaimRelation(models.Model):
+    """Claim to claim. A response records whether it addresses the same proposition:
+    "received no such requests" answers a question about weapons, not the claim
+    about intelligence, and must not be counted as a denial of it."""
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_from")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_to")
+    kind = models.CharField(max_length=20, choices=RelationKind.choices)
+    addresses = models.CharField(
+        "addresses the same proposition",
+        max_length=30,
+        choices=Addresses.choices,
+        blank=True,
+        help_text="For a response: does it address the same proposition as the claim?",
+    )
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_claim=F("to_claim")),
+                name="relation_not_to_itself",
+                violation_error_message="A claim cannot be related to itself.",
+            ),
+            models.UniqueConstraint(
+                fields=["from_claim", "to_claim", "kind"],
+                name="relation_unique",
+                violation_error_message="These two claims are already related that way.",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=RelationKind.values), name="relation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind="responds_to", addresses__in=Addresses.values)
+                | (~Q(kind="responds_to") & Q(addresses="")),
+                name="relation_addresses_only_for_responses",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.from_claim_id} {self.get_kind_display().lower()} #{self.to_claim_id}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.from_claim_id and self.from_claim_id == self.to_claim_id:
+            errors["to_claim"] = "A claim cannot be related to itself."
+        if self.kind == RelationKind.RESPONDS_TO and not self.addresses:
+            errors["addresses"] = (
+                "Say whether the response addresses the same proposition: fully, partly, or a different one."
+            )
+        if self.kind != RelationKind.RESPONDS_TO and self.addresses:
+            errors["addresses"] = "Only a “responds to” relation records whether it addresses the same proposition."
+        if errors:
+            raise ValidationError(errors)

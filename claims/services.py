@@ -1,0 +1,267 @@
+"""The one write path for claims, their attributions and relations.
+
+Admin, reviewer pages, API and tasks all call these functions. Each runs in one
+transaction, validates with clear messages, records its actor in the change history,
+and bumps the claim's `version` with a conditional UPDATE so that a change made
+against a version someone else has since replaced is refused, never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from claims.models import Attribution, Claim, ClaimRelation, Role
+from config.services import Conflict, model_update, service
+from sources.models import Article
+
+CLAIM_FIELDS = frozenset(
+    {"statement", "quote", "made_on", "first_appearance", "context", "language", "tags", "priority"}
+)
+ATTRIBUTION_FIELDS = frozenset(
+    {
+        "source",
+        "role",
+        "attribution_text",
+        "quote",
+        "said_on",
+        "article",
+        "response",
+        "sources_claimed",
+        "independence",
+        "access",
+        "anonymity_reason",
+        "anonymity_reason_text",
+        "condition_text",
+        "stated_limits",
+        "side",
+        "motive",
+        "content_type",
+        "granted_by",
+        "identity_known_to_editor",
+        "vouching_note",
+        "credibility",
+    }
+)
+RELATION_FIELDS = frozenset({"kind", "addresses", "note"})
+
+Actor = AbstractBaseUser | None
+
+
+class StaleVersion(Conflict):
+    """The claim changed since the caller read it; nothing was written."""
+
+    def __init__(self, claim: Claim, *, seen_version: int) -> None:
+        self.claim_id = claim.pk
+        self.seen_version = seen_version
+        self.current_version = claim.version
+        self.changed_by = claim.updated_by
+        self.changed_at = claim.updated_at
+        who = self.changed_by.get_username() if self.changed_by else "someone"
+        when = date_format(timezone.localtime(self.changed_at), "j M Y, H:i:s T")
+        super().__init__(
+            f"This claim was changed by {who} at {when} (version {self.current_version}; you were editing "
+            f"version {seen_version}). Reload it to see their change, then make yours again."
+        )
+
+
+def _actor_or_none(actor: Actor) -> Any:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def claim_bump_version(*, claim: Claim, actor: Actor, version: int | None = None, **changes: Any) -> Claim:
+    """Write `changes` and increment the version, only if the claim is still at `version`
+    (the caller's), or at the version `claim` was loaded with. Zero rows updated means
+    someone else got there first."""
+    seen = claim.version if version is None else version
+    now = timezone.now()
+    updated = Claim.objects.filter(pk=claim.pk, version=seen).update(
+        version=F("version") + 1, updated_by=_actor_or_none(actor), updated_at=now, **changes
+    )
+    if updated != 1:
+        raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=seen)
+    claim.version = seen + 1
+    claim.updated_at = now
+    claim.updated_by = _actor_or_none(actor)
+    for name, value in changes.items():
+        setattr(claim, name, value)
+    return claim
+
+
+def claim_lock(*, claim: Claim, version: int) -> Claim:
+    """Lock the claim's row for the rest of the transaction, refusing a stale version.
+
+    For interfaces that save several parts of a claim at once (the admin page with its
+    inlines): the version the person saw is checked once, up front."""
+    locked = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
+    if locked.version != version:
+        raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=version)
+    return locked
+
+
+def _check_one_claimant(attributions: list[dict[str, Any]]) -> None:
+    claimants = sum(1 for a in attributions if a.get("role") == Role.CLAIMANT)
+    if claimants != 1:
+        raise ValidationError(
+            {
+                "attributions": "A claim needs exactly one claimant — the source that made the claim "
+                f"(role “claimant”); {claimants} given."
+            }
+        )
+
+
+@service
+def claim_create(
+    *,
+    actor: Actor,
+    statement: str,
+    attributions: list[dict[str, Any]],
+    appearances: Iterable[Article] = (),
+    **data: Any,
+) -> Claim:
+    """Record a claim with its attributions, exactly one of which is the claimant."""
+    _check_one_claimant(attributions)
+    claim = Claim(statement=statement, created_by=_actor_or_none(actor), updated_by=_actor_or_none(actor))
+    model_update(claim, data, fields=CLAIM_FIELDS)
+    claim.full_clean()
+    claim.save()
+    if appearances:
+        claim.appearances.set(appearances)
+    # The claimant first, so that the claim page and history read in a natural order.
+    for fields in sorted(attributions, key=lambda a: a.get("role") != Role.CLAIMANT):
+        _attribution_save(Attribution(claim=claim), fields)
+    return claim
+
+
+@service
+def claim_update(
+    *,
+    actor: Actor,
+    claim: Claim,
+    version: int | None = None,
+    appearances: Iterable[Article] | None = None,
+    **data: Any,
+) -> Claim:
+    """Change what the claim says. Status, verdict and assignment change only through
+    the workflow."""
+    changed = model_update(claim, data, fields=CLAIM_FIELDS)
+    appearances_changed = appearances is not None and set(appearances) != set(claim.appearances.all())
+    if not changed and not appearances_changed:
+        return claim
+    claim.full_clean()
+    claim_bump_version(claim=claim, actor=actor, version=version, **{name: getattr(claim, name) for name in changed})
+    if appearances_changed:
+        claim.appearances.set(appearances or ())
+    return claim
+
+
+def _attribution_save(attribution: Attribution, fields: dict[str, Any]) -> list[str]:
+    changed = model_update(attribution, fields, fields=ATTRIBUTION_FIELDS)
+    if changed or attribution._state.adding:
+        attribution.full_clean()
+        attribution.save()
+    return changed
+
+
+@service
+def attribution_create(*, actor: Actor, claim: Claim, version: int | None = None, **data: Any) -> Attribution:
+    if data.get("role") == Role.CLAIMANT and claim.attributions.filter(role=Role.CLAIMANT).exists():
+        raise ValidationError(
+            {"role": "This claim already has its claimant; a claim has exactly one. Change that one instead."}
+        )
+    attribution = Attribution(claim=claim)
+    _attribution_save(attribution, data)
+    claim_bump_version(claim=claim, actor=actor, version=version)
+    return attribution
+
+
+@service
+def attribution_update(
+    *, actor: Actor, attribution: Attribution, version: int | None = None, **data: Any
+) -> Attribution:
+    was_claimant = attribution.role == Role.CLAIMANT
+    if was_claimant and data.get("role", Role.CLAIMANT) != Role.CLAIMANT:
+        raise ValidationError(
+            {"role": "The claimant stays the claimant; to change who made the claim, change its source."}
+        )
+    if not _attribution_save(attribution, data):
+        return attribution
+    if attribution.warnings_overridden:
+        # The override was given for the caveats as they were; a changed record needs a fresh look.
+        attribution.warnings_override_reason = ""
+        attribution.warnings_overridden_by = None
+        attribution.warnings_overridden_at = None
+        attribution.save(update_fields=["warnings_override_reason", "warnings_overridden_by", "warnings_overridden_at"])
+    claim_bump_version(claim=attribution.claim, actor=actor, version=version)
+    return attribution
+
+
+@service
+def attribution_delete(*, actor: Actor, attribution: Attribution, version: int | None = None) -> None:
+    if attribution.role == Role.CLAIMANT:
+        raise ValidationError("The claimant cannot be removed; to change who made the claim, change its source.")
+    claim = attribution.claim
+    attribution.delete()
+    claim_bump_version(claim=claim, actor=actor, version=version)
+
+
+@service
+def attribution_override_warnings(
+    *, actor: AbstractBaseUser, attribution: Attribution, reason: str, version: int | None = None
+) -> Attribution:
+    """An editor accepts the caveat warnings of an attribution, with a reason that stays
+    in the history (e.g. why an anonymous characterisation is essential to the story)."""
+    if not actor.has_perm("claims.override_caveat_warnings"):
+        raise PermissionDenied("Only an editor can override caveat warnings.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for accepting these caveat warnings."})
+    if not attribution.caveat_warnings():
+        raise ValidationError("This attribution has no caveat warnings to override.")
+    attribution.warnings_override_reason = reason.strip()
+    attribution.warnings_overridden_by = actor
+    attribution.warnings_overridden_at = timezone.now()
+    attribution.save(
+        update_fields=["warnings_override_reason", "warnings_overridden_by", "warnings_overridden_at", "updated_at"]
+    )
+    claim_bump_version(claim=attribution.claim, actor=actor, version=version)
+    return attribution
+
+
+@service
+def relation_create(
+    *,
+    actor: Actor,
+    from_claim: Claim,
+    to_claim: Claim,
+    kind: str,
+    version: int | None = None,
+    **data: Any,
+) -> ClaimRelation:
+    relation = ClaimRelation(from_claim=from_claim, to_claim=to_claim, kind=kind, created_by=_actor_or_none(actor))
+    model_update(relation, data, fields=RELATION_FIELDS)
+    relation.full_clean()
+    relation.save()
+    claim_bump_version(claim=from_claim, actor=actor, version=version)
+    return relation
+
+
+@service
+def relation_update(*, actor: Actor, relation: ClaimRelation, version: int | None = None, **data: Any) -> ClaimRelation:
+    if model_update(relation, data, fields=RELATION_FIELDS):
+        relation.full_clean()
+        relation.save()
+        claim_bump_version(claim=relation.from_claim, actor=actor, version=version)
+    return relation
+
+
+@service
+def relation_delete(*, actor: Actor, relation: ClaimRelation, version: int | None = None) -> None:
+    claim = relation.from_claim
+    relation.delete()
+    claim_bump_version(claim=claim, actor=actor, version=version)

@@ -1,0 +1,65 @@
+"""Roles are Django groups with permissions. They are brought up to date after every
+`migrate`, so a fresh database and an old one end with the same rights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+EDITOR = "editor"
+REVIEWER = "reviewer"
+
+# app label -> the codename prefixes each role gets for every model in the app,
+# plus individual permissions by "app.codename".
+ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
+    EDITOR: {
+        "models": {
+            "claims": ("add", "change", "view"),
+            "sources": ("add", "change", "delete", "view"),
+            "reviews": ("add", "change", "view"),
+            "pghistory": ("view",),
+        },
+        "extra": [
+            "claims.override_caveat_warnings",
+            "claims.delete_attribution",
+            "claims.delete_claimrelation",
+            # Editors manage newsroom accounts; the admin keeps superuser rights to superusers.
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_user",
+            "auth.view_group",
+        ],
+    },
+    REVIEWER: {
+        "models": {
+            "claims": ("add", "change", "view"),
+            "sources": ("add", "view"),
+            "reviews": ("view",),
+        },
+        "extra": ["claims.delete_attribution", "claims.delete_claimrelation"],
+    },
+}
+
+
+def role_permissions(role: str) -> list[Permission]:
+    spec = ROLE_PERMISSIONS[role]
+    query = Q(pk__in=[])
+    for app_label, actions in spec["models"].items():
+        for action in actions:
+            rule = Q(content_type__app_label=app_label, codename__startswith=f"{action}_")
+            if action != "view":
+                # History rows are written by database triggers and never by hand.
+                rule &= ~Q(content_type__model__endswith="event")
+            query |= rule
+    for dotted in spec["extra"]:
+        app_label, codename = dotted.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query))
+
+
+def sync_roles(**kwargs: Any) -> None:
+    for role in ROLE_PERMISSIONS:
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(role_permissions(role))

@@ -1,0 +1,176 @@
+"""Who information comes from (sources), who publishes it (outlets), and the pieces
+of coverage themselves (articles)."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from config.history import tracked
+
+
+class Ownership(models.TextChoices):
+    INDEPENDENT = "independent", "Independent"
+    PUBLIC_BROADCASTER = "public_broadcaster", "Public broadcaster"
+    STATE_CONTROLLED = "state_controlled", "State-controlled"
+    PARTY = "party", "Party-owned"
+    UNKNOWN = "unknown", "Unknown"
+
+
+@tracked()
+class Outlet(models.Model):
+    """A news organisation."""
+
+    name = models.CharField(max_length=200)
+    domains = ArrayField(
+        models.CharField(max_length=253),
+        default=list,
+        blank=True,
+        help_text="Domains the outlet publishes under, without scheme or www (apnews.com).",
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code (US, RU).")
+    ownership = models.CharField(max_length=20, choices=Ownership.choices, default=Ownership.UNKNOWN)
+    is_wire = models.BooleanField("wire service", default=False, help_text="AP, Reuters, AFP…")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="outlet_name_unique_ci"),
+            models.CheckConstraint(condition=Q(ownership__in=Ownership.values), name="outlet_ownership_valid"),
+        ]
+        indexes = [GinIndex(fields=["domains"], name="outlet_domains_gin")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_state_controlled(self) -> bool:
+        return self.ownership == Ownership.STATE_CONTROLLED
+
+
+class SourceKind(models.TextChoices):
+    PERSON = "person", "Named person"
+    ORGANIZATION = "organization", "Organisation"
+    ANONYMOUS_GROUP = "anonymous_group", "Anonymous source(s)"
+    DOCUMENT = "document", "Document"
+
+
+class Reliability(models.TextChoices):
+    """Admiralty (NATO AJP-2.1) source reliability."""
+
+    A = "A", "A — completely reliable"
+    B = "B", "B — usually reliable"
+    C = "C", "C — fairly reliable"
+    D = "D", "D — not usually reliable"
+    E = "E", "E — unreliable"
+    F = "F", "F — reliability cannot be judged"
+
+
+class SourceQuerySet(models.QuerySet["Source"]):
+    def anonymous(self) -> SourceQuerySet:
+        return self.filter(kind=SourceKind.ANONYMOUS_GROUP)
+
+    def named(self) -> SourceQuerySet:
+        return self.exclude(kind=SourceKind.ANONYMOUS_GROUP)
+
+
+@tracked()
+class Source(models.Model):
+    """Who or what information comes from: a named person, an organisation, a
+    document, or an anonymous group as the story describes it."""
+
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    name = models.CharField(
+        max_length=300,
+        help_text=(
+            'For an anonymous group, the description the story gives ("officials familiar with U.S. intelligence").'
+        ),
+    )
+    title = models.CharField(max_length=300, blank=True, help_text="Kremlin spokesman, professor…")
+    affiliation = models.CharField(max_length=300, blank=True, help_text="Kremlin, King's College London…")
+    outlet = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        help_text="When the source is a news organisation itself (its own reporting).",
+    )
+    reliability = models.CharField(
+        "source reliability",
+        max_length=1,
+        choices=Reliability.choices,
+        default=Reliability.F,
+        help_text="Admiralty grade. F (cannot be judged) until there is a track record.",
+    )
+    reliability_note = models.TextField(blank=True, help_text="Why this grade.")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=SourceKind.values), name="source_kind_valid"),
+            models.CheckConstraint(condition=Q(reliability__in=Reliability.values), name="source_reliability_a_to_f"),
+        ]
+
+    def __str__(self) -> str:
+        if self.title and self.kind == SourceKind.PERSON:
+            return f"{self.name}, {self.title}"
+        return self.name
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.kind == SourceKind.ANONYMOUS_GROUP
+
+
+class ArticleProvider(models.TextChoices):
+    MANUAL = "manual", "Entered by hand"
+    FEED = "feed", "RSS/Atom feed"
+    GDELT = "gdelt", "GDELT DOC 2.0"
+    FACTCHECK_TOOLS = "factcheck_tools", "Google Fact Check Tools"
+    MEDIACLOUD = "mediacloud", "Media Cloud"
+    URL = "url", "URL pasted by a reviewer"
+    DEMO = "demo", "Demo fixture"
+
+
+class Article(models.Model):
+    """One piece of coverage, fetched or entered by hand."""
+
+    canonical_url = models.URLField(max_length=2048, unique=True)
+    url = models.URLField("URL seen", max_length=2048)
+    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=1000, blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    dateline = models.CharField(max_length=200, blank=True, help_text="Where it was filed from (MOSCOW).")
+    published_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(auto_now_add=True)
+    language = models.CharField(max_length=16, blank=True, default="en")
+    summary = models.TextField(blank=True, help_text="A short summary in the newsroom's own words.")
+    text = models.TextField(blank=True, help_text="Extracted plain text.")
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    provider = models.CharField(max_length=20, choices=ArticleProvider.choices, default=ArticleProvider.MANUAL)
+    raw_payload = models.JSONField(null=True, blank=True, help_text="What the provider sent, kept for audit.")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", "text", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-seen_at"]
+        indexes = [GinIndex(fields=["search_vector"], name="article_search_gin")]
+
+    def __str__(self) -> str:
+        return self.title or self.canonical_url

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from config.celery import app as celery_app
+from reviews.defaults import create_default_scale
+from reviews.models import Rating, RatingScale
+from reviews.roles import EDITOR, REVIEWER, sync_roles
+from tests import factories
+
+# Celery in the test process talks to its own Redis database, never the development one.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+celery_app.conf.update(broker_url=TEST_REDIS_URL, result_backend=TEST_REDIS_URL)
+
+
+@pytest.fixture
+def roles(db: None) -> dict[str, Group]:
+    """The groups and their permissions (a transactional test may have flushed them)."""
+    sync_roles()
+    return {name: Group.objects.get(name=name) for name in (EDITOR, REVIEWER)}
+
+
+@pytest.fixture
+def default_scale(db: None) -> RatingScale:
+    return create_default_scale(RatingScale, Rating)
+
+
+@pytest.fixture
+def editor(roles: dict[str, Group]):
+    return factories.UserFactory(username="ed", role=EDITOR)
+
+
+@pytest.fixture
+def reviewer(roles: dict[str, Group]):
+    return factories.UserFactory(username="rev", role=REVIEWER)

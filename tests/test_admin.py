@@ -1,0 +1,166 @@
+"""The editor admin: every page renders, and every save goes through the services."""
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+from claims.models import Attribution, Claim, Role
+from config.history import history_of
+from tests.factories import SourceFactory, make_anonymous_claim
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(roles):
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def admin_url(model, page, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
+
+
+def registered_models():
+    return sorted(admin.site._registry, key=lambda m: m._meta.label)
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
+def test_every_list_and_change_page_renders_for_an_editor(demo, editor_client, model):
+    response = editor_client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    obj = model._default_manager.first()
+    if obj is not None and model._meta.app_label != "pghistory":
+        assert editor_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+    model_admin = admin.site._registry[model]
+    if model_admin.has_add_permission(response.wsgi_request):
+        assert editor_client.get(admin_url(model, "add")).status_code == 200
+
+
+def test_the_claim_list_shows_the_sourcing_summary(demo, editor_client):
+    page = editor_client.get(admin_url(Claim, "changelist")).content.decode()
+    assert "1 named · 2 anonymous · caveats complete" in page
+
+
+def test_the_claim_page_shows_caveat_warnings(editor_client):
+    claim = make_anonymous_claim()
+    Attribution.objects.filter(claim=claim).update(content_type="opinion")
+    page = editor_client.get(admin_url(Claim, "change", claim.pk)).content.decode()
+    assert "Anonymous source used for opinion" in page
+
+
+def test_a_reviewer_cannot_enter_the_admin(client, reviewer):
+    client.force_login(reviewer)
+    response = client.get(admin_url(Claim, "changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def claim_form(claim: Claim, **changes) -> dict:
+    """The claim change form as the browser would post it, with its inlines."""
+    attributions = list(claim.attributions.all())
+    data = {
+        "statement": claim.statement,
+        "quote": claim.quote,
+        "language": claim.language,
+        "priority": claim.priority,
+        "tags": ",".join(claim.tags),
+        "context": claim.context,
+        "seen_version": claim.version,
+        "attributions-TOTAL_FORMS": len(attributions),
+        "attributions-INITIAL_FORMS": len(attributions),
+        "attributions-MIN_NUM_FORMS": 1,
+        "attributions-MAX_NUM_FORMS": 1000,
+        "relations_from-TOTAL_FORMS": 0,
+        "relations_from-INITIAL_FORMS": 0,
+        "relations_from-MIN_NUM_FORMS": 0,
+        "relations_from-MAX_NUM_FORMS": 1000,
+    }
+    for i, a in enumerate(attributions):
+        prefix = f"attributions-{i}-"
+        data.update(
+            {
+                prefix + "id": a.pk,
+                prefix + "claim": claim.pk,
+                prefix + "role": a.role,
+                prefix + "source": a.source_id,
+                prefix + "attribution_text": a.attribution_text,
+                prefix + "credibility": a.credibility,
+                prefix + "sources_claimed": a.sources_claimed or "",
+                prefix + "independence": a.independence,
+                prefix + "access": a.access,
+                prefix + "anonymity_reason": a.anonymity_reason,
+                prefix + "anonymity_reason_text": a.anonymity_reason_text,
+                prefix + "condition_text": a.condition_text,
+                prefix + "side": a.side,
+                prefix + "content_type": a.content_type,
+                prefix + "granted_by": a.granted_by_id or "",
+                prefix + "identity_known_to_editor": "unknown",
+            }
+        )
+    data.update(changes)
+    return data
+
+
+def test_saving_a_claim_in_the_admin_goes_through_the_service(editor_client, editor):
+    claim = make_anonymous_claim()
+    response = editor_client.post(
+        admin_url(Claim, "change", claim.pk),
+        claim_form(
+            claim, statement="Country A shared targeting data with Country B.", **{"attributions-0-sources_claimed": 3}
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    claim.refresh_from_db()
+    assert claim.statement == "Country A shared targeting data with Country B."
+    assert claim.claimant.sources_claimed == 3
+    assert claim.version == 3  # the claim's own change, then its claimant's
+    assert history_of(claim)[0].user == editor
+
+
+def test_an_admin_save_against_a_stale_version_is_refused(editor_client):
+    claim = make_anonymous_claim()
+    stale_form = claim_form(claim, statement="An edit made on an old page.")
+    Claim.objects.filter(pk=claim.pk).update(version=2, context="Someone else's edit.")
+    response = editor_client.post(admin_url(Claim, "change", claim.pk), stale_form, follow=True)
+    assert "This claim was changed by" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.statement == "Country A has shared targeting information with Country B."
+
+
+def test_a_claim_added_in_the_admin_needs_one_claimant(editor_client):
+    source = SourceFactory(name="A Named Minister")
+    form = {
+        "statement": "Exports rose by a third last year.",
+        "language": "en",
+        "priority": 2,
+        "attributions-TOTAL_FORMS": 1,
+        "attributions-INITIAL_FORMS": 0,
+        "attributions-MIN_NUM_FORMS": 1,
+        "attributions-MAX_NUM_FORMS": 1000,
+        "attributions-0-role": Role.SUPPORTS,
+        "attributions-0-source": source.pk,
+        "attributions-0-credibility": 3,
+        "attributions-0-identity_known_to_editor": "unknown",
+        "relations_from-TOTAL_FORMS": 0,
+        "relations_from-INITIAL_FORMS": 0,
+        "relations_from-MIN_NUM_FORMS": 0,
+        "relations_from-MAX_NUM_FORMS": 1000,
+    }
+    response = editor_client.post(admin_url(Claim, "add"), form)
+    assert response.status_code == 200
+    assert "exactly one claimant" in response.content.decode()
+    assert not Claim.objects.exists()
+
+    form["attributions-0-role"] = Role.CLAIMANT
+    response = editor_client.post(admin_url(Claim, "add"), form)
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.claimant.source == source
+    assert claim.created_by.username == "ed"

@@ -1,0 +1,46 @@
+"""The plain files a newcomer relies on agree with the code."""
+
+import re
+from pathlib import Path
+
+import yaml
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_variables() -> set[str]:
+    source = (ROOT / "config" / "settings.py").read_text()
+    return set(re.findall(r'env_(?:str|bool|int|list|url)\(\s*"([A-Z_]+)"', source))
+
+
+def example_variables() -> set[str]:
+    return {
+        line.split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if re.match(r"^[A-Z_]+=", line)
+    }
+
+
+def test_every_setting_is_in_env_example_with_a_comment():
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    assert settings_variables() <= example_variables()
+    for i, line in enumerate(lines):
+        if re.match(r"^[A-Z_]+=", line):
+            above = [previous for previous in lines[:i] if previous.strip()]
+            assert above[-1].startswith("#") or re.match(r"^[A-Z_]+=", above[-1]), f"{line} has no comment"
+
+
+def test_docker_compose_sets_only_known_settings_and_commands():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+    known = settings_variables() | {"CELERY_BROKER_URL"}
+    for name in ("web", "worker", "beat"):
+        assert set(services[name]["environment"]) <= known
+    assert services["worker"]["image"] == services["web"]["image"] == services["beat"]["image"]
+    web_command = " ".join(services["web"]["command"])
+    for command in re.findall(r"manage\.py (\w+)", web_command):
+        assert command in get_commands()
+    assert services["worker"]["ports"] == []
+    assert services["beat"]["ports"] == []

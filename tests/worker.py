@@ -1,0 +1,94 @@
+"""A real Celery worker process for tests: prefork, against the test database and the
+tests' own Redis database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url() -> str:
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"])
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
+
+
+@contextmanager
+def running_worker(
+    *, concurrency: int = 1, log_dir: Path | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
+    """Start `celery worker`, wait until it answers a canary, stop it afterwards."""
+    log_dir = log_dir or ROOT / "artifacts"
+    log_dir.mkdir(exist_ok=True)
+    name = f"test-{uuid.uuid4().hex[:8]}@%h"
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=test_database_url(),
+        CELERY_BROKER_URL=celery_app.conf.broker_url,
+        CELERY_RESULT_BACKEND=celery_app.conf.result_backend,
+        CELERY_TASK_ALWAYS_EAGER="false",
+        **(extra_env or {}),
+    )
+    log = open(log_dir / "celery-worker.log", "ab")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            name,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"the Celery worker exited with {process.returncode}; see artifacts/celery-worker.log"
+                )
+            try:
+                celery_app.send_task("corroborate.canary").get(timeout=5)
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+        log.close()
