@@ -10,7 +10,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from claims.models import Attribution, Claim, ClaimRelation, Role
+from claims.models import Addresses, Attribution, Claim, ClaimRelation, Role
 from claims.services import (
     ATTRIBUTION_FIELDS,
     CLAIM_FIELDS,
@@ -32,7 +32,7 @@ from sources.models import SourceKind
 CAVEAT_FIELDSET = (
     "Anonymity caveats",
     {
-        "classes": ("collapse-open", "caveats"),
+        "classes": ("caveats",),
         "description": "For anonymous sources: what the story says about who they are and why they are unnamed.",
         "fields": (
             ("sources_claimed", "independence"),
@@ -164,6 +164,7 @@ class ClaimAdmin(ServiceAdmin):
         "version",
         "sourcing",
         "caveat_warnings",
+        "responses",
         "created_by",
         "created_at",
         "updated_by",
@@ -176,7 +177,7 @@ class ClaimAdmin(ServiceAdmin):
             {"fields": ("statement", "quote", ("made_on", "language"), "first_appearance", "appearances", "context")},
         ),
         ("Triage", {"fields": (("priority", "tags"),)}),
-        ("Sourcing", {"fields": ("sourcing", "caveat_warnings")}),
+        ("Sourcing", {"fields": ("sourcing", "caveat_warnings", "responses")}),
         ("Workflow", {"fields": (("status", "rating", "recheck_on"), "assignee", "version", "seen_version")}),
         ("Record", {"fields": (("created_by", "created_at"), ("updated_by", "updated_at"))}),
         ("Change history", {"classes": ("collapse",), "fields": ("history",)}),
@@ -222,6 +223,24 @@ class ClaimAdmin(ServiceAdmin):
         if not lines:
             return "None"
         return format_html('<ul class="caveat-warnings">{}</ul>', bullet_list(lines))
+
+    @admin.display(description="responses and related claims")
+    def responses(self, claim: Claim) -> str:
+        """Relations from other claims to this one, saying plainly when a response
+        addresses a different proposition (and so is not a denial)."""
+        if not claim.pk:
+            return "—"
+        lines = []
+        for relation in claim.relations_to.select_related("from_claim"):
+            line = f"#{relation.from_claim_id} “{relation.from_claim}” {relation.get_kind_display().lower()} this claim"
+            if relation.addresses == Addresses.DIFFERENT_PROPOSITION:
+                line += " — but addresses a different proposition: not a confirmation or a denial"
+            elif relation.addresses:
+                line += f" — addresses the same proposition {relation.get_addresses_display().lower()}"
+            lines.append(line)
+        if not lines:
+            return "None"
+        return format_html("<ul>{}</ul>", bullet_list(lines))
 
     @admin.display(description="history")
     def history(self, claim: Claim) -> str:
