@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
@@ -45,6 +46,8 @@ def running_worker(
         CELERY_BROKER_URL=celery_app.conf.broker_url,
         CELERY_RESULT_BACKEND=celery_app.conf.result_backend,
         CELERY_TASK_ALWAYS_EAGER="false",
+        CACHE_URL=settings.CACHES["default"]["LOCATION"],
+        CACHE_KEY_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
         **(extra_env or {}),
     )
     log = open(log_dir / "celery-worker.log", "ab")  # noqa: SIM115 - closed below
