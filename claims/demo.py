@@ -32,7 +32,10 @@ from claims.models import (
     Side,
 )
 from claims.services import claim_create, relation_create
-from reviews.roles import EDITOR, REVIEWER
+from reviews.models import Confidence, Rating
+from reviews.roles import EDITOR, REVIEWER, sync_roles
+from reviews.services import claim_transition, review_create
+from reviews.workflow import RejectReason, TransitionName
 from sources.models import Article, ArticleProvider, Outlet, Ownership, Reliability, Source, SourceKind
 from sources.services import article_create, outlet_create, source_create
 
@@ -397,8 +400,14 @@ def _demo_user(username: str, full_name: str, role: str, staff: bool, result: De
 @transaction.atomic
 def load_demo() -> DemoResult:
     result = DemoResult()
+    sync_roles()
     users = {username: _demo_user(username, name, role, staff, result) for username, name, role, staff in DEMO_USERS}
     recorder = users["reviewer"]
+    # The demo users act through the services like anyone else; their rights come from
+    # their groups, which may have been cached on the objects before the groups were set.
+    for user in users.values():
+        for cache_name in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+            user.__dict__.pop(cache_name, None)
 
     outlets = {}
     for data in OUTLETS:
@@ -460,4 +469,72 @@ def load_demo() -> DemoResult:
                 note=note,
             )
             result.count("relations")
+    if not any(claim.transitions.exists() for claim in claims.values()):
+        _walk_the_workflow(claims, users)
+        result.created["transitions"] = sum(claim.transitions.count() for claim in claims.values())
     return result
+
+
+def _walk_the_workflow(claims: dict[str, Claim], users: dict[str, AbstractBaseUser]) -> None:
+    """Show every state, each reached through real transitions, so that the log and the
+    history are true. Claims not named here stay submitted."""
+    editor, reviewer, reviewer2 = users["editor"], users["reviewer"], users["reviewer2"]
+    rating = {r.value: r for r in Rating.objects.filter(scale__is_default=True)}
+
+    # Researching, assigned to reviewer: the intelligence claim.
+    claim_transition(
+        actor=editor,
+        claim=claims["intelligence"],
+        name=TransitionName.ACCEPT,
+        priority=Priority.HIGH,
+        assignee=reviewer,
+        note="Two anonymous officials; look for independent confirmation and an on-record U.S. response.",
+    )
+
+    # Published: a checkable background fact, reviewed by reviewer and published by editor.
+    treaty = claims["treaty"]
+    claim_transition(actor=editor, claim=treaty, name=TransitionName.ACCEPT, assignee=reviewer)
+    review_create(
+        actor=reviewer,
+        claim=treaty,
+        rating=rating["true"],
+        confidence=Confidence.ALMOST_CERTAIN,
+        summary="Russia and Iran signed a comprehensive strategic partnership treaty in Moscow in January 2025.",
+        rationale=(
+            "Presidents Putin and Pezeshkian signed the Treaty on Comprehensive Strategic Partnership in Moscow "
+            "on 17 January 2025, as both governments announced and news organisations reported at the time. "
+            "The treaty provides for cooperation, but not for mutual defence, which matches what Russian "
+            "officials said in June 2025."
+        ),
+        evidence_attributions=list(treaty.attributions.all()),
+        evidence_articles=[treaty.first_appearance],
+    )
+    claim_transition(actor=reviewer, claim=treaty, name=TransitionName.SUBMIT_FOR_REVIEW)
+    claim_transition(actor=editor, claim=treaty, name=TransitionName.PUBLISH, note="Background fact confirmed.")
+
+    # In review: a review by reviewer2 waiting for an editor.
+    shaheds = claims["shaheds"]
+    claim_transition(actor=editor, claim=shaheds, name=TransitionName.ACCEPT, assignee=reviewer2)
+    review_create(
+        actor=reviewer2,
+        claim=shaheds,
+        rating=rating["mostly_true"],
+        confidence=Confidence.VERY_LIKELY,
+        summary="Iran supplied Shahed drones to Russia, which later built them itself; the timing is disputed.",
+        rationale=(
+            "Iranian-designed Shahed drones have been used by Russia against Ukraine since 2022, and Russia went "
+            "on to produce them domestically. Tehran has said it sent only a limited number before the full-scale "
+            "invasion, so “after Russia invaded” is the part that remains contested."
+        ),
+        evidence_attributions=list(shaheds.attributions.all()),
+    )
+    claim_transition(actor=reviewer2, claim=shaheds, name=TransitionName.SUBMIT_FOR_REVIEW)
+
+    # Rejected: an opinion, not a checkable claim.
+    claim_transition(
+        actor=editor,
+        claim=claims["greene_allies"],
+        name=TransitionName.REJECT,
+        reason=RejectReason.OPINION,
+        note="An analyst's opinion posted on X; nothing here is checkable.",
+    )

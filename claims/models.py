@@ -3,6 +3,7 @@ anonymous sourcing), and how claims relate to one another."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pgtrigger
@@ -15,7 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from config.history import tracked
-from reviews.workflow import Status
+from reviews.workflow import STATUS_EDGES, Status
 from sources.models import SourceKind
 
 
@@ -26,6 +27,10 @@ class Priority(models.IntegerChoices):
     NORMAL = 2, "Normal"
     HIGH = 3, "High"
     URGENT = 4, "Urgent"
+
+
+def _sql_pairs(pairs: frozenset[tuple[str, str]]) -> str:
+    return ", ".join(f"('{a}', '{b}')" for a, b in sorted(pairs))
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):
@@ -81,6 +86,10 @@ class Claim(models.Model):
         help_text="The published verdict.",
     )
     recheck_on = models.DateField("re-check on", null=True, blank=True, editable=False)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the current verdict was published."
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -130,6 +139,29 @@ class Claim(models.Model):
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
         ]
         triggers = [
+            # The status changes only along the workflow's edges, whatever writes it.
+            pgtrigger.Trigger(
+                name="status_follows_workflow",
+                when=pgtrigger.Before,
+                operation=pgtrigger.UpdateOf("status"),
+                func=f"""
+                IF NEW.status IS DISTINCT FROM OLD.status
+                   AND (OLD.status, NEW.status) NOT IN ({_sql_pairs(STATUS_EDGES)}) THEN
+                    RAISE EXCEPTION 'claim %: % to % is not a transition of the workflow',
+                        NEW.id, OLD.status, NEW.status USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+                """,
+            ),
+            pgtrigger.Trigger(
+                name="new_claims_are_submitted",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                condition=pgtrigger.Q(new__status__df="submitted"),
+                func="""
+                RAISE EXCEPTION 'a new claim starts as submitted, not %', NEW.status USING ERRCODE = 'check_violation';
+                """,
+            ),
             # Exactly one claimant per claim: the partial unique index on Attribution
             # allows at most one; these deferred triggers check at commit that there
             # is at least one, so a claim and its claimant can be written in any order.
@@ -159,6 +191,25 @@ class Claim(models.Model):
 
     def sourcing(self) -> Sourcing:
         return Sourcing.of(list(self.attributions.all()))
+
+    def sourcing_fingerprint(self) -> str:
+        """A digest of what the claim rests on: who, in what role, with which caveats.
+        A standards sign-off holds only while this stays the same."""
+        rows = sorted(
+            (
+                a.source_id,
+                a.role,
+                a.attribution_text,
+                a.content_type,
+                a.warnings_override_reason,
+                *(str(getattr(a, a._meta.get_field(name).attname)) for name in CAVEAT_RECORD_FIELDS),
+                a.anonymity_reason_text,
+                a.condition_text,
+                a.stated_limits,
+            )
+            for a in self.attributions.all()
+        )
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
 
     @property
     def rests_on_anonymous_sourcing(self) -> bool:

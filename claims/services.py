@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 
 from claims.models import Attribution, Claim, ClaimRelation, Role
 from config.services import Conflict, model_update, service
+from reviews.workflow import Status, is_editor
 from sources.models import Article
 
 CLAIM_FIELDS = frozenset(
@@ -68,6 +69,29 @@ class StaleVersion(Conflict):
         super().__init__(
             f"This claim was changed by {who} at {when} (version {self.current_version}; you were editing "
             f"version {seen_version}). Reload it to see their change, then make yours again."
+        )
+
+
+def claim_editable_by(claim: Claim, user: Actor) -> bool:
+    """product.md §1: editors edit any claim; a reviewer edits the claims assigned to
+    them or recorded by them, until they are published (or rejected). `None` is the
+    system itself (commands, tasks)."""
+    if user is None:
+        return True
+    if not user.has_perm("claims.change_claim"):
+        return False
+    if is_editor(user, claim):
+        return True
+    return claim.status not in (Status.PUBLISHED, Status.REJECTED) and user.pk in (
+        claim.assignee_id,
+        claim.created_by_id,
+    )
+
+
+def require_edit(actor: Actor, claim: Claim) -> None:
+    if not claim_editable_by(claim, actor):
+        raise PermissionDenied(
+            "You can change only the claims assigned to you or recorded by you, until they are published."
         )
 
 
@@ -126,6 +150,8 @@ def claim_create(
     **data: Any,
 ) -> Claim:
     """Record a claim with its attributions, exactly one of which is the claimant."""
+    if actor is not None and not actor.has_perm("claims.add_claim"):
+        raise PermissionDenied("You cannot record claims.")
     _check_one_claimant(attributions)
     claim = Claim(statement=statement, created_by=_actor_or_none(actor), updated_by=_actor_or_none(actor))
     model_update(claim, data, fields=CLAIM_FIELDS)
@@ -150,6 +176,7 @@ def claim_update(
 ) -> Claim:
     """Change what the claim says. Status, verdict and assignment change only through
     the workflow."""
+    require_edit(actor, claim)
     changed = model_update(claim, data, fields=CLAIM_FIELDS)
     appearances_changed = appearances is not None and set(appearances) != set(claim.appearances.all())
     if not changed and not appearances_changed:
@@ -171,6 +198,7 @@ def _attribution_save(attribution: Attribution, fields: dict[str, Any]) -> list[
 
 @service
 def attribution_create(*, actor: Actor, claim: Claim, version: int | None = None, **data: Any) -> Attribution:
+    require_edit(actor, claim)
     if data.get("role") == Role.CLAIMANT and claim.attributions.filter(role=Role.CLAIMANT).exists():
         raise ValidationError(
             {"role": "This claim already has its claimant; a claim has exactly one. Change that one instead."}
@@ -185,6 +213,7 @@ def attribution_create(*, actor: Actor, claim: Claim, version: int | None = None
 def attribution_update(
     *, actor: Actor, attribution: Attribution, version: int | None = None, **data: Any
 ) -> Attribution:
+    require_edit(actor, attribution.claim)
     was_claimant = attribution.role == Role.CLAIMANT
     if was_claimant and data.get("role", Role.CLAIMANT) != Role.CLAIMANT:
         raise ValidationError(
@@ -204,6 +233,7 @@ def attribution_update(
 
 @service
 def attribution_delete(*, actor: Actor, attribution: Attribution, version: int | None = None) -> None:
+    require_edit(actor, attribution.claim)
     if attribution.role == Role.CLAIMANT:
         raise ValidationError("The claimant cannot be removed; to change who made the claim, change its source.")
     claim = attribution.claim
@@ -243,6 +273,7 @@ def relation_create(
     version: int | None = None,
     **data: Any,
 ) -> ClaimRelation:
+    require_edit(actor, from_claim)
     relation = ClaimRelation(from_claim=from_claim, to_claim=to_claim, kind=kind, created_by=_actor_or_none(actor))
     model_update(relation, data, fields=RELATION_FIELDS)
     relation.full_clean()
@@ -262,6 +293,7 @@ def relation_update(*, actor: Actor, relation: ClaimRelation, version: int | Non
 
 @service
 def relation_delete(*, actor: Actor, relation: ClaimRelation, version: int | None = None) -> None:
+    require_edit(actor, relation.from_claim)
     claim = relation.from_claim
     relation.delete()
     claim_bump_version(claim=claim, actor=actor, version=version)

@@ -1,12 +1,18 @@
-"""Verdicts: the rating scale a newsroom publishes its verdicts on."""
+"""Verdicts and the workflow's records: the rating scale, reviews, assignments,
+standards sign-offs and the append-only transition log."""
 
 from __future__ import annotations
 
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from config.history import tracked
+from reviews.workflow import Status, TransitionName
 
 
 class RatingScaleQuerySet(models.QuerySet["RatingScale"]):
@@ -70,3 +76,212 @@ class Rating(models.Model):
                     f"and best ({scale.best_rating}) rating."
                 }
             )
+
+
+class Confidence(models.TextChoices):
+    """ICD 203 expressions of likelihood."""
+
+    ALMOST_NO_CHANCE = "almost_no_chance", "Almost no chance (01–05%)"
+    VERY_UNLIKELY = "very_unlikely", "Very unlikely (05–20%)"
+    UNLIKELY = "unlikely", "Unlikely (20–45%)"
+    ROUGHLY_EVEN = "roughly_even", "Roughly even chance (45–55%)"
+    LIKELY = "likely", "Likely (55–80%)"
+    VERY_LIKELY = "very_likely", "Very likely (80–95%)"
+    ALMOST_CERTAIN = "almost_certain", "Almost certain (95–99%)"
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def drafts(self) -> ReviewQuerySet:
+        return self.filter(published_at__isnull=True, withdrawn_at__isnull=True)
+
+    def current_verdicts(self) -> ReviewQuerySet:
+        return self.filter(published_at__isnull=False, withdrawn_at__isnull=True)
+
+
+@tracked()
+class Review(models.Model):
+    """A reviewer's assessment of a claim: a draft until an editor publishes it."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="reviews")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews")
+    confidence = models.CharField(
+        max_length=20, choices=Confidence.choices, blank=True, help_text="How likely the verdict is right (ICD 203)."
+    )
+    summary = models.TextField(blank=True, help_text="One or two sentences a reader sees with the verdict.")
+    rationale = models.TextField(blank=True, help_text="How the verdict was reached.")
+    evidence_attributions = models.ManyToManyField(
+        "claims.Attribution", blank=True, related_name="cited_by_reviews", verbose_name="attributions cited"
+    )
+    evidence_articles = models.ManyToManyField(
+        "sources.Article", blank=True, related_name="cited_by_reviews", verbose_name="articles cited"
+    )
+    evidence_urls = ArrayField(
+        models.URLField(max_length=2048), default=list, blank=True, verbose_name="other evidence (URLs)"
+    )
+    recheck_on = models.DateField("re-check on", null=True, blank=True, help_text="Required for Unproven.")
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When a reopened claim took this verdict back for correction."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(published_at__isnull=False, withdrawn_at__isnull=True),
+                name="review_one_current_verdict_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__in=[*Confidence.values, ""]), name="review_confidence_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(published_at__isnull=False),
+                name="review_withdrawn_only_after_publishing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        verdict = self.rating.label if self.rating_id else "no rating yet"
+        return f"Review of #{self.claim_id} by {self.author}: {verdict}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
+
+    @property
+    def evidence_count(self) -> int:
+        """Pieces of evidence; the caller prefetches the two relations when counting many."""
+        return len(self.evidence_urls) + self.evidence_attributions.count() + self.evidence_articles.count()
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.rating_id:
+            if self.rating.needs_recheck and not self.recheck_on:
+                errors["recheck_on"] = f"A verdict of {self.rating.label} needs a re-check date."
+            if not self.rating.needs_recheck and self.recheck_on:
+                errors["recheck_on"] = f"Only a verdict like Unproven carries a re-check date, not {self.rating.label}."
+        if errors:
+            raise ValidationError(errors)
+
+    def readiness_problems(self) -> list[str]:
+        """What stops this draft from being submitted for review."""
+        problems = []
+        if not self.rating_id:
+            problems.append("the review has no rating")
+        if not self.rationale.strip():
+            problems.append("the review has no rationale")
+        if self.evidence_count == 0:
+            problems.append("the review cites no evidence (an attribution, an article or a URL)")
+        return problems
+
+
+@tracked()
+class Assignment(models.Model):
+    """Who works on a claim, who assigned them, and when. One open assignment per claim."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="assignments")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(ended_at__isnull=True), name="assignment_one_open_per_claim"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignee} on #{self.claim_id}"
+
+
+AP_CONDITIONS = {
+    "information_not_opinion": "The material is information, not opinion or speculation.",
+    "not_obtainable_on_record": "The information is not available except under the condition of anonymity.",
+    "source_in_position_to_know": "The source is reliable and in a position to have direct knowledge.",
+    "reason_stated": "The story says why the source was granted anonymity.",
+}
+
+
+class StandardsSignOff(models.Model):
+    """A standards editor's sign-off of a claim's anonymous sourcing against the AP
+    conditions. It holds for the sourcing as it was signed: a fingerprint of the
+    attributions is kept, and any later change to them needs a new sign-off."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="signoffs")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+    information_not_opinion = models.BooleanField(AP_CONDITIONS["information_not_opinion"])
+    not_obtainable_on_record = models.BooleanField(AP_CONDITIONS["not_obtainable_on_record"])
+    source_in_position_to_know = models.BooleanField(AP_CONDITIONS["source_in_position_to_know"])
+    reason_stated = models.BooleanField(AP_CONDITIONS["reason_stated"])
+    note = models.TextField(blank=True)
+    sourcing_fingerprint = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        verbose_name = "standards sign-off"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    information_not_opinion=True,
+                    not_obtainable_on_record=True,
+                    source_in_position_to_know=True,
+                    reason_stated=True,
+                ),
+                name="signoff_all_conditions_met",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="signoff_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"Sourcing of #{self.claim_id} signed off by {self.signed_by} on {self.signed_at:%d %b %Y}"
+
+
+class Transition(models.Model):
+    """The workflow log: one row per transition, written in the same transaction as
+    the change it records. PostgreSQL refuses any UPDATE or DELETE of these rows."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="transitions")
+    name = models.CharField(max_length=20, choices=TransitionName.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transitions")
+    note = models.TextField(blank=True)
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="transitions")
+    claim_version = models.PositiveIntegerField(help_text="The claim's version after this transition.")
+    details = models.JSONField(default=dict, blank=True, help_text="Reason codes, priority, assignee…")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("accept_claim", "Can accept a claim for research"),
+            ("reject_claim", "Can reject a claim"),
+            ("restore_claim", "Can restore a rejected claim"),
+            ("submit_claim_for_review", "Can submit a claim for review"),
+            ("send_back_claim", "Can send a claim back to research"),
+            ("publish_claim", "Can publish a verdict"),
+            ("reopen_claim", "Can reopen a published claim for correction"),
+            ("assign_reviewer", "Can assign reviewers"),
+            ("sign_off_sourcing", "Can sign off anonymous sourcing"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(name__in=TransitionName.values), name="transition_name_valid"),
+            models.CheckConstraint(
+                condition=Q(from_status__in=Status.values, to_status__in=Status.values),
+                name="transition_statuses_valid",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"#{self.claim_id} {self.name}: {self.from_status} → {self.to_status}"

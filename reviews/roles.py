@@ -22,6 +22,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "pghistory": ("view",),
         },
         "extra": [
+            "reviews.accept_claim",
+            "reviews.reject_claim",
+            "reviews.restore_claim",
+            "reviews.submit_claim_for_review",
+            "reviews.send_back_claim",
+            "reviews.publish_claim",
+            "reviews.reopen_claim",
+            "reviews.assign_reviewer",
+            "reviews.sign_off_sourcing",
             "claims.override_caveat_warnings",
             "claims.delete_attribution",
             "claims.delete_claimrelation",
@@ -38,7 +47,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "sources": ("add", "view"),
             "reviews": ("view",),
         },
-        "extra": ["claims.delete_attribution", "claims.delete_claimrelation"],
+        "extra": [
+            "reviews.submit_claim_for_review",
+            "reviews.add_review",
+            "reviews.change_review",
+            "claims.delete_attribution",
+            "claims.delete_claimrelation",
+        ],
     },
 }
 

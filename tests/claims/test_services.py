@@ -58,7 +58,7 @@ def test_an_empty_statement_is_refused():
 
 
 def test_updating_a_claim_bumps_its_version(reviewer):
-    claim = make_claim()
+    claim = make_claim(actor=reviewer)
     claim_update(actor=reviewer, claim=claim, version=1, statement="The minister signed it on Wednesday.")
     claim.refresh_from_db()
     assert claim.version == 2
@@ -74,7 +74,7 @@ def test_an_update_that_changes_nothing_keeps_the_version():
 
 
 def test_a_stale_version_is_refused_naming_who_changed_the_claim(editor, reviewer):
-    claim = make_claim()
+    claim = make_claim(actor=reviewer)
     claim_update(actor=editor, claim=Claim.objects.get(pk=claim.pk), version=1, context="Added by the editor.")
     with pytest.raises(StaleVersion) as exc:
         claim_update(actor=reviewer, claim=Claim.objects.get(pk=claim.pk), version=1, context="Reviewer's text.")

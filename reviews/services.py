@@ -1,0 +1,333 @@
+"""Workflow services: transitions, reviews, assignments and standards sign-offs.
+
+Every transition goes through `claim_transition`, which reads the rule from
+`reviews.workflow`, checks who is asking and the guard, writes the claim's new state
+with a conditional UPDATE on its version, writes the one `Transition` row, and queues
+side effects to run only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from claims.models import Attribution, Claim, RelationKind
+from claims.services import StaleVersion, claim_bump_version, relation_create, require_edit
+from config.history import history_of
+from config.services import model_update, service
+from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition
+from reviews.workflow import RULES, RejectReason, Request, Status, TransitionName
+from sources.models import Article
+
+REVIEW_FIELDS = frozenset({"rating", "confidence", "summary", "rationale", "evidence_urls", "recheck_on"})
+REVIEWABLE = (Status.RESEARCHING, Status.IN_REVIEW)
+
+
+# --- Transitions --------------------------------------------------------------------------
+
+
+@service
+def claim_transition(
+    *,
+    actor: AbstractBaseUser,
+    claim: Claim,
+    name: str,
+    version: int | None = None,
+    note: str = "",
+    priority: int | None = None,
+    assignee: AbstractBaseUser | None = None,
+    reason: str = "",
+    duplicate_of: Claim | None = None,
+) -> Transition:
+    """Take one workflow transition. Raises ValidationError (unknown transition, wrong
+    state, failed guard), PermissionDenied (not this person's to take) or StaleVersion
+    (someone changed the claim since `version`); in every case nothing is written."""
+    rule = RULES.get(name)
+    if rule is None:
+        raise ValidationError(
+            {"transition": f"“{name}” is not a transition. Use one of: {', '.join(RULES)}."}, code="invalid"
+        )
+    seen = claim.version if version is None else version
+    callers_claim, claim = claim, Claim.objects.with_sourcing().select_related("assignee").get(pk=claim.pk)
+    if claim.version != seen:
+        raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=seen)
+    if claim.status not in rule.sources:
+        allowed = ", ".join(s.label.lower() for s in rule.sources)
+        raise ValidationError(
+            {
+                "transition": f"A claim that is {claim.get_status_display().lower()} cannot take "
+                f"“{rule.name.label}”; that transition starts from {allowed}."
+            },
+            code="invalid_transition",
+        )
+    if not rule.who(actor, claim):
+        raise PermissionDenied(f"“{rule.name.label}” can be taken only by {rule.who_text}.")
+
+    request = Request(note=note.strip(), priority=priority, assignee=assignee, reason=reason, duplicate_of=duplicate_of)
+    request.review = _review_for(claim, rule.name)
+    problems = rule.guard(claim, actor, request)
+    if problems:
+        raise ValidationError(problems, code="guard")
+
+    from_status = claim.status
+    changes, details = _apply(claim, rule.name, request, actor)
+    claim_bump_version(claim=claim, actor=actor, version=seen, status=rule.target, **changes)
+    if rule.name == TransitionName.ACCEPT and request.assignee is not None:
+        _assign(claim, request.assignee, actor)
+    if rule.name == TransitionName.REJECT and request.reason == RejectReason.DUPLICATE:
+        relation_create(
+            actor=actor, from_claim=claim, to_claim=request.duplicate_of, kind=RelationKind.DUPLICATE_OF, note=note
+        )
+    logged = Transition.objects.create(
+        claim=claim,
+        name=rule.name,
+        from_status=from_status,
+        to_status=rule.target,
+        actor=actor,
+        note=request.note,
+        review=request.review,
+        claim_version=claim.version,
+        details=details,
+    )
+    transaction.on_commit(lambda: _after_commit(logged.pk))
+    callers_claim.refresh_from_db()
+    return logged
+
+
+def _review_for(claim: Claim, name: str) -> Review | None:
+    """The review a transition acts on: the newest draft to submit; to publish, the
+    draft that was submitted (the newest one, if it was edited since)."""
+    if name in (TransitionName.SUBMIT_FOR_REVIEW, TransitionName.PUBLISH):
+        return (
+            claim.reviews.drafts()
+            .prefetch_related("evidence_attributions", "evidence_articles")
+            .order_by("-updated_at")
+            .first()
+        )
+    if name == TransitionName.REOPEN:
+        return claim.reviews.current_verdicts().first()
+    return None
+
+
+def _apply(claim: Claim, name: str, request: Request, actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changes a transition makes besides the status, and what the log records of them."""
+    now = timezone.now()
+    if name == TransitionName.ACCEPT:
+        details: dict[str, Any] = {}
+        changes: dict[str, Any] = {}
+        if request.priority is not None:
+            changes["priority"] = request.priority
+            details["priority"] = request.priority
+        if request.assignee is not None:
+            changes["assignee"] = request.assignee
+            details["assignee"] = request.assignee.get_username()
+        return changes, details
+    if name == TransitionName.REJECT:
+        details = {"reason": request.reason}
+        if request.duplicate_of is not None:
+            details["duplicate_of"] = request.duplicate_of.pk
+        return {}, details
+    if name == TransitionName.PUBLISH:
+        review = request.review
+        review.published_at = now
+        review.save(update_fields=["published_at", "updated_at"])
+        changes = {
+            "rating": review.rating,
+            "recheck_on": review.recheck_on,
+            "published_at": now,
+            "first_published_at": claim.first_published_at or now,
+        }
+        return changes, {"rating": review.rating.value, "review": review.pk}
+    if name == TransitionName.REOPEN:
+        review = request.review
+        details = {}
+        if review is not None:
+            review.withdrawn_at = now
+            review.save(update_fields=["withdrawn_at", "updated_at"])
+            details = {"withdrawn_review": review.pk, "withdrawn_rating": review.rating.value}
+        return {"rating": None, "recheck_on": None, "published_at": None}, details
+    if name == TransitionName.SUBMIT_FOR_REVIEW:
+        return {}, {"review": request.review.pk}
+    return {}, {}
+
+
+def _after_commit(transition_id: int) -> None:
+    """Side effects of a committed transition, queued for the worker (ids only)."""
+    from reviews.tasks import notify_transition
+
+    notify_transition.delay(transition_id)
+
+
+# --- Assignment ---------------------------------------------------------------------------
+
+
+def _assign(claim: Claim, assignee: AbstractBaseUser | None, actor: Any) -> Assignment | None:
+    now = timezone.now()
+    Assignment.objects.filter(claim=claim, ended_at__isnull=True).update(ended_at=now)
+    if assignee is None:
+        return None
+    return Assignment.objects.create(claim=claim, assignee=assignee, assigned_by=actor, assigned_at=now)
+
+
+@service
+def claim_assign(
+    *, actor: AbstractBaseUser, claim: Claim, assignee: AbstractBaseUser | None, version: int | None = None
+) -> Assignment | None:
+    """Assign a reviewer to a claim (or none), ending any earlier assignment."""
+    if not actor.has_perm("reviews.assign_reviewer"):
+        raise PermissionDenied("Only an editor can assign reviewers.")
+    if assignee is not None and not assignee.has_perm("reviews.submit_claim_for_review"):
+        raise ValidationError({"assignee": f"{assignee} is not a reviewer or an editor."})
+    if claim.status in (Status.PUBLISHED, Status.REJECTED):
+        raise ValidationError(
+            {"assignee": "A published or rejected claim is not assigned; reopen or restore it first."}
+        )
+    if claim.assignee_id == (assignee.pk if assignee else None):
+        return claim.assignments.filter(ended_at__isnull=True).first()
+    claim_bump_version(claim=claim, actor=actor, version=version, assignee=assignee)
+    return _assign(claim, assignee, actor)
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+def _check_reviewable(actor: Any, claim: Claim) -> None:
+    require_edit(actor, claim)
+    if claim.status not in REVIEWABLE:
+        raise ValidationError(
+            f"Reviews are written while a claim is researching or in review; this one is "
+            f"{claim.get_status_display().lower()}."
+        )
+
+
+def _set_evidence(
+    review: Review,
+    attributions: Iterable[Attribution] | None,
+    articles: Iterable[Article] | None,
+) -> bool:
+    changed = False
+    if attributions is not None:
+        attributions = list(attributions)
+        foreign = [a for a in attributions if a.claim_id != review.claim_id]
+        if foreign:
+            raise ValidationError({"evidence_attributions": "Cite attributions of this claim only."})
+        if set(attributions) != set(review.evidence_attributions.all()):
+            review.evidence_attributions.set(attributions)
+            changed = True
+    if articles is not None and set(articles) != set(review.evidence_articles.all()):
+        review.evidence_articles.set(articles)
+        changed = True
+    return changed
+
+
+@service
+def review_create(
+    *,
+    actor: AbstractBaseUser,
+    claim: Claim,
+    version: int | None = None,
+    evidence_attributions: Iterable[Attribution] = (),
+    evidence_articles: Iterable[Article] = (),
+    **data: Any,
+) -> Review:
+    _check_reviewable(actor, claim)
+    review = Review(claim=claim, author=actor)
+    model_update(review, data, fields=REVIEW_FIELDS)
+    review.full_clean()
+    review.save()
+    _set_evidence(review, evidence_attributions, evidence_articles)
+    claim_bump_version(claim=claim, actor=actor, version=version)
+    return review
+
+
+@service
+def review_update(
+    *,
+    actor: AbstractBaseUser,
+    review: Review,
+    version: int | None = None,
+    evidence_attributions: Iterable[Attribution] | None = None,
+    evidence_articles: Iterable[Article] | None = None,
+    **data: Any,
+) -> Review:
+    claim = review.claim
+    _check_reviewable(actor, claim)
+    if not review.is_draft:
+        raise ValidationError("A published verdict is not edited; reopen the claim to correct it.")
+    changed = model_update(review, data, fields=REVIEW_FIELDS)
+    evidence_changed = _set_evidence(review, evidence_attributions, evidence_articles)
+    if not changed and not evidence_changed:
+        return review
+    review.full_clean()
+    # Saved even when only the evidence changed, so the history names this editor
+    # among the review's contributors (four-eyes).
+    review.save()
+    claim_bump_version(claim=claim, actor=actor, version=version)
+    return review
+
+
+def review_contributors(review: Review) -> set[Any]:
+    """Everyone who wrote or edited the review: none of them may publish it."""
+    return {review.author} | {
+        entry.user for entry in history_of(review) if entry.user is not None and entry.model == "Review"
+    }
+
+
+# --- Standards sign-off -------------------------------------------------------------------
+
+
+@service
+def sourcing_sign_off(
+    *,
+    actor: AbstractBaseUser,
+    claim: Claim,
+    version: int | None = None,
+    note: str = "",
+    **conditions: bool,
+) -> StandardsSignOff:
+    """Record that a standards editor checked the claim's anonymous sourcing against the
+    AP conditions. Every condition must hold; the sign-off covers the sourcing as it is now."""
+    if not actor.has_perm("reviews.sign_off_sourcing"):
+        raise PermissionDenied("Only a standards editor can sign off anonymous sourcing.")
+    unknown = set(conditions) - set(AP_CONDITIONS)
+    if unknown:
+        raise TypeError(f"Unknown AP conditions: {sorted(unknown)}")
+    claim = Claim.objects.with_sourcing().get(pk=claim.pk)
+    if not claim.rests_on_anonymous_sourcing:
+        raise ValidationError("This claim does not rest on anonymous sourcing; it needs no sign-off.")
+    unmet = [text for key, text in AP_CONDITIONS.items() if not conditions.get(key)]
+    if unmet:
+        raise ValidationError(
+            {
+                "conditions": [
+                    "Anonymous sourcing can be signed off only when every AP condition holds. Not met:",
+                    *unmet,
+                ]
+            }
+        )
+    signoff = StandardsSignOff.objects.create(
+        claim=claim,
+        signed_by=actor,
+        note=note.strip(),
+        sourcing_fingerprint=claim.sourcing_fingerprint(),
+        **dict.fromkeys(AP_CONDITIONS, True),
+    )
+    claim_bump_version(claim=claim, actor=actor, version=version)
+    return signoff
+
+
+def current_signoff(claim: Claim) -> StandardsSignOff | None:
+    """The sign-off that covers the sourcing as it is now; a later change needs a new one."""
+    latest = claim.signoffs.select_related("signed_by").order_by("-signed_at", "-pk").first()
+    if latest is not None and latest.sourcing_fingerprint == claim.sourcing_fingerprint():
+        return latest
+    return None
+
+
+def sourcing_signed_off(claim: Claim) -> bool:
+    return current_signoff(claim) is not None
