@@ -3,14 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
-from claims.models import Addresses, Attribution, Claim, ClaimRelation, Role
+from claims.models import Addresses, Attribution, Claim, ClaimRelation, Priority, Role
 from claims.services import (
     ATTRIBUTION_FIELDS,
     CLAIM_FIELDS,
@@ -27,7 +29,54 @@ from claims.services import (
     relation_update,
 )
 from config.admin import ServiceAdmin, all_values, bullet_list, changed_values, history_table
+from config.services import Conflict
+from reviews.roles import assignable_users
+from reviews.services import claim_assign, claim_transition
+from reviews.workflow import RULES, RejectReason, TransitionName, available
 from sources.models import SourceKind
+
+ASSIGN = "assign"
+
+
+class TransitionAdminForm(forms.Form):
+    """What a transition needs from the editor; only the fields that transition uses."""
+
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
+    priority = forms.TypedChoiceField(
+        label="Check-worthiness",
+        choices=[("", "Keep as it is"), *Priority.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    assignee = forms.ModelChoiceField(queryset=None, required=False, help_text="A reviewer or an editor.")
+    reason = forms.ChoiceField(choices=[("", "—"), *RejectReason.choices], required=False)
+    duplicate_of = forms.ModelChoiceField(
+        queryset=Claim.objects.all(),
+        required=False,
+        widget=forms.NumberInput,
+        help_text="The id of the original claim.",
+    )
+
+    FIELDS = {
+        TransitionName.ACCEPT: ("note", "priority", "assignee"),
+        TransitionName.REJECT: ("reason", "duplicate_of", "note"),
+        ASSIGN: ("assignee",),
+    }
+
+    def __init__(self, *args: Any, transition: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users()
+        wanted = self.FIELDS.get(transition, ("note",))
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        if transition == TransitionName.REOPEN:
+            self.fields["note"].label = "Correction reason"
+
+    def params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
 
 CAVEAT_FIELDSET = (
     "Anonymity caveats",
@@ -189,6 +238,94 @@ class ClaimAdmin(ServiceAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Claims are a record of what was reported: they are rejected, never deleted.
         return False
+
+    # --- Workflow: transitions as admin actions, through the same services -----------------
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.transition_view)
+        return [
+            path("<int:pk>/transition/<str:name>/", view, name="claims_claim_transition"),
+            path("transition/<str:name>/", view, name="claims_claim_transition_bulk"),
+            *super().get_urls(),
+        ]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        for name in [*TransitionName, ASSIGN]:
+            label = "Assign a reviewer to" if name == ASSIGN else TransitionName(name).label
+            actions[f"take_{name}"] = (
+                self._bulk_action(name),
+                f"take_{name}",
+                f"{label} the selected claims…",
+            )
+        return actions
+
+    @staticmethod
+    def _bulk_action(name: str) -> Any:
+        def action(modeladmin: ClaimAdmin, request: HttpRequest, queryset: QuerySet[Claim]) -> HttpResponse:
+            ids = ",".join(str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True))
+            return HttpResponseRedirect(reverse("admin:claims_claim_transition_bulk", args=[name]) + f"?ids={ids}")
+
+        return action
+
+    def transition_view(self, request: HttpRequest, name: str, pk: int | None = None) -> HttpResponse:
+        if name != ASSIGN and name not in RULES:
+            raise Http404("No such transition.")
+        ids = [pk] if pk else [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()]
+        claims = list(Claim.objects.filter(pk__in=ids).order_by("pk"))
+        done_url = reverse("admin:claims_claim_change", args=[pk]) if pk else reverse("admin:claims_claim_changelist")
+        if not claims:
+            messages.warning(request, "No claims were selected.")
+            return HttpResponseRedirect(done_url)
+        form = TransitionAdminForm(request.POST or None, transition=name)
+        if request.method == "POST" and form.is_valid():
+            done = 0
+            for claim in claims:
+                seen = request.POST.get(f"version-{claim.pk}", "")
+                version = int(seen) if seen.isdigit() else claim.version
+                try:
+                    if name == ASSIGN:
+                        claim_assign(
+                            actor=request.user, claim=claim, assignee=form.cleaned_data["assignee"], version=version
+                        )
+                    else:
+                        claim_transition(actor=request.user, claim=claim, name=name, version=version, **form.params())
+                    done += 1
+                except (ValidationError, PermissionDenied, Conflict) as exc:
+                    reasons = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                    messages.error(request, f"Claim #{claim.pk}: " + " ".join(reasons))
+            if done:
+                messages.success(request, f"{done} claim{'s' if done != 1 else ''}: done.")
+            return HttpResponseRedirect(done_url)
+        label = "Assign a reviewer" if name == ASSIGN else RULES[name].name.label
+        context = {
+            **self.admin_site.each_context(request),
+            "title": label,
+            "opts": self.model._meta,
+            "claims": claims,
+            "form": form,
+            "submit_label": label,
+            "cancel_url": done_url,
+            "explanation": ""
+            if name == ASSIGN
+            else f"Taken by {RULES[name].who_text}; the rules are checked "
+            "for each claim, and a claim someone else changed since this page loaded is left as it is.",
+        }
+        return TemplateResponse(request, "admin/claims/claim/transition.html", context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        claim = Claim.objects.with_sourcing().filter(pk=object_id).first()
+        extra_context = extra_context or {}
+        if claim is not None:
+            extra_context.update(
+                available_transitions=available(claim, request.user),
+                can_assign=request.user.has_perm("reviews.assign_reviewer")
+                and claim.status not in ("published", "rejected"),
+                can_sign_off=request.user.has_perm("reviews.sign_off_sourcing") and claim.rests_on_anonymous_sourcing,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="statement", ordering="statement")
     def short_statement(self, claim: Claim) -> str:

@@ -89,7 +89,10 @@ def claim_editable_by(claim: Claim, user: Actor) -> bool:
 
 
 def require_edit(actor: Actor, claim: Claim) -> None:
-    if not claim_editable_by(claim, actor):
+    # Decided on the stored claim, not on an object the caller may have held for a while.
+    if actor is not None and not claim_editable_by(
+        Claim.objects.only("status", "assignee", "created_by").get(pk=claim.pk), actor
+    ):
         raise PermissionDenied(
             "You can change only the claims assigned to you or recorded by you, until they are published."
         )
@@ -100,17 +103,20 @@ def _actor_or_none(actor: Actor) -> Any:
 
 
 def claim_bump_version(*, claim: Claim, actor: Actor, version: int | None = None, **changes: Any) -> Claim:
-    """Write `changes` and increment the version, only if the claim is still at `version`
-    (the caller's), or at the version `claim` was loaded with. Zero rows updated means
-    someone else got there first."""
-    seen = claim.version if version is None else version
+    """Write `changes` and increment the claim's version.
+
+    With `version` (what the person saw, from a form or the API), only if the claim is
+    still at that version: zero rows updated means someone else saved first, and
+    StaleVersion says who and when. Without it (the system acting: tasks, commands),
+    the increment is unconditional."""
     now = timezone.now()
-    updated = Claim.objects.filter(pk=claim.pk, version=seen).update(
-        version=F("version") + 1, updated_by=_actor_or_none(actor), updated_at=now, **changes
-    )
+    rows = Claim.objects.filter(pk=claim.pk)
+    if version is not None:
+        rows = rows.filter(version=version)
+    updated = rows.update(version=F("version") + 1, updated_by=_actor_or_none(actor), updated_at=now, **changes)
     if updated != 1:
-        raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=seen)
-    claim.version = seen + 1
+        raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=version)
+    claim.version = Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
     claim.updated_at = now
     claim.updated_by = _actor_or_none(actor)
     for name, value in changes.items():

@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.contrib.postgres.forms import SimpleArrayField
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from reviews.models import Rating, RatingScale
+from config.admin import ReadOnlyAdmin, ServiceAdmin, history_table
+from reviews.models import AP_CONDITIONS, Assignment, Rating, RatingScale, Review, StandardsSignOff, Transition
 from reviews.roles import ROLE_PERMISSIONS
+from reviews.services import REVIEW_FIELDS, review_create, review_update, sourcing_sign_off
 
 
 class RatingInline(admin.TabularInline):
@@ -30,6 +34,124 @@ class RatingAdmin(admin.ModelAdmin):
     list_display = ("label", "value", "alternate_name", "rating_value", "needs_recheck", "scale")
     list_filter = ("scale", "needs_recheck")
     search_fields = ("label", "value", "alternate_name")
+
+
+@admin.register(Review)
+class ReviewAdmin(ServiceAdmin):
+    service_fields = REVIEW_FIELDS | {"claim", "evidence_attributions", "evidence_articles"}
+    list_display = ("id", "claim", "author", "rating", "confidence", "state", "updated_at")
+    list_filter = ("rating", "confidence", ("author", admin.RelatedOnlyFieldListFilter), "published_at")
+    list_select_related = ("claim", "author", "rating")
+    search_fields = ("summary", "rationale", "claim__statement", "author__username")
+    autocomplete_fields = ("claim", "evidence_attributions", "evidence_articles")
+    readonly_fields = ("author", "published_at", "withdrawn_at", "created_at", "updated_at", "history")
+    fieldsets = (
+        (None, {"fields": ("claim", "author", ("rating", "confidence"), "recheck_on", "summary", "rationale")}),
+        ("Evidence", {"fields": ("evidence_attributions", "evidence_articles", "evidence_urls")}),
+        ("Record", {"fields": (("published_at", "withdrawn_at"), ("created_at", "updated_at"))}),
+        ("Change history", {"classes": ("collapse",), "fields": ("history",)}),
+    )
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "evidence_urls":
+            return SimpleArrayField(
+                forms.URLField(assume_scheme="https"),
+                delimiter="\n",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                label="Other evidence (URLs)",
+                help_text="One URL a line.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="state")
+    def state(self, review: Review) -> str:
+        if review.withdrawn_at:
+            return f"withdrawn {review.withdrawn_at:%d %b %Y}"
+        if review.published_at:
+            return f"published {review.published_at:%d %b %Y}"
+        return "draft"
+
+    @admin.display(description="history")
+    def history(self, review: Review) -> str:
+        return history_table(review)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*self.readonly_fields, "claim") if obj else self.readonly_fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A published verdict is corrected by reopening the claim, never edited in place.
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_draft)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Review:
+        return review_create(actor=request.user, **data)
+
+    def update_object(self, request: HttpRequest, obj: Review, data: dict[str, Any]) -> None:
+        data.pop("claim", None)
+        review_update(actor=request.user, review=obj, **data)
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    """The workflow log. Read-only here; PostgreSQL refuses changes anyway."""
+
+    list_display = ("created_at", "claim", "name", "from_status", "to_status", "actor", "note")
+    list_filter = ("name", "to_status", ("actor", admin.RelatedOnlyFieldListFilter), "created_at")
+    list_select_related = ("claim", "actor")
+    search_fields = ("claim__statement", "note", "actor__username")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "assignee", "assigned_by", "assigned_at", "ended_at")
+    list_filter = (("assignee", admin.RelatedOnlyFieldListFilter), "assigned_at")
+    list_select_related = ("claim", "assignee", "assigned_by")
+    search_fields = ("claim__statement", "assignee__username")
+
+
+class SignOffForm(forms.ModelForm):
+    class Meta:
+        model = StandardsSignOff
+        fields = ["claim", *AP_CONDITIONS, "note"]
+
+
+@admin.register(StandardsSignOff)
+class StandardsSignOffAdmin(ServiceAdmin):
+    """Editors record standards sign-offs here or on the claim page; once recorded a
+    sign-off is never edited (a changed sourcing simply needs a new one)."""
+
+    form = SignOffForm
+    service_fields = frozenset({"claim", "note", *AP_CONDITIONS})
+    list_display = ("claim", "signed_by", "signed_at", "still_valid")
+    list_select_related = ("claim", "signed_by")
+    search_fields = ("claim__statement", "note")
+    autocomplete_fields = ("claim",)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"claim": request.GET.get("claim")}
+
+    @admin.display(description="covers the current sourcing", boolean=True)
+    def still_valid(self, signoff: StandardsSignOff) -> bool:
+        return signoff.sourcing_fingerprint == signoff.claim.sourcing_fingerprint()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("claim", *AP_CONDITIONS, "note", "signed_by", "signed_at") if obj else ()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.get_readonly_fields(request, obj) if obj else SignOffForm.Meta.fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def create_object(self, request: HttpRequest, data: dict[str, Any]) -> StandardsSignOff:
+        return sourcing_sign_off(actor=request.user, **data)
 
 
 class NewsroomUserAdmin(UserAdmin):

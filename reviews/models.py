@@ -238,6 +238,7 @@ class StandardsSignOff(models.Model):
                     reason_stated=True,
                 ),
                 name="signoff_all_conditions_met",
+                violation_error_message="Anonymous sourcing can be signed off only when every AP condition holds.",
             ),
         ]
         triggers = [pgtrigger.Protect(name="signoff_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]

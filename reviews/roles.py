@@ -78,3 +78,18 @@ def sync_roles(**kwargs: Any) -> None:
     for role in ROLE_PERMISSIONS:
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set(role_permissions(role))
+
+
+def assignable_users() -> Any:
+    """Active users who may work on a claim (reviewers and editors)."""
+    from django.contrib.auth import get_user_model
+
+    perm = Q(codename="submit_claim_for_review", content_type__app_label="reviews")
+    holders = Permission.objects.filter(perm)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__permissions__in=holders) | Q(user_permissions__in=holders) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )

@@ -52,8 +52,10 @@ def claim_transition(
         raise ValidationError(
             {"transition": f"“{name}” is not a transition. Use one of: {', '.join(RULES)}."}, code="invalid"
         )
-    seen = claim.version if version is None else version
     callers_claim, claim = claim, Claim.objects.with_sourcing().select_related("assignee").get(pk=claim.pk)
+    # Without a version from the person, the one just read: the status change below is
+    # still conditional on it, so two concurrent transitions cannot both apply.
+    seen = claim.version if version is None else version
     if claim.version != seen:
         raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=seen)
     if claim.status not in rule.sources:

@@ -16,6 +16,8 @@ from tests import factories
 # Celery in the test process talks to its own Redis database, never the development one.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 celery_app.conf.update(broker_url=TEST_REDIS_URL, result_backend=TEST_REDIS_URL)
+# Password hashing is deliberately slow; tests need none of that strength.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The cache too, under a prefix of this run's own (set before anything touches the cache).
 TEST_CACHE_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
 settings.CACHES["default"].update(LOCATION=TEST_REDIS_URL, KEY_PREFIX=TEST_CACHE_PREFIX)

@@ -191,7 +191,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='standardssignoff',
-            constraint=models.CheckConstraint(condition=models.Q(('information_not_opinion', True), ('not_obtainable_on_record', True), ('reason_stated', True), ('source_in_position_to_know', True)), name='signoff_all_conditions_met'),
+            constraint=models.CheckConstraint(condition=models.Q(('information_not_opinion', True), ('not_obtainable_on_record', True), ('reason_stated', True), ('source_in_position_to_know', True)), name='signoff_all_conditions_met', violation_error_message='Anonymous sourcing can be signed off only when every AP condition holds.'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='standardssignoff',
