@@ -12,18 +12,25 @@ PORT   ?= 8000
 export HOST PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format check services venv dev-venv env database static clean
+.PHONY: help run setup test lint format check services chromium venv dev-venv env database static clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: setup  ## Set up (venv, .env, database, demo data) and run web, worker and beat in the foreground
+# In development the demo coverage corpus is served on loopback, and fetching may reach it.
+DEMO_CORPUS_PORT ?= 8765
+run: export DEMO_CORPUS_PORT := $(DEMO_CORPUS_PORT)
+run: export DEMO_CORPUS_URL ?= http://127.0.0.1:$(DEMO_CORPUS_PORT)/
+run: export FETCH_ALLOWED_NETWORKS ?= 127.0.0.1/32
+run: export GDELT_BASE_URL ?= http://127.0.0.1:$(DEMO_CORPUS_PORT)/gdelt/api/v2/doc/doc
+
+run: setup  ## Set up (venv, .env, database, demo data) and run web, worker, beat and the demo corpus
 	@$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/
 	@exec $(BIN)/honcho start -f Procfile
 
 setup: venv env services database static  ## Everything `run` needs, without starting it
 
-test: dev-venv env services  ## Set up and run the whole test suite
+test: dev-venv env services chromium  ## Set up and run the whole test suite
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest
 
@@ -59,6 +66,9 @@ env: .env
 
 services:  ## Check that PostgreSQL and Redis answer, starting local ones if they do not
 	@bash scripts/services.sh
+
+chromium:  ## Install Debian's Chromium for the browser tests, if it is missing
+	@bash scripts/install_chromium.sh
 
 database: venv env
 	$(PY) manage.py ensure_database

@@ -33,6 +33,7 @@ from config.services import Conflict
 from reviews.roles import assignable_users
 from reviews.services import claim_assign, claim_transition
 from reviews.workflow import RULES, RejectReason, TransitionName, available
+from sources.admin import ExistingFactCheckInline
 from sources.models import SourceKind
 
 ASSIGN = "assign"
@@ -179,7 +180,7 @@ class AnonymousSourcingFilter(admin.SimpleListFilter):
 class ClaimAdmin(ServiceAdmin):
     form = ClaimAdminForm
     service_fields = CLAIM_FIELDS | {"appearances"}
-    inlines = [AttributionInline, RelationInline]
+    inlines = [AttributionInline, RelationInline, ExistingFactCheckInline]
     list_display = (
         "id",
         "short_statement",

@@ -32,6 +32,7 @@ from claims.models import (
     Side,
 )
 from claims.services import claim_create, relation_create
+from corroboration.demo import register_corpus
 from reviews.models import Confidence, Rating
 from reviews.roles import EDITOR, REVIEWER, sync_roles
 from reviews.services import claim_transition, review_create
@@ -47,6 +48,7 @@ DEMO_USERS = [
 ]
 
 AP = "The Associated Press"
+INTELLIGENCE_CLAIM_START = "Russia has provided Iran with information"
 STORY_URL = "https://apnews.com/article/sample-2026-03-08-russia-iran"
 THURSDAY = dt.date(2026, 3, 5)
 FRIDAY = dt.date(2026, 3, 6)
@@ -469,6 +471,10 @@ def load_demo() -> DemoResult:
                 note=note,
             )
             result.count("relations")
+    if settings.DEMO_CORPUS_URL:
+        for what, n in register_corpus(actor=users["editor"], base_url=settings.DEMO_CORPUS_URL).items():
+            if n:
+                result.created[what] = result.created.get(what, 0) + n
     if not any(claim.transitions.exists() for claim in claims.values()):
         _walk_the_workflow(claims, users)
         result.created["transitions"] = sum(claim.transitions.count() for claim in claims.values())

@@ -3,17 +3,20 @@ anonymous sourcing), and how claims relate to one another."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, Func, OuterRef, Q
+from django.utils import timezone
 
 from config.history import tracked
 from reviews.workflow import STATUS_EDGES, Status
@@ -45,6 +48,109 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         return self.prefetch_related(
             models.Prefetch("attributions", queryset=Attribution.objects.select_related("source").order_by("pk"))
         )
+
+    def for_list(self) -> ClaimQuerySet:
+        """What a row of a claim list shows (claimant, sourcing, verdict, assignee), in a
+        number of queries that does not grow with the number of rows."""
+        # Not with_sourcing(): the caveat check reads `granted_by`, which must come along.
+        return self.select_related("rating", "assignee", "created_by").prefetch_related(
+            models.Prefetch(
+                "attributions", queryset=Attribution.objects.select_related("source", "granted_by").order_by("pk")
+            )
+        )
+
+    def for_page(self) -> ClaimQuerySet:
+        """Everything the reviewer's claim page shows: attributions with their caveat
+        records, relations both ways, reviews with their evidence, and the workflow log."""
+        from reviews.models import Review, Transition
+
+        return self.select_related(
+            "rating", "assignee", "created_by", "updated_by", "first_appearance__outlet"
+        ).prefetch_related(
+            models.Prefetch(
+                "attributions",
+                queryset=Attribution.objects.select_related(
+                    "source", "granted_by", "article", "warnings_overridden_by"
+                ).order_by("pk"),
+            ),
+            models.Prefetch("relations_to", queryset=ClaimRelation.objects.select_related("from_claim")),
+            models.Prefetch("relations_from", queryset=ClaimRelation.objects.select_related("to_claim")),
+            models.Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("author", "rating")
+                .prefetch_related("evidence_attributions__source", "evidence_articles")
+                .order_by("-created_at"),
+            ),
+            models.Prefetch(
+                "transitions", queryset=Transition.objects.select_related("actor").order_by("-created_at", "-pk")
+            ),
+            "appearances",
+        )
+
+    # --- The reviewer dashboard's queues ------------------------------------------------
+
+    def assigned_to(self, user: Any) -> ClaimQuerySet:
+        """Open claims this person is assigned to work on."""
+        return self.open().filter(assignee=user)
+
+    def unassigned(self) -> ClaimQuerySet:
+        """Claims waiting for someone to take them: submitted or researching, nobody assigned."""
+        return self.filter(status__in=[Status.SUBMITTED, Status.RESEARCHING], assignee__isnull=True)
+
+    def awaiting_review_by(self, user: Any) -> ClaimQuerySet:
+        """Claims in review whose submitted review this person did not write (four eyes:
+        the author of a review cannot be the editor who publishes it)."""
+        from reviews.models import Review
+
+        own_draft = Review.objects.drafts().filter(claim=OuterRef("pk"), author=user)
+        return self.filter(status=Status.IN_REVIEW).exclude(Exists(own_draft))
+
+    def rechecks_due(self, today: datetime.date | None = None) -> ClaimQuerySet:
+        """Published verdicts (Unproven) whose re-check date has come."""
+        return self.published().filter(recheck_on__lte=today or timezone.localdate())
+
+    # --- Search and filters --------------------------------------------------------------
+
+    def search(self, text: str) -> ClaimQuerySet:
+        """Full-text search over statement, quote and context (web-search syntax: quoted
+        phrases, `or`, `-word`), best matches first."""
+        query = SearchQuery(text, config="english", search_type="websearch")
+        return (
+            self.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-updated_at")
+        )
+
+    def resting_on_anonymous_sourcing(self, rests: bool = True) -> ClaimQuerySet:
+        """Claims whose claimant or a supporting attribution is anonymous (or, with
+        `rests=False`, claims that rest on named sources only)."""
+        anonymous = Attribution.objects.filter(
+            claim=OuterRef("pk"), role__in=[Role.CLAIMANT, Role.SUPPORTS], source__kind=SourceKind.ANONYMOUS_GROUP
+        )
+        return self.filter(Exists(anonymous)) if rests else self.exclude(Exists(anonymous))
+
+    def tagged(self, tag: str) -> ClaimQuerySet:
+        return self.filter(tags__contains=[tag])
+
+    def tag_names(self) -> list[str]:
+        """Every tag used on these claims, sorted, for a filter's choices."""
+        tags = self.annotate(tag=Func(F("tags"), function="unnest")).values_list("tag", flat=True)
+        return sorted(set(tags))
+
+    # --- Who may read what (product.md §1; the rules are in integrations/policy.py) ---------
+
+    def visible_to(self, user: Any, token: Any = None) -> ClaimQuerySet:
+        """The claims a person, or an API token acting for them, may read: every claim for
+        the newsroom (and its read and write tokens), published ones for everyone else,
+        plus, for a submit token, the claims it created."""
+        from integrations.policy import Action, allows, claims_submitted_with, reads_unpublished
+
+        if reads_unpublished(user, token):
+            return self
+        published = Q(status=Status.PUBLISHED)
+        if token is not None and allows(user, token, Action.READ_UNPUBLISHED):
+            return self.filter(published | claims_submitted_with(token))
+        return self.filter(published)
 
 
 @tracked(exclude=["search_vector"])
@@ -520,7 +626,8 @@ class Attribution(models.Model):
         missing = [
             str(self._meta.get_field(name).verbose_name)
             for name in CAVEAT_RECORD_FIELDS
-            if getattr(self, name) in (None, "")
+            # By attname: a foreign key (granted_by) is checked without loading the row.
+            if getattr(self, self._meta.get_field(name).attname) in (None, "")
         ]
         if missing:
             warnings.append(

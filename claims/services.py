@@ -186,6 +186,9 @@ def claim_update(
     changed = model_update(claim, data, fields=CLAIM_FIELDS)
     appearances_changed = appearances is not None and set(appearances) != set(claim.appearances.all())
     if not changed and not appearances_changed:
+        if version is not None and Claim.objects.filter(pk=claim.pk).exclude(version=version).exists():
+            # Nothing to write, but the person was looking at an old version: say so.
+            raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=version)
         return claim
     claim.full_clean()
     claim_bump_version(claim=claim, actor=actor, version=version, **{name: getattr(claim, name) for name in changed})
@@ -290,6 +293,7 @@ def relation_create(
 
 @service
 def relation_update(*, actor: Actor, relation: ClaimRelation, version: int | None = None, **data: Any) -> ClaimRelation:
+    require_edit(actor, relation.from_claim)
     if model_update(relation, data, fields=RELATION_FIELDS):
         relation.full_clean()
         relation.save()

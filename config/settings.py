@@ -7,7 +7,9 @@ typo never silently falls back to a default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -106,8 +108,15 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "sources",
     "claims",
+    "integrations",
+    "corroboration",
+    # Last of ours: its post_migrate hook brings the roles' permissions up to date.
     "reviews",
 ]
 
@@ -284,7 +293,215 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A running job renews its lease as it works; a job whose lease ran out is taken over.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60, minimum=5)
+JOB_SWEEP_INTERVAL = env_int("JOB_SWEEP_INTERVAL", 30, minimum=5)
+# A failed attempt is retried after this many seconds, doubling each time (with jitter).
+JOB_RETRY_BASE_SECONDS = env_int("JOB_RETRY_BASE_SECONDS", 10, minimum=1)
+# Development only: where `serve_demo_corpus` serves the demo coverage corpus. When set,
+# `load_demo` registers the corpus's outlets and feeds.
+DEMO_CORPUS_URL = env_str("DEMO_CORPUS_URL", "")
+if DEMO_CORPUS_URL:
+    DEMO_CORPUS_URL = env_url("DEMO_CORPUS_URL", "", schemes=("http", "https"), what="web").rstrip("/") + "/"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
+# --- Fetching (sources/fetch.py: the one HTTP client every fetch goes through) ----------
+
+# Identifies us to the sites we fetch from; its first word is the token robots.txt
+# groups are matched against.
+FETCH_USER_AGENT = env_str(
+    "FETCH_USER_AGENT",
+    "Corroborate/0.1 (+https://github.com/corroborate/corroborate; fact-checking claim tracker)",
+)
+if not re.fullmatch(r"[A-Za-z_-]+(/\S+)?( [ -~]*)?", FETCH_USER_AGENT):
+    raise ImproperlyConfigured(
+        f"FETCH_USER_AGENT must start with a product name (letters, - or _, as in Corroborate/0.1) and be "
+        f"printable ASCII; got {FETCH_USER_AGENT!r}."
+    )
+# Private or otherwise internal networks that fetches may reach anyway (tests, the demo,
+# intranet deployments). Everything internal is refused by default.
+FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS", "")
+for _network in FETCH_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FETCH_ALLOWED_NETWORKS must be comma-separated networks such as 10.20.0.0/16 or fd00:1::/64; "
+            f"got {_network!r}."
+        ) from None
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FETCH_MAX_DECODED_BYTES = env_int("FETCH_MAX_DECODED_BYTES", 20 * 1024 * 1024, minimum=1024)
+FETCH_CONNECT_TIMEOUT = env_int("FETCH_CONNECT_TIMEOUT", 10, minimum=1)
+FETCH_READ_TIMEOUT = env_int("FETCH_READ_TIMEOUT", 20, minimum=1)
+FETCH_DEADLINE = env_int("FETCH_DEADLINE", 30, minimum=1)
+if FETCH_DEADLINE >= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("FETCH_DEADLINE must be shorter than CELERY_TASK_SOFT_TIME_LIMIT.")
+FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5)
+FETCH_HOST_INTERVAL = env_int("FETCH_HOST_INTERVAL", 1)
+FETCH_ROBOTS_CACHE_SECONDS = env_int("FETCH_ROBOTS_CACHE_SECONDS", 24 * 60 * 60)
+if FETCH_ROBOTS_CACHE_SECONDS > 24 * 60 * 60:
+    raise ImproperlyConfigured("FETCH_ROBOTS_CACHE_SECONDS must be at most 86400 (RFC 9309 allows 24 hours).")
+
+# --- REST API (/api/v1/; config/api.py is the router, config/rest.py its shared parts) --
+
+# Requests per caller before the API answers 429 with Retry-After: callers without
+# credentials are counted by address, tokens each on their own, signed-in people by account.
+API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "60/minute")
+API_THROTTLE_USER = env_str("API_THROTTLE_USER", "600/minute")
+for _name, _rate in (("API_THROTTLE_ANON", API_THROTTLE_ANON), ("API_THROTTLE_USER", API_THROTTLE_USER)):
+    if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"{_name} must be a rate such as 100/minute or 5000/day; got {_rate!r}.")
+# Reverse proxies in front of the site that append to X-Forwarded-For. 0 counts callers by
+# the connecting address, so a client cannot pick its own throttle bucket.
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25, minimum=1)
+if API_PAGE_SIZE > 100:
+    raise ImproperlyConfigured("API_PAGE_SIZE must be at most 100 (the largest page_size a caller may ask for).")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.TokenAuthentication",
+        # For the browsable API; it enforces CSRF on every write.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["integrations.policy.Allowed"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "config.rest.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["config.rest.AnonymousThrottle", "config.rest.CallerThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "config.rest.Pagination",
+    # No OPTIONS answers (405): the schema at /api/schema/ describes every operation.
+    "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "config.rest.exception_handler",
+    "NUM_PROXIES": API_NUM_PROXIES,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Corroborate API",
+    "DESCRIPTION": (
+        "Claims as they were reported, with their sources and anonymity caveats, followed "
+        "through the verification workflow to a published verdict.\n\n"
+        "Authenticate with `Authorization: Token <key>` (tokens are created by an editor in "
+        "the admin or with `python manage.py create_token USERNAME --scope read|submit|write`). "
+        "A token can do at most what its user's role allows, narrowed by its scope; callers "
+        "without credentials see published claims only.\n\n"
+        'Every error is `{"detail": …, "code": …}`; validation errors add `fields`, and a '
+        "stale `version` (409) adds `current_version`. Changes to a claim take the `version` the "
+        "caller saw."
+    ),
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_PATCH": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatus": "reviews.workflow.Status",
+        "TransitionNameEnum": "reviews.workflow.TransitionName",
+        "AttributionRole": "claims.models.Role",
+        "SourceKindEnum": "sources.models.SourceKind",
+        "ReliabilityEnum": "sources.models.Reliability",
+        "OwnershipEnum": "sources.models.Ownership",
+        "ResponseEnum": "claims.models.Response",
+        "ConfidenceEnum": "reviews.models.Confidence",
+        "SourcesIndependenceEnum": "claims.models.Independence",
+        "CoverageIndependenceEnum": "corroboration.models.Independence",
+        "CoverageStanceEnum": "corroboration.models.Stance",
+        "JobStatusEnum": "corroboration.models.JobStatus",
+        "JobKindEnum": "corroboration.models.JobKind",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Publishing: the public fact-check pages and their ClaimReview ----------------------
+
+# The organisation that publishes the verdicts: the ClaimReview `author` (reviews/claimreview.py).
+ORGANIZATION_NAME = env_str("ORGANIZATION_NAME", "Corroborate")
+ORGANIZATION_URL = env_url("ORGANIZATION_URL", SITE_URL, schemes=("http", "https"), what="web")
+
+# --- Webhooks (integrations/; endpoint addresses obey FETCH_ALLOWED_NETWORKS too) --------
+
+# Seconds one delivery attempt may take in all: connecting, sending, reading the answer.
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+if WEBHOOK_TIMEOUT >= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("WEBHOOK_TIMEOUT must be shorter than CELERY_TASK_SOFT_TIME_LIMIT.")
+# Attempts before a delivery is given up as failed, the first one included.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+# Seconds before the second attempt; doubled for each later one (with jitter) up to the maximum.
+WEBHOOK_RETRY_BASE_DELAY = env_int("WEBHOOK_RETRY_BASE_DELAY", 60)
+WEBHOOK_RETRY_MAX_DELAY = env_int("WEBHOOK_RETRY_MAX_DELAY", 1800)
+# A retry is a Celery countdown; one longer than half the visibility timeout could be
+# delivered twice by Redis (reliability.md, J6).
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] // 2 < WEBHOOK_RETRY_MAX_DELAY:
+    raise ImproperlyConfigured(
+        "WEBHOOK_RETRY_MAX_DELAY must be at most half the broker's visibility timeout "
+        f"({CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'] // 2} seconds)."
+    )
+# Seconds between two sweeps for due deliveries whose wake-up message was lost.
+WEBHOOK_SWEEP_INTERVAL = env_int("WEBHOOK_SWEEP_INTERVAL", 60, minimum=5)
+CELERY_BEAT_SCHEDULE["integrations.sweep_webhook_deliveries"] = {
+    "task": "integrations.sweep_webhook_deliveries",
+    "schedule": WEBHOOK_SWEEP_INTERVAL,
+    # A sweep no worker ran in time is superseded by the next one.
+    "options": {"expires": WEBHOOK_SWEEP_INTERVAL},
+}
+
+# Coverage jobs: re-send jobs whose worker died or whose message was lost; match
+# articles that arrived (from feeds) to the open claims; re-search Unproven claims on
+# their re-check date.
+CELERY_BEAT_SCHEDULE["corroboration.sweep_jobs"] = {
+    "task": "corroboration.sweep_jobs",
+    "schedule": JOB_SWEEP_INTERVAL,
+    "options": {"expires": JOB_SWEEP_INTERVAL},
+}
+CELERY_BEAT_SCHEDULE["corroboration.match_new_articles"] = {
+    "task": "corroboration.match_new_articles",
+    "schedule": JOB_SWEEP_INTERVAL,
+    "options": {"expires": JOB_SWEEP_INTERVAL},
+}
+CELERY_BEAT_SCHEDULE["corroboration.recheck_due_claims"] = {
+    "task": "corroboration.recheck_due_claims",
+    "schedule": 3600,
+    "options": {"expires": 3600},
+}
+
+# --- Coverage providers (sources/providers/; every request goes through sources/fetch.py) --
+
+# A provider without its key is off, and the admin's feed list says so.
+GDELT_BASE_URL = env_url(
+    "GDELT_BASE_URL", "https://api.gdeltproject.org/api/v2/doc/doc", schemes=("http", "https"), what="web"
+)
+FACTCHECK_TOOLS_BASE_URL = env_url(
+    "FACTCHECK_TOOLS_BASE_URL", "https://factchecktools.googleapis.com/v1alpha1", schemes=("http", "https"), what="web"
+)
+FACTCHECK_TOOLS_API_KEY = env_str("FACTCHECK_TOOLS_API_KEY", "")
+MEDIACLOUD_BASE_URL = env_url(
+    "MEDIACLOUD_BASE_URL", "https://search.mediacloud.org/api", schemes=("http", "https"), what="web"
+)
+MEDIACLOUD_API_KEY = env_str("MEDIACLOUD_API_KEY", "")
+# Seconds between two requests to each provider, counted across all workers (Redis).
+GDELT_MIN_INTERVAL = env_int("GDELT_MIN_INTERVAL", 5)
+FACTCHECK_TOOLS_MIN_INTERVAL = env_int("FACTCHECK_TOOLS_MIN_INTERVAL", 1)
+MEDIACLOUD_MIN_INTERVAL = env_int("MEDIACLOUD_MIN_INTERVAL", 30)
+# Seconds a caller waits for its turn before giving up for now (a transient failure).
+PROVIDER_MAX_WAIT = env_int("PROVIDER_MAX_WAIT", 90, minimum=1)
+if PROVIDER_MAX_WAIT >= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("PROVIDER_MAX_WAIT must be shorter than CELERY_TASK_SOFT_TIME_LIMIT.")
+# Attempts per provider request when it fails transiently (time-out, 5xx, 429), the first included.
+PROVIDER_RETRY_ATTEMPTS = env_int("PROVIDER_RETRY_ATTEMPTS", 3, minimum=1)
+# Seconds between two looks for feeds that are due (each feed has its own poll interval).
+FEED_SCHEDULE_INTERVAL = env_int("FEED_SCHEDULE_INTERVAL", 60, minimum=10)
+CELERY_BEAT_SCHEDULE["sources.poll_due_feeds"] = {
+    "task": "sources.poll_due_feeds",
+    "schedule": FEED_SCHEDULE_INTERVAL,
+    # A look no worker ran in time is superseded by the next one.
+    "options": {"expires": FEED_SCHEDULE_INTERVAL},
+}
 
 # --- Logging ---------------------------------------------------------------------------
 
@@ -294,4 +511,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # httpx logs every request URL at INFO, and provider URLs can carry API keys.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

@@ -1,8 +1,11 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
+from claims.views import dashboard
+from config import api
 from config.views import healthz
+from reviews.public import fact_check
 
 admin.site.site_header = "Corroborate"
 admin.site.site_title = "Corroborate admin"
@@ -10,6 +13,21 @@ admin.site.index_title = "Claims, sources and verdicts"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The REST API (config/api.py) and its OpenAPI schema, Swagger UI and Redoc.
+    path("api/v1/", include(api.urlpatterns)),
+    path("api/", include(api.schema_urlpatterns)),
     path("healthz", healthz, name="healthz"),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    # POST only (Django's LogoutView), so a link or an image cannot sign anyone out.
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", dashboard, name="dashboard"),
+    path("claims/", include("claims.urls")),
+    # Public: a published verdict with its ClaimReview JSON-LD, for anyone to read.
+    path("fact-checks/<int:pk>/", fact_check, name="fact_check"),
+    path("", include("reviews.urls")),
+    path("", include("corroboration.urls")),
 ]

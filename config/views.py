@@ -1,7 +1,23 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+
+class PageRequest(HttpRequest):
+    """A reviewer-page request: a signed-in user, and what htmx says about the request."""
+
+    htmx: HtmxDetails
+    user: Any
 
 
 @never_cache
@@ -14,3 +30,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def newsroom_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The reviewer pages are for signed-in newsroom staff only: anyone else is sent to
+    the login page, and an account without a role is refused with a reason."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: PageRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm("claims.view_claim"):
+            raise PermissionDenied("Your account has no newsroom role yet. Ask an editor to give you one.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

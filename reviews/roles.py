@@ -19,6 +19,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "claims": ("add", "change", "view"),
             "sources": ("add", "change", "delete", "view"),
             "reviews": ("add", "change", "view"),
+            "integrations": ("add", "change", "view"),
             "pghistory": ("view",),
         },
         "extra": [
@@ -34,6 +35,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "claims.override_caveat_warnings",
             "claims.delete_attribution",
             "claims.delete_claimrelation",
+            "corroboration.confirm_coverage",
+            "corroboration.start_job",
+            "corroboration.view_coverage",
+            "corroboration.view_job",
+            "corroboration.view_syndication",
             # Editors manage newsroom accounts; the admin keeps superuser rights to superusers.
             "auth.add_user",
             "auth.change_user",
@@ -44,15 +50,23 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
     REVIEWER: {
         "models": {
             "claims": ("add", "change", "view"),
-            "sources": ("add", "view"),
+            "sources": ("view",),
             "reviews": ("view",),
         },
         "extra": [
             "reviews.submit_claim_for_review",
+            # Reviewers name new sources and articles as they record claims; feeds,
+            # outlets and providers stay with editors.
+            "sources.add_source",
+            "sources.add_article",
             "reviews.add_review",
             "reviews.change_review",
             "claims.delete_attribution",
             "claims.delete_claimrelation",
+            "corroboration.confirm_coverage",
+            "corroboration.start_job",
+            "corroboration.view_coverage",
+            "corroboration.view_job",
         ],
     },
 }

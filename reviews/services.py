@@ -20,6 +20,7 @@ from claims.models import Attribution, Claim, RelationKind
 from claims.services import StaleVersion, claim_bump_version, relation_create, require_edit
 from config.history import history_of
 from config.services import model_update, service
+from integrations.services import enqueue_deliveries, webhook_deliveries_record
 from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition
 from reviews.workflow import RULES, RejectReason, Request, Status, TransitionName
 from sources.models import Article
@@ -50,7 +51,11 @@ def claim_transition(
     rule = RULES.get(name)
     if rule is None:
         raise ValidationError(
-            {"transition": f"“{name}” is not a transition. Use one of: {', '.join(RULES)}."}, code="invalid"
+            {
+                "transition": ValidationError(
+                    f"“{name}” is not a transition. Use one of: {', '.join(RULES)}.", code="unknown_transition"
+                )
+            }
         )
     callers_claim, claim = claim, Claim.objects.with_sourcing().select_related("assignee").get(pk=claim.pk)
     # Without a version from the person, the one just read: the status change below is
@@ -62,10 +67,12 @@ def claim_transition(
         allowed = ", ".join(s.label.lower() for s in rule.sources)
         raise ValidationError(
             {
-                "transition": f"A claim that is {claim.get_status_display().lower()} cannot take "
-                f"“{rule.name.label}”; that transition starts from {allowed}."
-            },
-            code="invalid_transition",
+                "transition": ValidationError(
+                    f"A claim that is {claim.get_status_display().lower()} cannot take "
+                    f"“{rule.name.label}”; that transition starts from {allowed}.",
+                    code="invalid_transition",
+                )
+            }
         )
     if not rule.who(actor, claim):
         raise PermissionDenied(f"“{rule.name.label}” can be taken only by {rule.who_text}.")
@@ -74,7 +81,8 @@ def claim_transition(
     request.review = _review_for(claim, rule.name)
     problems = rule.guard(claim, actor, request)
     if problems:
-        raise ValidationError(problems, code="guard")
+        # One error per problem, each keeping its code (a list would drop it).
+        raise ValidationError([ValidationError(problem, code="guard") for problem in problems])
 
     from_status = claim.status
     changes, details = _apply(claim, rule.name, request, actor)
@@ -96,7 +104,10 @@ def claim_transition(
         claim_version=claim.version,
         details=details,
     )
-    transaction.on_commit(lambda: _after_commit(logged.pk))
+    deliveries = webhook_deliveries_record(logged)
+    # robust: the transition is committed whatever happens to its side effects; a broker
+    # that is down is logged, and the webhook sweeper sends the recorded deliveries later.
+    transaction.on_commit(lambda: _after_commit(logged.pk, [d.pk for d in deliveries]), robust=True)
     callers_claim.refresh_from_db()
     return logged
 
@@ -158,10 +169,11 @@ def _apply(claim: Claim, name: str, request: Request, actor: Any) -> tuple[dict[
     return {}, {}
 
 
-def _after_commit(transition_id: int) -> None:
+def _after_commit(transition_id: int, delivery_ids: list[int] | None = None) -> None:
     """Side effects of a committed transition, queued for the worker (ids only)."""
     from reviews.tasks import notify_transition
 
+    enqueue_deliveries(delivery_ids or [])
     notify_transition.delay(transition_id)
 
 

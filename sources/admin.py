@@ -2,18 +2,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
-from config.admin import ServiceAdmin, history_table
-from sources.models import Article, Outlet, Source
+from config.admin import ReadOnlyAdmin, ServiceAdmin, history_table
+from sources.models import Article, ExistingFactCheck, Feed, Outlet, Source
+from sources.providers import registry
 from sources.services import (
     ARTICLE_FIELDS,
+    FEED_FIELDS,
     OUTLET_FIELDS,
     SOURCE_FIELDS,
     article_create,
     article_update,
+    feed_create,
+    feed_poll_soon,
+    feed_update,
     outlet_create,
     outlet_update,
     source_create,
@@ -110,3 +116,136 @@ class ArticleAdmin(ServiceAdmin):
 
     def update_object(self, request: HttpRequest, obj: Article, data: dict[str, Any]) -> None:
         article_update(actor=request.user, article=obj, **data)
+
+
+@admin.register(Feed)
+class FeedAdmin(ServiceAdmin):
+    service_fields = FEED_FIELDS
+    list_display = (
+        "name",
+        "state",
+        "last_success_at",
+        "last_error_short",
+        "last_error_at",
+        "last_items",
+        "last_new_articles",
+        "items_seen",
+        "articles_created",
+        "next_poll_at",
+        "is_active",
+    )
+    list_filter = ("is_active", ("outlet", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("outlet",)
+    search_fields = ("name", "url", "last_error")
+    autocomplete_fields = ("outlet",)
+    actions = ["poll_now"]
+    readonly_fields = (
+        "state",
+        "last_polled_at",
+        "last_success_at",
+        "last_error",
+        "last_error_at",
+        "consecutive_failures",
+        "last_items",
+        "last_new_articles",
+        "last_skipped",
+        "items_seen",
+        "articles_created",
+        "next_poll_at",
+        "etag",
+        "last_modified",
+        "history",
+    )
+    fieldsets = (
+        (None, {"fields": ("name", "url", "outlet", ("is_active", "poll_interval"))}),
+        (
+            "Last polls",
+            {
+                "fields": (
+                    ("state", "consecutive_failures"),
+                    ("last_polled_at", "last_success_at", "next_poll_at"),
+                    ("last_error", "last_error_at"),
+                    ("last_items", "last_new_articles"),
+                    "last_skipped",
+                    ("items_seen", "articles_created"),
+                    ("etag", "last_modified"),
+                )
+            },
+        ),
+        ("Change history", {"classes": ("collapse",), "fields": ("history",)}),
+    )
+
+    @admin.display(description="last error")
+    def last_error_short(self, feed: Feed) -> str:
+        return feed.last_error if len(feed.last_error) <= 120 else feed.last_error[:119] + "…"
+
+    @admin.display(description="history")
+    def history(self, feed: Feed) -> str:
+        return history_table(feed)
+
+    @admin.action(description="Poll the selected feeds now")
+    def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+        queued = feed_poll_soon(actor=request.user, feeds=list(queryset))
+        skipped = queryset.count() - queued
+        self.message_user(
+            request,
+            f"{queued} feeds queued for polling." + (f" {skipped} inactive feeds were left alone." if skipped else ""),
+            messages.SUCCESS,
+        )
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        # Which providers are on, and why the others are off ("needs MEDIACLOUD_API_KEY").
+        return super().changelist_view(request, {**(extra_context or {}), "providers": registry()})
+
+    def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Feed:
+        return feed_create(actor=request.user, **data)
+
+    def update_object(self, request: HttpRequest, obj: Feed, data: dict[str, Any]) -> None:
+        feed_update(actor=request.user, feed=obj, **data)
+
+
+@admin.register(ExistingFactCheck)
+class ExistingFactCheckAdmin(ReadOnlyAdmin):
+    """Fact-checks others published: someone else's verdicts, shown as found."""
+
+    list_display = ("claim", "publisher_name", "textual_rating", "review_date_or_unknown", "link")
+    list_filter = ("publisher_name", "language")
+    list_select_related = ("claim",)
+    search_fields = ("title", "claim_text", "claimant", "publisher_name", "publisher_site", "url")
+    date_hierarchy = "found_at"
+
+    @admin.display(description="reviewed", ordering="review_date")
+    def review_date_or_unknown(self, check: ExistingFactCheck) -> Any:
+        return check.review_date or "date not given"
+
+    @admin.display(description="fact-check")
+    def link(self, check: ExistingFactCheck) -> str:
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer nofollow">{}</a>', check.url, check.title or check.url
+        )
+
+
+class ExistingFactCheckInline(admin.TabularInline):
+    """For the claim page: what other fact-checkers already said about this claim."""
+
+    model = ExistingFactCheck
+    extra = 0
+    can_delete = False
+    verbose_name = "fact-check by another organisation"
+    verbose_name_plural = "fact-checks by other organisations (their verdicts, not coverage)"
+    fields = ("publisher_name", "textual_rating", "review_date", "title", "url", "claimant")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Shown, never submitted: left out of a POST, the claim form saves exactly as
+        # it would without it (no extra formset for the claim's save to handle).
+        return request.method != "POST" and super().has_view_permission(request, obj)

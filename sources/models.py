@@ -1,14 +1,19 @@
-"""Who information comes from (sources), who publishes it (outlets), and the pieces
-of coverage themselves (articles)."""
+"""Who information comes from (sources), who publishes it (outlets), the pieces of
+coverage themselves (articles), the feeds they arrive by, and fact-checks others
+already published (existing fact-checks)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from config.history import tracked
 
@@ -174,3 +179,151 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.canonical_url
+
+
+# --- Feeds and providers -----------------------------------------------------------------
+
+
+class FeedQuerySet(models.QuerySet["Feed"]):
+    def due(self, now: datetime | None = None) -> FeedQuerySet:
+        """Active feeds whose next poll time has come (or that were never polled)."""
+        now = now or timezone.now()
+        return self.filter(is_active=True).filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+
+    def failing(self) -> FeedQuerySet:
+        return self.filter(consecutive_failures__gt=0)
+
+
+# Poll state changes with every poll; the change history records what editors set.
+FEED_POLL_STATE = [
+    "etag",
+    "last_modified",
+    "next_poll_at",
+    "lease_until",
+    "last_polled_at",
+    "last_success_at",
+    "last_error",
+    "last_error_at",
+    "consecutive_failures",
+    "items_seen",
+    "articles_created",
+    "last_items",
+    "last_new_articles",
+    "last_skipped",
+    "updated_at",
+]
+
+
+@tracked(exclude=FEED_POLL_STATE)
+class Feed(models.Model):
+    """An RSS or Atom feed polled for coverage, with what its last polls did."""
+
+    name = models.CharField(max_length=200)
+    url = models.URLField("feed URL", max_length=2048, unique=True)
+    outlet = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feeds",
+        help_text="The publisher of every item in the feed. Leave empty for feeds that mix outlets "
+        "(each item's outlet is then recognised from its address).",
+    )
+    is_active = models.BooleanField("active", default=True)
+    poll_interval = models.PositiveIntegerField(
+        "poll every (minutes)",
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(7 * 24 * 60)],
+    )
+    # Conditional GET: what the server said last time.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    next_poll_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # While a poll runs, no second one starts; a poll killed mid-way frees it when this passes.
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    items_seen = models.PositiveIntegerField(default=0, editable=False, help_text="Items read, over all polls.")
+    articles_created = models.PositiveIntegerField(default=0, editable=False, help_text="New articles, over all polls.")
+    last_items = models.PositiveIntegerField("items in last poll", default=0, editable=False)
+    last_new_articles = models.PositiveIntegerField("new articles in last poll", default=0, editable=False)
+    last_skipped = models.TextField(
+        "items skipped in last poll", blank=True, editable=False, help_text="Each with the reason."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(poll_interval__gte=5), name="feed_poll_interval_min"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def status(self) -> dict[str, object]:
+        """How the feed is doing, in one place (for the API and monitoring)."""
+        return {
+            "state": self.state,
+            "last_polled_at": self.last_polled_at,
+            "last_success_at": self.last_success_at,
+            "last_error": self.last_error,
+            "last_error_at": self.last_error_at,
+            "consecutive_failures": self.consecutive_failures,
+            "next_poll_at": self.next_poll_at,
+            "items_seen": self.items_seen,
+            "articles_created": self.articles_created,
+            "last_items": self.last_items,
+            "last_new_articles": self.last_new_articles,
+            "last_skipped": self.last_skipped.splitlines(),
+        }
+
+    @property
+    def state(self) -> str:
+        """One word for lists: inactive, never polled, failing or ok."""
+        if not self.is_active:
+            return "inactive"
+        if self.consecutive_failures:
+            return "failing"
+        if self.last_success_at is None:
+            return "never polled"
+        return "ok"
+
+
+class ExistingFactCheck(models.Model):
+    """A fact-check another organisation already published about a claim like ours
+    (Google Fact Check Tools). Kept and shown as such: it is someone else's verdict,
+    never coverage that supports or disputes the claim."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="existing_fact_checks")
+    url = models.URLField("fact-check URL", max_length=2048)
+    title = models.CharField(max_length=1000, blank=True)
+    publisher_name = models.CharField(max_length=300, blank=True)
+    publisher_site = models.CharField(max_length=253, blank=True)
+    textual_rating = models.CharField(
+        max_length=500, blank=True, help_text="The publisher's verdict in its own words (\u201cPants on Fire\u201d)."
+    )
+    review_date = models.DateTimeField(null=True, blank=True, help_text="Empty when the provider did not say.")
+    claim_text = models.TextField(blank=True, help_text="The claim as the fact-checker worded it.")
+    claimant = models.CharField(max_length=500, blank=True)
+    claim_date = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    query = models.CharField(max_length=500, blank=True, help_text="What we searched for.")
+    provider = models.CharField(max_length=20, choices=ArticleProvider.choices, default=ArticleProvider.FACTCHECK_TOOLS)
+    raw_payload = models.JSONField(null=True, blank=True, help_text="What the provider sent, kept for audit.")
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-review_date", "-found_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "url"], name="existing_fact_check_once_per_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher_name or self.publisher_site}: {self.textual_rating}"

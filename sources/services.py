@@ -1,14 +1,42 @@
-"""The one write path for outlets, sources and articles."""
+"""The one write path for outlets, sources, articles, feeds and existing fact-checks.
+
+Two functions here also fetch (`feed_poll`, `existing_fact_checks_find`): they do their
+network work outside any transaction and then write through the services beside them,
+each write short and atomic (reliability.md, idempotency recipe).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import ipaddress
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError, IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 from config.services import model_update, service
-from sources.models import Article, Outlet, Source, SourceKind
+from sources.canonical import canonical_url
+from sources.extract import MAX_TEXT_CHARS, Extracted, language_code, site_domain, strip_html
+from sources.fetch import Fetcher, FetchError, FetchResult
+from sources.models import Article, ArticleProvider, ExistingFactCheck, Feed, Outlet, Source, SourceKind
+from sources.netguard import parse_networks, vet_url
+from sources.providers.base import Candidate, ProviderError
+from sources.providers.factcheck_tools import FactCheckReview, FactCheckTools
+from sources.providers.feeds import FeedItem, fetch_feed, parse_feed
+
+if TYPE_CHECKING:
+    from claims.models import Claim
+
+logger = logging.getLogger(__name__)
 
 OUTLET_FIELDS = frozenset({"name", "domains", "country", "ownership", "is_wire", "notes"})
 SOURCE_FIELDS = frozenset(
@@ -63,6 +91,8 @@ def outlet_update(*, actor: AbstractBaseUser | None, outlet: Outlet, **data: Any
 
 @service
 def source_create(*, actor: AbstractBaseUser | None, kind: str, name: str, **data: Any) -> Source:
+    if actor is not None and not actor.has_perm("sources.add_source"):
+        raise PermissionDenied("You cannot add sources.")
     source = Source(kind=kind, name=name)
     model_update(source, data, fields=SOURCE_FIELDS)
     source.full_clean()
@@ -101,3 +131,507 @@ def article_update(*, actor: AbstractBaseUser | None, article: Article, **data: 
         article.full_clean()
         article.save()
     return article
+
+
+# --- Articles from providers: recognised, canonicalised, stored once ---------------------------
+
+
+def _json_safe(value: Any, depth: int = 0) -> Any:
+    """A provider's payload as PostgreSQL's jsonb takes it: no NUL characters (jsonb
+    refuses them), dates as ISO text, nothing nested absurdly deep."""
+    if depth > 20:
+        return None
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {str(k).replace("\x00", ""): _json_safe(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v, depth + 1) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value).replace("\x00", "")
+
+
+def _text(value: str, max_length: int) -> str:
+    return (value or "").replace("\x00", "")[:max_length]
+
+
+def outlet_recognise(*, url: str, site_name: str = "", domain: str = "") -> Outlet | None:
+    """The outlet that published `url`, creating one if it is new to us.
+
+    1. An outlet that lists the URL's host or registered domain in its domains; else
+       one that lists `domain` (the publisher's address as a provider states it).
+    2. Else an outlet named like the page's site name — only among outlets with no
+       domains listed: an outlet whose domains are known cannot be claimed by a page
+       on another domain merely by calling itself by that outlet's name.
+    3. Else a new outlet named after the site name (or, if that name is taken, the
+       domain), with the domain listed and ownership unknown, for an editor to review.
+    """
+    host = site_domain(url)
+    if not host:
+        return None
+    if _is_ip_address(host):
+        # An address names no publisher (a test server, an intranet host serving many
+        # sites): only the page's own site name can say who published it.
+        name = strip_html(site_name, max_length=200)
+        return Outlet.objects.filter(name__iexact=name, domains=[]).order_by("pk").first() if name else None
+    own = sorted({host, _host_of(url).removeprefix("www.")} - {""})
+    outlet = Outlet.objects.filter(domains__overlap=own).order_by("pk").first()
+    if outlet is None and domain and site_domain(domain):
+        outlet = Outlet.objects.filter(domains__overlap=[site_domain(domain)]).order_by("pk").first()
+    if outlet is not None:
+        return outlet
+    name = strip_html(site_name, max_length=200)
+    if name:
+        outlet = Outlet.objects.filter(name__iexact=name, domains=[]).order_by("pk").first()
+        if outlet is not None:
+            return outlet
+    for candidate in dict.fromkeys([name, host]):
+        if not candidate:
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: losing a race leaves the outer transaction usable
+                return outlet_create(
+                    actor=None,
+                    name=candidate,
+                    domains=[host],
+                    notes=f"Recognised automatically from {_text(url, 500)}. Check its name and ownership.",
+                )
+        except (IntegrityError, ValidationError):
+            # Someone created it at the same moment, or the name belongs to another
+            # outlet: whoever lists this domain now is the one.
+            outlet = Outlet.objects.filter(domains__overlap=[host]).order_by("pk").first()
+            if outlet is not None:
+                return outlet
+    return None
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+@service
+def article_store(
+    *,
+    provider: str,
+    url: str,
+    fetched: FetchResult | None = None,
+    extracted: Extracted | None = None,
+    raw_payload: Any = None,
+    actor: AbstractBaseUser | None = None,
+    outlet: Outlet | None = None,
+    site_name: str = "",
+    outlet_domain: str = "",
+    title: str = "",
+    byline: str = "",
+    published_at: datetime | None = None,
+    language: str = "",
+    text: str = "",
+    link_unresolved: bool = False,
+) -> tuple[Article, bool]:
+    """Store what a provider found at `url` once per canonical URL: (article, created).
+
+    `fetched`/`extracted` are the page, when it was fetched; the keyword values are
+    what the provider itself said (feed item, API record). The page wins where it
+    speaks, the provider fills the gaps. The canonical URL is the page's own
+    canonical link when extraction trusted it, else the address the page came from
+    after redirects, else `url`.
+
+    Concurrent calls for URL variants with one canonical form store one row: the
+    insert is a savepoint that loses to the unique constraint, and the winner's row
+    is returned (created False). An existing article is never overwritten; if it has
+    no text yet and this call brings some, its empty fields are filled in.
+    ValueError/ValidationError when the URL cannot be stored (nothing is written)."""
+    payload: dict[str, Any] = {"provider": provider}
+    if raw_payload is not None:
+        payload["item"] = raw_payload
+    if fetched is not None:
+        from sources.providers.pasted_url import fetch_audit
+
+        payload["fetch"] = fetch_audit(fetched)
+    if extracted is not None:
+        payload["page"] = extracted.audit()
+    extracted = extracted or Extracted()
+    address = extracted.canonical_link or (fetched.url if fetched else url)
+    canonical = canonical_url(address)
+    try:
+        # A link no fetch could ever follow (an internal address written as a number,
+        # credentials, an odd port) is not kept as coverage.
+        vet_url(canonical, parse_networks(settings.FETCH_ALLOWED_NETWORKS))
+    except FetchError as exc:
+        raise ValueError(exc.message) from None
+    if link_unresolved:
+        payload["link_unresolved"] = True
+    values = {
+        "title": _text(extracted.title or strip_html(title), 1000),
+        "byline": _text(extracted.byline or strip_html(byline), 500),
+        "published_at": extracted.published_at or published_at,
+        "language": _text(extracted.language or language_code(language), 16),
+        "text": _text(extracted.text or text, MAX_TEXT_CHARS),
+        "raw_payload": _json_safe(payload),
+    }
+    if outlet is None and link_unresolved:
+        # The link is an aggregator's, not the publisher's: only what the provider says
+        # about the publisher identifies it.
+        outlet = outlet_recognise(url=outlet_domain, site_name=site_name) if outlet_domain else None
+    elif outlet is None:
+        outlet = outlet_recognise(
+            url=fetched.url if fetched else url,
+            site_name=extracted.site_name or site_name,
+            domain=outlet_domain,
+        )
+    article = Article(
+        canonical_url=canonical,
+        url=_text(url.strip(), 2048),
+        outlet=outlet,
+        provider=provider,
+        # "" when neither the page nor the provider says: unknown, not the model's "en".
+        **values,
+    )
+    article.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            article.save()
+        return article, True
+    except IntegrityError:
+        pass
+    existing = Article.objects.get(canonical_url=canonical)
+    if not existing.text and article.text:
+        _fill_in(existing, values, outlet)
+        existing.refresh_from_db()
+    return existing, False
+
+
+def _fill_in(existing: Article, values: dict[str, Any], outlet: Outlet | None) -> bool:
+    """Fill an article's empty fields from a fetch that found its text. Conditional on
+    the text still being empty, so of two concurrent fill-ins only one applies."""
+    changes: dict[str, Any] = {"text": values["text"]}
+    for name in ("title", "byline", "published_at", "language"):
+        if not getattr(existing, name) and values.get(name):
+            changes[name] = values[name]
+    if existing.outlet_id is None and outlet is not None:
+        changes["outlet"] = outlet
+    previous = existing.raw_payload if isinstance(existing.raw_payload, dict) else {}
+    added = {k: v for k, v in (values.get("raw_payload") or {}).items() if k in ("fetch", "page")}
+    if added:
+        changes["raw_payload"] = {**previous, **added}
+    return bool(Article.objects.filter(pk=existing.pk, text="").update(**changes))
+
+
+@service
+def article_fill_in(
+    *, article: Article, fetched: FetchResult, extracted: Extracted, actor: AbstractBaseUser | None = None
+) -> bool:
+    """Fill in an article's text (and empty metadata) from its fetched page, if it has
+    none yet; True if it did. The article keeps its canonical URL."""
+    if not extracted.text:
+        return False
+    from sources.providers.pasted_url import fetch_audit
+
+    values = {
+        "text": _text(extracted.text, MAX_TEXT_CHARS),
+        "title": _text(extracted.title, 1000),
+        "byline": _text(extracted.byline, 500),
+        "published_at": extracted.published_at,
+        "language": _text(extracted.language, 16),
+        "raw_payload": _json_safe({"fetch": fetch_audit(fetched), "page": extracted.audit()}),
+    }
+    outlet = None
+    if article.outlet_id is None:
+        outlet = outlet_recognise(url=fetched.url, site_name=extracted.site_name)
+    filled = _fill_in(article, values, outlet)
+    article.refresh_from_db()
+    return filled
+
+
+def article_store_candidate(candidate: Candidate, *, actor: AbstractBaseUser | None = None) -> tuple[Article, bool]:
+    """Store what a search provider returned, without fetching the page (the text,
+    unless the provider sent it, is filled in by a later fetch). Like `article_store`,
+    ValueError/ValidationError for a URL that cannot be stored: skip that candidate."""
+    return article_store(
+        actor=actor,
+        provider=candidate.provider,
+        url=candidate.url,
+        raw_payload=candidate.raw,
+        site_name=candidate.outlet_name,
+        outlet_domain=candidate.outlet_domain,
+        title=candidate.title,
+        published_at=candidate.published_at,
+        language=candidate.language,
+        text=candidate.text,
+    )
+
+
+# --- Feeds ---------------------------------------------------------------------------------------
+
+FEED_FIELDS = frozenset({"name", "url", "outlet", "is_active", "poll_interval"})
+# A poll that dies without recording its end frees the feed after this long.
+FEED_LEASE = timedelta(minutes=10)
+# However often a feed fails, it is tried again at least once a day.
+MAX_FEED_BACKOFF = timedelta(hours=24)
+
+
+def _checked_feed_url(url: str) -> str:
+    """The feed URL, refused at once if it could never be fetched (scheme, form, an
+    internal address written as a number). No network access here: a name's
+    addresses are checked when the feed is polled."""
+    url = (url or "").strip()
+    try:
+        vet_url(url, parse_networks(settings.FETCH_ALLOWED_NETWORKS))
+    except FetchError as exc:
+        raise ValidationError({"url": exc.message}) from None
+    return url
+
+
+@service
+def feed_create(*, actor: AbstractBaseUser | None, name: str, url: str, **data: Any) -> Feed:
+    feed = Feed(name=name, url=_checked_feed_url(url))
+    model_update(feed, data, fields=FEED_FIELDS)
+    feed.full_clean()
+    feed.save()
+    return feed
+
+
+@service
+def feed_update(*, actor: AbstractBaseUser | None, feed: Feed, **data: Any) -> Feed:
+    if "url" in data:
+        data["url"] = _checked_feed_url(data["url"])
+    changed = model_update(feed, data, fields=FEED_FIELDS)
+    if "url" in changed:
+        # Another document: what the old server said about its copy means nothing now.
+        feed.etag = feed.last_modified = ""
+        feed.next_poll_at = None
+        feed.consecutive_failures = 0
+    if changed:
+        feed.full_clean()
+        feed.save()
+    return feed
+
+
+@service
+def feed_poll_soon(*, actor: AbstractBaseUser | None, feeds: Iterable[Feed]) -> int:
+    """Make feeds due now and queue a poll of each (after commit); the number queued."""
+    from sources.tasks import poll_feed
+
+    ids = [feed.pk for feed in feeds if feed.is_active]
+    Feed.objects.filter(pk__in=ids).update(next_poll_at=timezone.now())
+    for feed_id in ids:
+        transaction.on_commit(partial(poll_feed.delay, feed_id))
+    return len(ids)
+
+
+@dataclass
+class PollResult:
+    """What one poll of one feed did."""
+
+    feed_id: int
+    outcome: str  # "ok", "not_modified", "failed", "busy" (another poll is running), "inactive"
+    items: int = 0
+    new_article_ids: list[int] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    error: str = ""
+    transient: bool = False  # a failure worth retrying soon
+    retry_after: float | None = None
+
+    @property
+    def new_articles(self) -> int:
+        return len(self.new_article_ids)
+
+
+def feed_poll(feed: Feed, *, fetcher: Fetcher | None = None) -> PollResult:
+    """Poll one feed once: conditional GET, check, parse, store each item as an
+    article; record the outcome on the feed. Never raises for anything the feed or
+    its server does: every failure ends in `feed.last_error` (and the result).
+
+    Not one transaction: the fetch holds no database lock, each article is stored in
+    its own transaction, and the feed's state is written last in one UPDATE, so a
+    poll killed half-way leaves complete articles and the old state (the next poll
+    reads the feed again and stores nothing twice). Two polls of one feed never run
+    at once: each first takes the feed's lease with a conditional UPDATE."""
+    now = timezone.now()
+    claimed = (
+        Feed.objects.filter(pk=feed.pk, is_active=True)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + FEED_LEASE)
+    )
+    if not claimed:
+        feed.refresh_from_db()
+        return PollResult(feed.pk, "busy" if feed.is_active else "inactive")
+    feed.refresh_from_db()
+    try:
+        fetched = fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified, fetcher=fetcher)
+        if fetched.not_modified:
+            _feed_succeeded(feed, fetched, PollResult(feed.pk, "not_modified"))
+            return PollResult(feed.pk, "not_modified")
+        parsed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type, charset=fetched.charset)
+    except (FetchError, ProviderError) as exc:
+        return _feed_failed(feed, exc.code, exc.message, transient=exc.transient, retry_after=exc.retry_after)
+    except Exception as exc:  # a parser bug on hostile input: recorded on the feed, not a crash loop
+        logger.exception("polling feed %s failed", feed.pk)
+        return _feed_failed(feed, "internal_error", f"The feed could not be read ({type(exc).__name__}).")
+    result = PollResult(feed.pk, "ok", items=len(parsed.items))
+    for number, item in enumerate(parsed.items, start=1):
+        problem = _item_problem(item)
+        if problem:
+            result.skipped.append(f"item {number}: {problem}")
+            continue
+        try:
+            article, created = article_store(
+                provider=ArticleProvider.FEED,
+                url=item.link,
+                raw_payload={"feed_id": feed.pk, "feed_url": fetched.url, **item.raw},
+                outlet=None if item.publisher else feed.outlet,
+                site_name=item.publisher,
+                outlet_domain=item.publisher_url,
+                title=item.title,
+                byline=item.author,
+                published_at=item.published_at,
+                link_unresolved=item.link_unresolved,
+            )
+        except (ValueError, ValidationError, DataError) as exc:
+            result.skipped.append(f"item {number} ({item.link[:200]}): {_reason(exc)}")
+            continue
+        except Exception:  # one item our code cannot store must not cost the feed its other items
+            logger.exception("storing item %s of feed %s failed", number, feed.pk)
+            result.skipped.append(f"item {number} ({item.link[:200]}): it could not be stored (an internal error)")
+            continue
+        if created:
+            result.new_article_ids.append(article.pk)
+    if parsed.total_items > len(parsed.items):
+        result.skipped.append(f"{parsed.total_items - len(parsed.items)} items beyond the first {len(parsed.items)}")
+    _feed_succeeded(feed, fetched, result)
+    return result
+
+
+def _item_problem(item: FeedItem) -> str:
+    if not item.link:
+        return "it has no link"
+    if not item.link.lower().startswith(("http://", "https://")):
+        return f"its link is not a web address ({item.link[:100]})"
+    return ""
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc)
+
+
+def _feed_succeeded(feed: Feed, fetched: FetchResult, result: PollResult) -> None:
+    now = timezone.now()
+    changes: dict[str, Any] = {
+        "last_polled_at": now,
+        "last_success_at": now,
+        "consecutive_failures": 0,
+        "next_poll_at": now + timedelta(minutes=feed.poll_interval),
+        "lease_until": None,
+        "last_items": result.items,
+        "last_new_articles": result.new_articles,
+        "last_skipped": _text("\n".join(result.skipped), 10_000),
+        "items_seen": F("items_seen") + result.items,
+        "articles_created": F("articles_created") + result.new_articles,
+    }
+    if not fetched.not_modified:
+        # What the server says now, including nothing: a validator it stopped sending
+        # must not be sent back to it.
+        changes["etag"] = _text(fetched.etag or "", 500)
+        changes["last_modified"] = _text(fetched.last_modified or "", 100)
+    Feed.objects.filter(pk=feed.pk).update(**changes)
+
+
+def _feed_failed(
+    feed: Feed, code: str, message: str, *, transient: bool = False, retry_after: float | None = None
+) -> PollResult:
+    now = timezone.now()
+    failures = feed.consecutive_failures + 1
+    delay = min(timedelta(minutes=feed.poll_interval) * 2 ** min(failures - 1, 10), MAX_FEED_BACKOFF)
+    if retry_after:
+        delay = max(delay, timedelta(seconds=min(retry_after, MAX_FEED_BACKOFF.total_seconds())))
+    error = f"{message} [{code}]"
+    Feed.objects.filter(pk=feed.pk).update(
+        last_polled_at=now,
+        last_error=_text(error, 2000),
+        last_error_at=now,
+        consecutive_failures=F("consecutive_failures") + 1,
+        next_poll_at=now + delay,
+        lease_until=None,
+    )
+    return PollResult(feed.pk, "failed", error=error, transient=transient, retry_after=retry_after)
+
+
+# --- Existing fact-checks (Google Fact Check Tools) ------------------------------------------------
+
+
+@service
+def existing_fact_checks_store(
+    *, claim: Claim, reviews: Iterable[FactCheckReview], query: str = "", actor: AbstractBaseUser | None = None
+) -> int:
+    """Keep fact-checks others published about `claim`, once per claim and URL; the
+    number new. A review seen again is left as first stored."""
+    rows: dict[str, ExistingFactCheck] = {}
+    for review in reviews:
+        try:
+            url = canonical_url(review.url)
+        except ValueError:
+            continue
+        rows.setdefault(
+            url,
+            ExistingFactCheck(
+                claim=claim,
+                url=url,
+                title=_text(review.title, 1000),
+                publisher_name=_text(review.publisher_name, 300),
+                publisher_site=_text(review.publisher_site, 253),
+                textual_rating=_text(review.textual_rating, 500),
+                review_date=review.review_date,
+                claim_text=_text(review.claim_text, 5000),
+                claimant=_text(review.claimant, 500),
+                claim_date=review.claim_date,
+                language=_text(review.language, 16),
+                query=_text(query, 500),
+                raw_payload=_json_safe(review.raw),
+            ),
+        )
+    if not rows:
+        return 0
+    known = set(ExistingFactCheck.objects.filter(claim=claim, url__in=list(rows)).values_list("url", flat=True))
+    ExistingFactCheck.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+    return len(set(rows) - known)
+
+
+def existing_fact_checks_find(*, claim: Claim, provider: FactCheckTools | None = None, limit: int = 20) -> int:
+    """Ask Google Fact Check Tools about `claim` and keep what it knows; the number new.
+    ProviderOff without an API key; FetchError/ProviderError when the call fails."""
+    provider = provider or FactCheckTools()
+    query = _query_from(claim.statement)
+    reviews = provider.search(query, language=claim.language or None, limit=limit)
+    return existing_fact_checks_store(claim=claim, reviews=reviews, query=query)
+
+
+def _query_from(statement: str, max_length: int = 200) -> str:
+    """A search query from a claim's statement: its first words, cut at a word."""
+    text = " ".join(statement.split())
+    if len(text) <= max_length:
+        return text
+    return text[:max_length].rsplit(" ", 1)[0]
+
+
+def article_record_fetch_error(*, article: Article, code: str, message: str) -> None:
+    """Note on an article why its page could not be fetched (shown in the admin's raw
+    payload); the article itself is left as it was."""
+    payload = article.raw_payload if isinstance(article.raw_payload, dict) else {}
+    payload = {**payload, "text_fetch_error": {"code": code, "message": message[:500], "at": timezone.now()}}
+    Article.objects.filter(pk=article.pk, text="").update(raw_payload=_json_safe(payload))

@@ -3,7 +3,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from claims.demo import DEMO_USERS
+from claims.demo import DEMO_USERS, INTELLIGENCE_CLAIM_START
+from claims.models import Claim
 
 
 class Command(BaseCommand):
@@ -21,5 +22,10 @@ class Command(BaseCommand):
         self.stdout.write("  Demo logins (password: " + settings.DEMO_PASSWORD + "):")
         for username, full_name, role, _staff in DEMO_USERS:
             self.stdout.write(f"    {username:<10} {role:<9} {full_name}")
+        if settings.DEMO_CORPUS_URL:
+            self.stdout.write(f"  Demo coverage corpus: {settings.DEMO_CORPUS_URL}")
+            claim = Claim.objects.filter(statement__startswith=INTELLIGENCE_CLAIM_START).first()
+            if claim is not None:
+                self.stdout.write(f"  Try “Find coverage now” on {base}/claims/{claim.pk}/")
         self.stdout.write("  Ctrl-C stops the web server, the worker and beat.")
         self.stdout.write(rule)

@@ -1,0 +1,68 @@
+"""The REST API's one router: every resource under /api/v1/, and the OpenAPI schema with
+its two readers (Swagger UI and Redoc, served from this site, no CDN).
+
+To add an endpoint: a serializer in the app's serializers.py, a viewset in its api.py
+(saying in `required` what each action needs, see integrations/policy.py), and one
+line here.
+"""
+
+from __future__ import annotations
+
+from csp.decorators import csp_update
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from claims.api import AttributionViewSet, ClaimViewSet, HistoryViewSet, RelationViewSet
+from config.rest import not_found
+from corroboration.api import CorroborationViewSet, CoverageViewSet, FindCoverageViewSet, JobViewSet
+from integrations.api import WebhookEndpointViewSet
+from reviews.api import ClaimReviewFeedView, ClaimReviewView, ReviewViewSet, TransitionViewSet
+from sources.api import ArticleViewSet, FeedViewSet, OutletViewSet, SourceViewSet
+
+CLAIM = r"claims/(?P<claim_id>[^/.]+)"
+
+router = DefaultRouter()
+router.register("claims", ClaimViewSet, basename="api-claim")
+router.register(f"{CLAIM}/attributions", AttributionViewSet, basename="api-claim-attribution")
+router.register(f"{CLAIM}/relations", RelationViewSet, basename="api-claim-relation")
+router.register(f"{CLAIM}/reviews", ReviewViewSet, basename="api-claim-review")
+router.register(f"{CLAIM}/history", HistoryViewSet, basename="api-claim-history")
+router.register(f"{CLAIM}/transitions", TransitionViewSet, basename="api-claim-transition")
+router.register(f"{CLAIM}/coverage", CoverageViewSet, basename="api-claim-coverage")
+router.register(f"{CLAIM}/corroboration", CorroborationViewSet, basename="api-claim-corroboration")
+router.register(f"{CLAIM}/find-coverage", FindCoverageViewSet, basename="api-claim-find-coverage")
+router.register("jobs", JobViewSet, basename="api-job")
+router.register("sources", SourceViewSet, basename="api-source")
+router.register("outlets", OutletViewSet, basename="api-outlet")
+router.register("articles", ArticleViewSet, basename="api-article")
+router.register("feeds", FeedViewSet, basename="api-feed")
+router.register("webhooks", WebhookEndpointViewSet, basename="api-webhook")
+
+# Mounted at /api/v1/.
+urlpatterns = [
+    *router.urls,
+    path("claims/<str:claim_id>/claimreview/", ClaimReviewView.as_view(), name="api-claim-claimreview"),
+    path("claimreviews/", ClaimReviewFeedView.as_view(), name="api-claimreviews"),
+]
+
+
+class RedocView(SpectacularRedocView):
+    # drf-spectacular's own template links Google Fonts; ours loads nothing from elsewhere.
+    template_name = "api/redoc.html"
+
+
+# Redoc builds its search index in a Web Worker started from a blob: URL; the site's CSP
+# (script-src 'self', no worker-src) would block it, so this one page also allows blob:
+# workers. Its footer's Redocly logo (an off-site image) stays blocked by img-src 'self'.
+redoc = csp_update({"worker-src": ["'self'", "blob:"]})(RedocView.as_view(url_name="api-schema"))
+
+
+# Mounted at /api/.
+schema_urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", redoc, name="api-redoc"),
+    # Anything else under /api/ answers in the API's error format, not with an HTML page.
+    re_path(r"^.*$", not_found),
+]

@@ -1,0 +1,73 @@
+"""What a job does, step by step, reporting progress as it goes.
+
+find_coverage (one claim): ask the search providers for candidate articles, fetch and
+store the new ones, group syndicated copies, match stored articles to the claim and
+place each as origin, copy, echo or independent report.
+
+A pasted page (job kind "fetch_url"): fetch, store, group and match it to the claim.
+
+match_articles (new articles from feeds): group them, then match them to every open
+claim whose vocabulary they share.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claims.models import Claim
+from corroboration.gathering import gather_for_claim
+from corroboration.models import Job, JobKind
+from corroboration.services import coverage_match, ensure_grouped, job_progress
+from reviews.workflow import Status
+from sources.models import Article
+from sources.providers.pasted_url import store_url
+
+# Claims still worth matching new coverage to: the ones being worked on.
+MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW)
+
+
+def run(job: Job) -> dict[str, Any]:
+    if job.kind == JobKind.FIND_COVERAGE:
+        return find_coverage(job)
+    if job.kind == JobKind.FETCH_URL:
+        return fetch_pasted_url(job)
+    if job.kind == JobKind.MATCH_ARTICLES:
+        return match_articles(job)
+    raise ValueError(f"Unknown job kind {job.kind!r}")
+
+
+def find_coverage(job: Job) -> dict[str, Any]:
+    claim = job.claim
+
+    def report(done: int, total: int, step: str) -> None:
+        job_progress(job, progress=5 + int(70 * done / max(total, 1)), step=step)
+
+    job_progress(job, progress=5, step="Asking the search providers")
+    counts = gather_for_claim(claim, progress=report)
+    job_progress(job, progress=80, step="Matching stored articles to the claim", counts=counts)
+    counts.update(coverage_match(claim))
+    return counts
+
+
+def fetch_pasted_url(job: Job) -> dict[str, Any]:
+    url = job.params["url"]
+    job_progress(job, progress=10, step="Fetching the page")
+    article, created = store_url(url, actor=job.requested_by)
+    job_progress(job, progress=70, step="Matching it to the claim")
+    counts = coverage_match(job.claim, among=[article.pk])
+    return {"url": url, "article": article.pk, "new_article": created, **counts}
+
+
+def match_articles(job: Job) -> dict[str, Any]:
+    ids = [int(i) for i in job.params.get("article_ids", [])]
+    articles = list(Article.objects.filter(pk__in=ids).exclude(text=""))
+    job_progress(job, progress=10, step=f"Grouping {len(articles)} new articles")
+    ensure_grouped(articles)
+    claims = list(Claim.objects.filter(status__in=MATCHABLE).order_by("pk"))
+    counts: dict[str, Any] = {"articles": len(articles), "claims": len(claims), "related": 0, "new": 0}
+    for n, claim in enumerate(claims, start=1):
+        result = coverage_match(claim, among=ids)
+        counts["related"] += result["related"]
+        counts["new"] += result["new"]
+        job_progress(job, progress=10 + int(85 * n / max(len(claims), 1)), step=f"Matched {n} of {len(claims)} claims")
+    return counts

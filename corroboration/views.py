@@ -1,0 +1,147 @@
+"""The coverage part of the claim page: the corroboration ledger with its confirm
+buttons, "find coverage now" with a live progress bar, and adding coverage by URL.
+Fetching happens in jobs, never in the request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
+
+from claims.models import Claim
+from config.views import PageRequest, newsroom_member_required
+from corroboration.forms import CoverageUrlForm, StanceForm
+from corroboration.ledger import Ledger
+from corroboration.models import Coverage, Independence, Job, JobKind, Stance
+from corroboration.services import coverage_confirm, credibility_accept, job_request, ledger_for
+from sources.fetch import check_url
+from sources.netguard import FetchError
+
+SECTIONS = [
+    (Independence.ORIGIN, "Where it first appeared"),
+    (Independence.INDEPENDENT, "Independent reports"),
+    (Independence.SYNDICATED, "Syndicated copies — the same story republished"),
+    (Independence.ECHO, "Echoes — re-citing another outlet's sources"),
+]
+
+
+def coverage_context(claim: Claim, user: Any) -> dict[str, Any]:
+    items = list(
+        claim.coverage.select_related("article__outlet", "article__syndication", "echo_of", "confirmed_by").order_by(
+            "-score", "pk"
+        )
+    )
+    result: Ledger = ledger_for(items)
+    job = claim.jobs.filter(kind__in=[JobKind.FIND_COVERAGE, JobKind.FETCH_URL]).order_by("-created_at").first()
+    return {
+        "claim": claim,
+        "ledger": result,
+        "coverage_sections": [(label, [c for c in items if c.independence == key]) for key, label in SECTIONS],
+        "coverage_count": len(items),
+        "stances": Stance.choices,
+        "latest_job": job,
+        "can_confirm": user.has_perm("corroboration.confirm_coverage"),
+        "can_start": user.has_perm("corroboration.start_job"),
+        "can_accept_credibility": user.has_perm("reviews.publish_claim"),
+        "claimant_credibility": next((a.credibility for a in claim.attributions.all() if a.role == "claimant"), None),
+        "url_form": CoverageUrlForm(),
+        "fact_checks": list(claim.existing_fact_checks.all()) if hasattr(claim, "existing_fact_checks") else [],
+    }
+
+
+def _panel(request: PageRequest, claim: Claim, status: int = 200) -> HttpResponse:
+    return render(request, "corroboration/_coverage.html", coverage_context(claim, request.user), status=status)
+
+
+def _back(request: PageRequest, claim: Claim) -> HttpResponse:
+    if request.htmx:
+        return _panel(request, claim)
+    return redirect(reverse("claims:detail", args=[claim.pk]) + "#coverage")
+
+
+def _claim(pk: int) -> Claim:
+    return get_object_or_404(Claim.objects.prefetch_related(Prefetch("attributions")), pk=pk)
+
+
+@newsroom_member_required
+@require_GET
+def coverage_panel(request: PageRequest, pk: int) -> HttpResponse:
+    return _panel(request, _claim(pk))
+
+
+@newsroom_member_required
+@require_POST
+def find_coverage(request: PageRequest, pk: int) -> HttpResponse:
+    claim = _claim(pk)
+    _, created = job_request(actor=request.user, kind=JobKind.FIND_COVERAGE, claim=claim)
+    if not request.htmx:
+        messages.success(request, "Looking for coverage now." if created else "Already looking for coverage.")
+    return _back(request, claim)
+
+
+@newsroom_member_required
+@require_POST
+def add_url(request: PageRequest, pk: int) -> HttpResponse:
+    claim = _claim(pk)
+    form = CoverageUrlForm(request.POST)
+    if form.is_valid():
+        try:
+            # The same checks the fetch will make, so a bad address is refused at once.
+            check_url(form.cleaned_data["url"])
+        except FetchError as exc:
+            form.add_error("url", str(exc))
+    if not form.is_valid():
+        context = coverage_context(claim, request.user) | {"url_form": form}
+        if request.htmx:
+            return render(request, "corroboration/_coverage.html", context, status=422)
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(reverse("claims:detail", args=[claim.pk]) + "#coverage")
+    job_request(actor=request.user, kind=JobKind.FETCH_URL, claim=claim, params={"url": form.cleaned_data["url"]})
+    if not request.htmx:
+        messages.success(request, "The page will be fetched and matched to the claim in a moment.")
+    return _back(request, claim)
+
+
+@newsroom_member_required
+@require_POST
+def confirm_stance(request: PageRequest, pk: int, coverage_id: int) -> HttpResponse:
+    claim = _claim(pk)
+    item = get_object_or_404(Coverage, pk=coverage_id, claim=claim)
+    form = StanceForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError("Choose a stance.")
+    coverage_confirm(actor=request.user, coverage=item, stance=form.cleaned_data["stance"])
+    return _back(request, claim)
+
+
+@newsroom_member_required
+@require_POST
+def accept_credibility(request: PageRequest, pk: int) -> HttpResponse:
+    claim = _claim(pk)
+    version = request.POST.get("version", "")
+    try:
+        grade = credibility_accept(actor=request.user, claim=claim, version=int(version) if version.isdigit() else None)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, f"Information credibility set to {grade}.")
+    return redirect(reverse("claims:detail", args=[claim.pk]) + "#coverage")
+
+
+@newsroom_member_required
+@require_GET
+def job_progress(request: PageRequest, pk: int, job_id: int) -> HttpResponse:
+    """The progress bar, polled by htmx every second while the job runs; once it has
+    finished, the whole coverage section is sent back in its place."""
+    claim = _claim(pk)
+    job = get_object_or_404(Job, pk=job_id, claim=claim)
+    if job.finished:
+        return reswap(retarget(_panel(request, claim), "#coverage"), "outerHTML")
+    return render(request, "corroboration/_job.html", {"claim": claim, "job": job})

@@ -1,0 +1,220 @@
+"""API for the workflow: reviews of a claim and its transitions.
+
+A transition is `POST /api/v1/claims/{id}/transitions/` with the transition's name and
+the claim `version` the caller saw; reviews/services.py checks who may take it, its
+guard and the version, and answers PermissionDenied (403), ValidationError (400, the
+guard's messages in `detail`) or StaleVersion (409 with `current_version`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import get_object_or_404
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims.api import CLAIM_ID, ClaimChildViewSet
+from claims.models import Claim
+from claims.serializers import ClaimSerializer
+from config.rest import Pagination
+from integrations.policy import Action, reads_claim_fully
+from reviews.claimreview import claimreview_feed, claimreview_for
+from reviews.models import Review, Transition
+from reviews.serializers import (
+    ReviewInput,
+    ReviewSerializer,
+    TransitionInput,
+    TransitionResultSerializer,
+    TransitionSerializer,
+)
+from reviews.services import claim_transition, review_create, review_update
+
+
+@extend_schema(parameters=[CLAIM_ID])
+class ReviewViewSet(ClaimChildViewSet):
+    """Reviews of a claim: drafts for the newsroom, published verdicts (current and
+    withdrawn) for everyone who may see the claim."""
+
+    serializer_class = ReviewSerializer
+    queryset = Review.objects.none()  # the model, for the schema; get_queryset() is what runs
+    required = {
+        "list": Action.READ,
+        "retrieve": Action.READ,
+        "create": Action.EDIT,
+        "partial_update": Action.EDIT,
+    }
+    versioned = ("create", "partial_update")
+
+    def get_queryset(self) -> Any:
+        reviews = (
+            Review.objects.filter(claim=self.claim)
+            .select_related("claim", "author", "rating")
+            .prefetch_related("evidence_attributions", "evidence_articles")
+            .order_by("-created_at", "-pk")
+        )
+        if not reads_claim_fully(self.request.user, self.token, self.claim):
+            reviews = reviews.filter(published_at__isnull=False)
+        return reviews
+
+    @extend_schema(summary="List a claim's reviews")
+    def list(self, request: Request, claim_id: str) -> Response:
+        return self.paginated(self.get_queryset())
+
+    @extend_schema(summary="Read a review")
+    def retrieve(self, request: Request, claim_id: str, pk: str) -> Response:
+        return self.output(self.get_object())
+
+    @extend_schema(summary="Write a draft review", request=ReviewInput, responses={201: ReviewSerializer})
+    def create(self, request: Request, claim_id: str) -> Response:
+        review = review_create(actor=self.actor, claim=self.claim, **self.input(ReviewInput))
+        return self.output(self.get_queryset().get(pk=review.pk), status=201)
+
+    @extend_schema(summary="Change a draft review", request=ReviewInput, responses={200: ReviewSerializer})
+    def partial_update(self, request: Request, claim_id: str, pk: str) -> Response:
+        review = self.get_object()
+        review_update(actor=self.actor, review=review, **self.input(ReviewInput))
+        return self.output(self.get_queryset().get(pk=review.pk))
+
+
+@extend_schema(parameters=[CLAIM_ID])
+class TransitionViewSet(ClaimChildViewSet):
+    """The workflow: take a transition (POST), or read the log of those taken (GET)."""
+
+    serializer_class = TransitionSerializer
+    queryset = Transition.objects.none()  # the model, for the schema; get_queryset() is what runs
+    required = {"list": Action.READ_UNPUBLISHED, "create": Action.TRANSITION}
+    versioned = ("create",)
+
+    def get_queryset(self) -> Any:
+        return Transition.objects.filter(claim=self.claim).select_related("actor").order_by("-created_at", "-pk")
+
+    @extend_schema(summary="A claim's workflow log")
+    def list(self, request: Request, claim_id: str) -> Response:
+        self.require_full_read()
+        return self.paginated(self.get_queryset())
+
+    @extend_schema(
+        summary="Take a workflow transition",
+        description=(
+            "accept (editor; priority, assignee) · reject (editor; reason, and duplicate_of for a "
+            "duplicate, note for other) · restore (editor) · submit_for_review (the assigned reviewer "
+            "or an editor; needs a draft review with rating, rationale and evidence) · send_back "
+            "(editor; note) · publish (an editor who did not write or edit the review; anonymous "
+            "sourcing needs a standards sign-off) · reopen (editor; note: the correction reason)."
+        ),
+        request=TransitionInput,
+        responses={201: TransitionResultSerializer},
+    )
+    def create(self, request: Request, claim_id: str) -> Response:
+        data = self.input(TransitionInput)
+        logged = claim_transition(actor=self.actor, claim=self.claim, name=data.pop("transition"), **data)
+        claim = Claim.objects.for_list().prefetch_related("appearances").get(pk=logged.claim_id)
+        context = self.get_serializer_context()
+        return Response(
+            {
+                "transition": TransitionSerializer(logged, context=context).data,
+                "claim": ClaimSerializer(claim, context=context).data,
+            },
+            status=201,
+        )
+
+
+# --- ClaimReview (schema.org JSON-LD; built by reviews/claimreview.py) ---------------------
+
+CLAIMREVIEW = {
+    "type": "object",
+    "description": "A schema.org ClaimReview (JSON-LD); docs/claimreview.md describes every field, "
+    "including how anonymous-sourcing caveats travel.",
+    "properties": {
+        "@context": {"type": "string"},
+        "@type": {"type": "string", "enum": ["ClaimReview"]},
+        "url": {"type": "string"},
+        "claimReviewed": {"type": "string"},
+        "author": {"type": "object"},
+        "datePublished": {"type": "string"},
+        "dateModified": {"type": "string"},
+        "reviewRating": {"type": "object"},
+        "itemReviewed": {"type": "object"},
+        "correction": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["@context", "@type", "claimReviewed", "reviewRating", "itemReviewed"],
+}
+CLAIMREVIEW_FEED = {
+    "type": "object",
+    "description": "A schema.org DataFeed of ClaimReviews, newest publication first, one page at a time: "
+    "`dataFeedElement` holds the page's items, `count`/`next`/`previous` page through them.",
+    "properties": {
+        "@context": {"type": "string"},
+        "@type": {"type": "string", "enum": ["DataFeed"]},
+        "name": {"type": "string"},
+        "url": {"type": "string"},
+        "publisher": {"type": "object"},
+        "dateModified": {"type": "string"},
+        "dataFeedElement": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "@type": {"type": "string", "enum": ["DataFeedItem"]},
+                    "dateCreated": {"type": "string"},
+                    "dateModified": {"type": "string"},
+                    "item": {k: v for k, v in CLAIMREVIEW.items() if k != "required"},
+                },
+            },
+        },
+        "count": {"type": "integer"},
+        "next": {"type": "string", "format": "uri", "nullable": True},
+        "previous": {"type": "string", "format": "uri", "nullable": True},
+    },
+    "required": ["@context", "@type", "dataFeedElement", "count", "next", "previous"],
+}
+
+
+class ClaimReviewView(APIView):
+    """The ClaimReview of a published claim, for anyone; 404 until it is published."""
+
+    required = {None: Action.READ}
+
+    @extend_schema(
+        summary="A published claim's ClaimReview",
+        parameters=[OpenApiParameter("claim_id", int, OpenApiParameter.PATH, description="The claim's id.")],
+        responses={200: CLAIMREVIEW},
+        operation_id="claims_claimreview_retrieve",
+        tags=["claims"],
+    )
+    def get(self, request: Request, claim_id: str) -> Response:
+        claim = get_object_or_404(Claim.objects.published(), pk=claim_id)
+        return Response(claimreview_for(claim, request=request))
+
+
+class ClaimReviewFeedView(APIView):
+    """The ClaimReviews of published claims, most recently published first."""
+
+    required = {None: Action.READ}
+
+    @extend_schema(
+        summary="Feed of recent ClaimReviews",
+        parameters=[
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}, OpenApiParameter.QUERY),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, OpenApiParameter.QUERY),
+        ],
+        responses={200: CLAIMREVIEW_FEED},
+        operation_id="claimreviews_list",
+        tags=["claimreviews"],
+    )
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        claims = Claim.objects.published().order_by("-published_at", "-pk")
+        page = paginator.paginate_queryset(claims, request, view=self) or []
+        feed = claimreview_feed(page, request=request)
+        return Response(
+            {
+                **feed,
+                "count": claims.count() if paginator.page is None else paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+            }
+        )

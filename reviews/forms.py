@@ -1,0 +1,208 @@
+"""Reviewer-page forms for reviews and the workflow: writing a review, taking a
+transition, signing off anonymous sourcing and assigning a reviewer.
+
+These forms check shape only (a known choice, a whole number). The rules — who may
+act, what a transition's guard needs — are the services' to check, so a page shows
+exactly the message the admin and the API give."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from claims.models import Attribution, Claim, Priority
+from config.forms import VersionField
+from reviews.models import AP_CONDITIONS, Rating, Review
+from reviews.roles import assignable_users
+from reviews.services import REVIEW_FIELDS
+from reviews.workflow import RejectReason, Rule, TransitionName
+from sources.models import Article
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class EvidenceURLsField(forms.Field):
+    """Other evidence as web addresses, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value: Any) -> str:
+        return "\n".join(value) if isinstance(value, list | tuple) else (value or "")
+
+    def to_python(self, value: Any) -> list[str]:
+        lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        validate = forms.URLField(assume_scheme="https").clean
+        urls, errors = [], []
+        for line in lines:
+            try:
+                urls.append(validate(line))
+            except forms.ValidationError:
+                errors.append(f"“{line}” is not a web address (http:// or https://).")
+        if errors:
+            raise forms.ValidationError(errors)
+        return urls
+
+
+class ReviewForm(forms.ModelForm):
+    """A reviewer's assessment: the verdict, how sure, why, and what it rests on."""
+
+    version = VersionField()
+    evidence_urls = EvidenceURLsField(
+        label="Other evidence (web addresses)", required=False, help_text="One address per line."
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "rating",
+            "confidence",
+            "summary",
+            "rationale",
+            "evidence_attributions",
+            "evidence_articles",
+            "evidence_urls",
+            "recheck_on",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "rationale": forms.Textarea(attrs={"rows": 6}),
+            "evidence_attributions": forms.CheckboxSelectMultiple,
+            "evidence_articles": forms.CheckboxSelectMultiple,
+            "recheck_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        }
+        labels = {
+            "rating": "Verdict",
+            "evidence_attributions": "Attributions cited",
+            "evidence_articles": "Coverage cited",
+        }
+
+    def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+        rating = cast(forms.ModelChoiceField, self.fields["rating"])
+        rating.queryset = Rating.objects.filter(scale__is_default=True).order_by("position")
+        rating.empty_label = "Not decided yet"
+        attributions = cast(forms.ModelMultipleChoiceField, self.fields["evidence_attributions"])
+        attributions.queryset = Attribution.objects.filter(claim=claim).select_related("source")
+        # Coverage this claim is linked to: where it first appeared, other appearances,
+        # and the articles its attributions cite.
+        articles = cast(forms.ModelMultipleChoiceField, self.fields["evidence_articles"])
+        articles.queryset = Article.objects.filter(
+            Q(first_claims=claim) | Q(claims=claim) | Q(attributions__claim=claim)
+        ).distinct()
+        self.fields["version"].initial = claim.version
+
+    def service_values(self) -> dict[str, Any]:
+        allowed = REVIEW_FIELDS | {"evidence_attributions", "evidence_articles"}
+        return {name: value for name, value in self.cleaned_data.items() if name in allowed}
+
+
+NOTE_LABELS = {
+    TransitionName.ACCEPT: "Note for the reviewer",
+    TransitionName.REJECT: "Note",
+    TransitionName.RESTORE: "Why it comes back",
+    TransitionName.SUBMIT_FOR_REVIEW: "Note for the editor",
+    TransitionName.SEND_BACK: "What needs more work",
+    TransitionName.PUBLISH: "Note for the log",
+    TransitionName.REOPEN: "Correction reason",
+}
+NOTE_REQUIRED = {TransitionName.SEND_BACK, TransitionName.REOPEN}
+
+
+class TransitionForm(forms.Form):
+    """One workflow transition, with its note and the inputs that transition takes."""
+
+    version = VersionField()
+    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    priority = forms.TypedChoiceField(label="Check-worthiness", choices=Priority.choices, coerce=int)
+    assignee = UserChoiceField(
+        label="Assign to", queryset=get_user_model().objects.none(), required=False, empty_label="Nobody yet"
+    )
+    reason = forms.ChoiceField(
+        label="Reason", choices=[("", "Choose a reason…"), *RejectReason.choices], required=False
+    )
+    duplicate_of = forms.IntegerField(
+        label="Duplicate of claim #", min_value=1, required=False, help_text="For a duplicate: the claim's number."
+    )
+
+    FIELDS_BY_TRANSITION = {
+        TransitionName.ACCEPT: ("priority", "assignee", "note"),
+        TransitionName.REJECT: ("reason", "duplicate_of", "note"),
+    }
+
+    def __init__(self, *args: Any, rule: Rule, claim: Claim, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", rule.name)
+        super().__init__(*args, **kwargs)
+        self.rule, self.claim = rule, claim
+        wanted = ("version", *self.FIELDS_BY_TRANSITION.get(rule.name, ("note",)))
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        self.fields["version"].initial = claim.version
+        self.fields["note"].label = NOTE_LABELS[rule.name]
+        # Not `required` in the browser: the service's guard words the refusal, the same
+        # way for pages, admin and API.
+        self.note_required = rule.name in NOTE_REQUIRED
+        if "priority" in self.fields:
+            self.fields["priority"].initial = claim.priority
+        if "assignee" in self.fields:
+            assignee = cast(UserChoiceField, self.fields["assignee"])
+            assignee.queryset = assignable_users()
+            assignee.initial = claim.assignee_id
+
+    def clean_duplicate_of(self) -> Claim | None:
+        number = self.cleaned_data.get("duplicate_of")
+        if number is None:
+            return None
+        claim = Claim.objects.filter(pk=number).first()
+        if claim is None:
+            raise forms.ValidationError(f"There is no claim #{number}.")
+        return claim
+
+    def service_values(self) -> dict[str, Any]:
+        values = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        values.setdefault("note", "")
+        return values
+
+
+class SignOffForm(forms.Form):
+    """A standards editor's check of anonymous sourcing against the AP conditions."""
+
+    version = VersionField()
+    note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "signoff")
+        super().__init__(*args, **kwargs)
+        for key, text in AP_CONDITIONS.items():
+            self.fields[key] = forms.BooleanField(label=text, required=False)
+        # The conditions first, then the note.
+        self.order_fields([*AP_CONDITIONS, "note"])
+        self.fields["version"].initial = claim.version
+
+    def conditions(self) -> list[forms.BoundField]:
+        return [self[key] for key in AP_CONDITIONS]
+
+    def condition_keys(self) -> list[str]:
+        return list(AP_CONDITIONS)
+
+
+class AssignForm(forms.Form):
+    version = VersionField()
+    assignee = UserChoiceField(label="Assign to", queryset=get_user_model().objects.none(), required=False)
+
+    def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "assign")
+        super().__init__(*args, **kwargs)
+        assignee = cast(UserChoiceField, self.fields["assignee"])
+        assignee.queryset = assignable_users()
+        assignee.empty_label = "Nobody"
+        assignee.initial = claim.assignee_id
+        self.fields["version"].initial = claim.version

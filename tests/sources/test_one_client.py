@@ -1,0 +1,43 @@
+"""Every fetch goes through sources/fetch.py: no other module opens URLs, and parsers
+are never handed a URL (feedparser and trafilatura would fetch it themselves)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Every Django app (a folder with apps.py) and the project package, so new apps are covered.
+APP_DIRS = sorted({path.parent.name for path in ROOT.glob("*/apps.py")} | {"config"})
+THE_CLIENT = {ROOT / "sources" / "fetch.py", ROOT / "sources" / "netguard.py", ROOT / "sources" / "robots.py"}
+
+FORBIDDEN = {
+    "urllib.request": re.compile(r"\burllib\.request\b|\burlopen\("),
+    "requests": re.compile(r"^\s*(import requests|from requests\b)", re.MULTILINE),
+    "httpx outside the client": re.compile(r"\bhttpx\.(get|post|request|stream|Client|AsyncClient)\b"),
+    "trafilatura.fetch_url": re.compile(r"\bfetch_url\s*\("),
+    "feedparser given a URL": re.compile(r"feedparser\.parse\(\s*(f?['\"]https?:|url\b|\w*_url\b)"),
+    "http.client": re.compile(r"\bhttp\.client\b"),
+}
+
+
+def application_modules() -> list[Path]:
+    return [path for d in APP_DIRS for path in (ROOT / d).rglob("*.py") if "migrations" not in path.parts]
+
+
+def test_no_module_but_the_client_opens_urls():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in application_modules()
+        if path not in THE_CLIENT
+        for name, pattern in FORBIDDEN.items()
+        if pattern.search(path.read_text())
+    ]
+    # Fetch with sources.fetch (extend it, e.g. for webhook POSTs, rather than go around it).
+    assert offenders == []
+
+
+def test_the_scan_would_notice(tmp_path: Path):
+    sample = "import feedparser\nfeed = feedparser.parse(feed_url)\ntrafilatura.fetch_url(url)\n"
+    assert FORBIDDEN["feedparser given a URL"].search(sample)
+    assert FORBIDDEN["trafilatura.fetch_url"].search(sample)
