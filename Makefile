@@ -9,7 +9,8 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-export HOST PORT
+WEB_PORT := $(PORT)
+export HOST PORT WEB_PORT
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup test lint format check services chromium venv dev-venv env database static clean
@@ -26,7 +27,9 @@ run: export GDELT_BASE_URL ?= http://127.0.0.1:$(DEMO_CORPUS_PORT)/gdelt/api/v2/
 
 run: setup  ## Set up (venv, .env, database, demo data) and run web, worker, beat and the demo corpus
 	@$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/
-	@exec $(BIN)/honcho start -f Procfile
+	@# No env file for honcho: each process reads .env through config/settings.py, where
+	@# the environment (e.g. what this target exports) wins over the file.
+	@exec $(BIN)/honcho start -f Procfile -e /dev/null
 
 setup: venv env services database static  ## Everything `run` needs, without starting it
 

@@ -3,9 +3,16 @@
 # starting the machine's own services when they are local and down.
 set -euo pipefail
 
-[ -f .env ] && set -a && . ./.env && set +a
-db_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/corroborate}
-redis_url=${CELERY_BROKER_URL:-${REDIS_URL:-redis://127.0.0.1:6379/0}}
+# A value from the environment wins; else the one in .env (read, never executed); else the default.
+from_env_file() {
+    [ -f .env ] || return 0
+    sed -n "s/^$1=//p" .env | tail -n 1 | sed -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'$/\1/"
+}
+db_url=${DATABASE_URL:-$(from_env_file DATABASE_URL)}
+db_url=${db_url:-postgres://postgres@127.0.0.1:5432/corroborate}
+redis_url=${CELERY_BROKER_URL:-${REDIS_URL:-$(from_env_file CELERY_BROKER_URL)}}
+redis_url=${redis_url:-$(from_env_file REDIS_URL)}
+redis_url=${redis_url:-redis://127.0.0.1:6379/0}
 db_host=$(python3 -c "import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(p.hostname or '127.0.0.1', p.port or 5432)" "$db_url")
 redis_host=$(python3 -c "import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(p.hostname or '127.0.0.1', p.port or 6379)" "$redis_url")
 read -r pg_host pg_port <<<"$db_host"
