@@ -30,6 +30,8 @@ from claims.services import (
 )
 from config.admin import ServiceAdmin, all_values, bullet_list, changed_values, history_table
 from config.services import Conflict
+from corroboration.models import JobKind
+from corroboration.services import job_request
 from reviews.roles import assignable_users
 from reviews.services import claim_assign, claim_transition
 from reviews.workflow import RULES, RejectReason, TransitionName, available
@@ -37,6 +39,19 @@ from sources.admin import ExistingFactCheckInline
 from sources.models import SourceKind
 
 ASSIGN = "assign"
+
+
+def find_coverage_now(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+    """Queue a coverage search for each claim (joining a search already under way)."""
+    started = 0
+    for claim in queryset:
+        _, created = job_request(actor=request.user, kind=JobKind.FIND_COVERAGE, claim=claim)
+        started += int(created)
+    messages.info(
+        request,
+        f"Looking for coverage of {queryset.count()} claim(s) ({started} new search(es)); "
+        "follow them under Corroboration › Jobs or on each claim's page.",
+    )
 
 
 class TransitionAdminForm(forms.Form):
@@ -252,6 +267,12 @@ class ClaimAdmin(ServiceAdmin):
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
+        if request.user.has_perm("corroboration.start_job"):
+            actions["find_coverage"] = (
+                find_coverage_now,
+                "find_coverage",
+                "Find coverage now for the selected claims",
+            )
         for name in [*TransitionName, ASSIGN]:
             label = "Assign a reviewer to" if name == ASSIGN else TransitionName(name).label
             actions[f"take_{name}"] = (

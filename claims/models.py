@@ -98,12 +98,19 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         return self.filter(status__in=[Status.SUBMITTED, Status.RESEARCHING], assignee__isnull=True)
 
     def awaiting_review_by(self, user: Any) -> ClaimQuerySet:
-        """Claims in review whose submitted review this person did not write (four eyes:
-        the author of a review cannot be the editor who publishes it)."""
+        """Claims in review whose submitted review this person neither wrote nor edited
+        (four eyes: nobody who worked on a review may publish it)."""
         from reviews.models import Review
 
         own_draft = Review.objects.drafts().filter(claim=OuterRef("pk"), author=user)
-        return self.filter(status=Status.IN_REVIEW).exclude(Exists(own_draft))
+        # Edits are known from the review's change history (who saved each version).
+        edited = Review.pgh_event_model.objects.filter(
+            pgh_obj__claim=OuterRef("pk"),
+            pgh_obj__published_at__isnull=True,
+            pgh_obj__withdrawn_at__isnull=True,
+            pgh_context__metadata__user=user.pk,
+        )
+        return self.filter(status=Status.IN_REVIEW).exclude(Exists(own_draft)).exclude(Exists(edited))
 
     def rechecks_due(self, today: datetime.date | None = None) -> ClaimQuerySet:
         """Published verdicts (Unproven) whose re-check date has come."""

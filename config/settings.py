@@ -473,6 +473,8 @@ CELERY_BEAT_SCHEDULE["corroboration.recheck_due_claims"] = {
 # --- Coverage providers (sources/providers/; every request goes through sources/fetch.py) --
 
 # A provider without its key is off, and the admin's feed list says so.
+# GDELT needs no key: it is on unless switched off here (an intranet with no way out, say).
+GDELT_ENABLED = env_bool("GDELT_ENABLED", True)
 GDELT_BASE_URL = env_url(
     "GDELT_BASE_URL", "https://api.gdeltproject.org/api/v2/doc/doc", schemes=("http", "https"), what="web"
 )

@@ -50,6 +50,8 @@ def running_worker(
         CACHE_KEY_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
         **(extra_env or {}),
     )
+    # Messages left by earlier tests (their rows are gone) must not reach this worker.
+    celery_app.control.purge()
     log = open(log_dir / "celery-worker.log", "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [

@@ -34,6 +34,11 @@ class Gdelt(ApiProvider):
     label = "GDELT DOC 2.0"
     interval_setting = "GDELT_MIN_INTERVAL"
 
+    @classmethod
+    def off_reason(cls) -> str:
+        # GDELT needs no key, so it is on unless a deployment switches it off.
+        return "" if settings.GDELT_ENABLED else "is switched off (GDELT_ENABLED=false)"
+
     def search(
         self,
         query: str,

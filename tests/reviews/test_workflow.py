@@ -437,3 +437,11 @@ def test_a_source_changing_mid_review_is_in_the_history(workflow):
     claim = workflow.in_review()
     attribution_update(actor=workflow.editor, attribution=claim.attributions.get(), source=SourceFactory(name="New"))
     assert any(e.model == "Attribution" and "source_id" in e.changes for e in history_of(claim))
+
+
+def test_awaiting_my_review_leaves_out_reviews_an_editor_edited(workflow, editor2):
+    claim = workflow.in_review()
+    assert list(Claim.objects.awaiting_review_by(editor2)) == [claim]
+    review_update(actor=editor2, review=claim.reviews.get(), summary="Tightened by the desk.")
+    assert list(Claim.objects.awaiting_review_by(editor2)) == []
+    assert list(Claim.objects.awaiting_review_by(workflow.editor)) == [claim]
