@@ -21,6 +21,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "reviews": ("add", "change", "view"),
             "integrations": ("add", "change", "view"),
             "pghistory": ("view",),
+            # Failed-login records: editors see them, and unlock an account by deleting its attempts.
+            "axes": ("view",),
         },
         "extra": [
             "reviews.accept_claim",
@@ -45,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "auth.change_user",
             "auth.view_user",
             "auth.view_group",
+            "axes.delete_accessattempt",
         ],
     },
     REVIEWER: {

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from pghistory.models import Events
 
 from claims.models import Access, AnonymityReason, Claim, ClaimRelation, ContentType, Independence, Response, Role
@@ -83,11 +84,16 @@ def test_loading_twice_changes_nothing(demo):
 
 def test_the_demo_users_log_in_with_the_demo_password(demo):
     for username, group in (("editor", "editor"), ("reviewer", "reviewer"), ("reviewer2", "reviewer")):
-        user = authenticate(username=username, password=settings.DEMO_PASSWORD)
+        user = authenticate(login_request(), username=username, password=settings.DEMO_PASSWORD)
         assert user is not None
         assert user.groups.filter(name=group).exists()
-    assert authenticate(username="editor", password=settings.DEMO_PASSWORD).is_staff
-    assert not authenticate(username="reviewer", password=settings.DEMO_PASSWORD).is_staff
+    assert authenticate(login_request(), username="editor", password=settings.DEMO_PASSWORD).is_staff
+    assert not authenticate(login_request(), username="reviewer", password=settings.DEMO_PASSWORD).is_staff
+
+
+def login_request():
+    # Logins are counted per account and address (django-axes), so they come with a request.
+    return RequestFactory().post("/accounts/login/")
 
 
 def test_the_demo_is_recorded_as_the_reviewer_did_it(demo):
