@@ -7,6 +7,7 @@ JavaScript the same forms post normally and the page is rendered again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -85,6 +86,20 @@ def _attempt(form: BaseForm, call: Any) -> bool:
     return True
 
 
+def _panel_post(
+    request: PageRequest, claim: Claim, form: BaseForm, call: Any, success: Callable[[], str]
+) -> HttpResponse:
+    """A form of the workflow panel: the service call, then the claim reloaded with a
+    message, or the panel again with the refusal on the form (403 for a permission)."""
+    try:
+        done = _attempt(form, call)
+    except PermissionDenied as exc:
+        return _permission_refused(request, claim, form, exc)
+    if done:
+        return _done(request, claim, success())
+    return _refused(request, claim, form)
+
+
 @require_POST
 @newsroom_member_required
 def transition(request: PageRequest, pk: int) -> HttpResponse:
@@ -94,22 +109,19 @@ def transition(request: PageRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose one of the transitions shown on the claim page.")
         return redirect(claim_url(claim))
     form = TransitionForm(request.POST, rule=rule, claim=claim)
-    try:
-        done = _attempt(
-            form,
-            lambda: claim_transition(
-                actor=request.user,
-                claim=claim,
-                name=rule.name,
-                version=form.cleaned_data["version"],
-                **form.service_values(),
-            ),
-        )
-    except PermissionDenied as exc:
-        return _permission_refused(request, claim, form, exc)
-    if done:
-        return _done(request, claim, f"{rule.name.label}: the claim is now {claim.get_status_display().lower()}.")
-    return _refused(request, claim, form)
+    return _panel_post(
+        request,
+        claim,
+        form,
+        lambda: claim_transition(
+            actor=request.user,
+            claim=claim,
+            name=rule.name,
+            version=form.cleaned_data["version"],
+            **form.service_values(),
+        ),
+        lambda: f"{rule.name.label}: the claim is now {claim.get_status_display().lower()}.",
+    )
 
 
 @require_POST
@@ -117,22 +129,19 @@ def transition(request: PageRequest, pk: int) -> HttpResponse:
 def sign_off(request: PageRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
     form = SignOffForm(request.POST, claim=claim)
-    try:
-        done = _attempt(
-            form,
-            lambda: sourcing_sign_off(
-                actor=request.user,
-                claim=claim,
-                version=form.cleaned_data["version"],
-                note=form.cleaned_data["note"],
-                **{key: form.cleaned_data[key] for key in form.condition_keys()},
-            ),
-        )
-    except PermissionDenied as exc:
-        return _permission_refused(request, claim, form, exc)
-    if done:
-        return _done(request, claim, "Sourcing signed off against the AP conditions.")
-    return _refused(request, claim, form)
+    return _panel_post(
+        request,
+        claim,
+        form,
+        lambda: sourcing_sign_off(
+            actor=request.user,
+            claim=claim,
+            version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+            **{key: form.cleaned_data[key] for key in form.condition_keys()},
+        ),
+        lambda: "Sourcing signed off against the AP conditions.",
+    )
 
 
 @require_POST
@@ -140,26 +149,24 @@ def sign_off(request: PageRequest, pk: int) -> HttpResponse:
 def assign(request: PageRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
     form = AssignForm(request.POST, claim=claim)
-    try:
-        done = _attempt(
-            form,
-            lambda: claim_assign(
-                actor=request.user,
-                claim=claim,
-                assignee=form.cleaned_data["assignee"],
-                version=form.cleaned_data["version"],
-            ),
-        )
-    except PermissionDenied as exc:
-        return _permission_refused(request, claim, form, exc)
-    if done:
+
+    def assigned() -> str:
         assignee = form.cleaned_data["assignee"]
         who = (assignee.get_full_name() or assignee.get_username()) if assignee else "nobody"
-        return _done(request, claim, f"Claim #{claim.pk} is now assigned to {who}.")
-    return _refused(request, claim, form)
+        return f"Claim #{claim.pk} is now assigned to {who}."
 
-
-# --- Reviews ------------------------------------------------------------------------------
+    return _panel_post(
+        request,
+        claim,
+        form,
+        lambda: claim_assign(
+            actor=request.user,
+            claim=claim,
+            assignee=form.cleaned_data["assignee"],
+            version=form.cleaned_data["version"],
+        ),
+        assigned,
+    )
 
 
 def _review_page(request: PageRequest, form: ReviewForm, claim: Claim, review: Review | None) -> HttpResponse:
