@@ -37,9 +37,10 @@ test: dev-venv env services chromium  ## Set up and run the whole test suite
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest
 
-lint:  ## ruff, migrations check and Django's deployment checks
+lint:  ## ruff, the one-way import contract (docs/architecture.md) and the migrations check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format:  ## Reformat the code

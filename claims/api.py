@@ -11,9 +11,7 @@ from functools import cached_property
 from typing import Any
 
 import django_filters
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -21,7 +19,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims.models import Attribution, Claim, ClaimQuerySet, ClaimRelation
+from claims.models import Attribution, Claim, ClaimQuerySet, ClaimRelation, Rating, Status
 from claims.serializers import (
     AttributionCreateInput,
     AttributionSerializer,
@@ -32,22 +30,11 @@ from claims.serializers import (
     ClaimUpdateInput,
     HistoryEntrySerializer,
 )
-from claims.services import attribution_create, attribution_delete, attribution_update, claim_update
-from config.history import history_of
-from config.rest import (
-    IdFilter,
-    MomentFilter,
-    StableOrderingFilter,
-    StrictFilterSet,
-    positive_int_param,
-    text_filter,
-)
-from config.viewsets import ApiViewSet
-from integrations.policy import Action, reads_claim_fully
-from integrations.services import claim_submit
-from reviews.models import Rating
-from reviews.workflow import Status
-from sources.services import source_create
+from claims.services import attribution_create, attribution_delete, attribution_update, claim_create, claim_update
+from core.history import history_of
+from core.policy import Action, reads_claim_fully
+from core.rest import IdFilter, MomentFilter, StableOrderingFilter, StrictFilterSet, positive_int_param, text_filter
+from core.viewsets import ApiViewSet
 
 CLAIM_ID = OpenApiParameter("claim_id", int, OpenApiParameter.PATH, description="The claim's id.")
 
@@ -147,10 +134,7 @@ class ClaimViewSet(ApiViewSet):
         responses={201: ClaimSerializer},
     )
     def create(self, request: Request) -> Response:
-        data = self.input(ClaimCreateInput)
-        with transaction.atomic():
-            data["attributions"] = [with_source(self.actor, fields) for fields in data["attributions"]]
-            claim = claim_submit(actor=self.actor, token=self.token, **data)
+        claim = claim_create(actor=self.actor, token=self.token, **self.input(ClaimCreateInput))
         return self.output(self._fresh(claim), status=201)
 
     @extend_schema(
@@ -164,16 +148,6 @@ class ClaimViewSet(ApiViewSet):
         data = self.input(ClaimUpdateInput)
         claim_update(actor=self.actor, claim=claim, **data)
         return self.output(self._fresh(claim))
-
-
-def with_source(actor: AbstractBaseUser, fields: dict[str, Any]) -> dict[str, Any]:
-    """An attribution's fields with its `new_source` created (in the caller's transaction)."""
-    new = fields.pop("new_source", None)
-    if new is None:
-        return fields
-    if not actor.has_perm("sources.add_source"):
-        raise exceptions.PermissionDenied("Your role cannot add sources; cite an existing one.")
-    return {**fields, "source": source_create(actor=actor, **new)}
 
 
 class ClaimChildViewSet(ApiViewSet):
@@ -225,9 +199,7 @@ class AttributionViewSet(ClaimChildViewSet):
 
     @extend_schema(summary="Add an attribution", request=AttributionCreateInput, responses={201: AttributionSerializer})
     def create(self, request: Request, claim_id: str) -> Response:
-        data = self.input(AttributionCreateInput)
-        with transaction.atomic():
-            attribution = attribution_create(actor=self.actor, claim=self.claim, **with_source(self.actor, data))
+        attribution = attribution_create(actor=self.actor, claim=self.claim, **self.input(AttributionCreateInput))
         return self.output(self.get_queryset().get(pk=attribution.pk), status=201)
 
     @extend_schema(
@@ -235,9 +207,7 @@ class AttributionViewSet(ClaimChildViewSet):
     )
     def partial_update(self, request: Request, claim_id: str, pk: str) -> Response:
         attribution = self.get_object()
-        data = self.input(AttributionUpdateInput)
-        with transaction.atomic():
-            attribution_update(actor=self.actor, attribution=attribution, **with_source(self.actor, data))
+        attribution_update(actor=self.actor, attribution=attribution, **self.input(AttributionUpdateInput))
         return self.output(self.get_queryset().get(pk=attribution.pk))
 
     @extend_schema(
@@ -287,7 +257,7 @@ class HistoryViewSet(ClaimChildViewSet):
     (the newest 200 changes, newest first)."""
 
     serializer_class = HistoryEntrySerializer
-    queryset = Claim.objects.none()  # for the schema; the entries come from config.history
+    queryset = Claim.objects.none()  # for the schema; the entries come from core.history
     required = {"list": Action.READ_UNPUBLISHED}
 
     @extend_schema(summary="A claim's change history")

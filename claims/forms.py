@@ -10,13 +10,11 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
-from claims.models import Attribution, Claim, Priority, Role
+from claims.models import Attribution, AttributionRole, Claim, Priority, Status
 from claims.services import ATTRIBUTION_FIELDS, CLAIM_FIELDS
-from config.forms import VersionField
-from reviews.workflow import Status
+from core.forms import VersionField
 from sources.models import Article, Outlet, Source, SourceKind
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -129,7 +127,6 @@ class AttributionForm(forms.ModelForm):
         "vouching_note",
         "stated_limits",
     )
-    MAIN_FIELDS = ("role", "source", "attribution_text", "quote", "said_on", "article", "response", "content_type")
     NEW_SOURCE_FIELDS = ("new_source_kind", "new_source_name", "new_source_title")
 
     def __init__(self, *args: Any, can_add_sources: bool = False, **kwargs: Any) -> None:
@@ -160,7 +157,7 @@ class AttributionForm(forms.ModelForm):
         the person has filled in. Blank extras start folded to keep the page short."""
         return (
             bool(self.instance.pk)
-            or self.initial.get("role") == Role.CLAIMANT
+            or self.initial.get("role") == AttributionRole.CLAIMANT
             or (self.is_bound and self.has_changed())
         )
 
@@ -172,9 +169,6 @@ class AttributionForm(forms.ModelForm):
 
     def caveat_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.CAVEAT_FIELDS]
-
-    def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.MAIN_FIELDS]
 
     def new_source_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.NEW_SOURCE_FIELDS if name in self.fields]
@@ -226,17 +220,6 @@ class BaseAttributionFormSet(BaseInlineFormSet):
         """Forms that stand for an attribution after saving: existing ones not deleted,
         and new ones that were filled in (blank extra forms have no cleaned data)."""
         return [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
-
-    def clean(self) -> None:
-        super().clean()
-        if any(self.errors):
-            return
-        claimants = sum(1 for form in self.kept_forms() if form.cleaned_data.get("role") == Role.CLAIMANT)
-        if claimants != 1:
-            raise ValidationError(
-                f"A claim needs exactly one claimant — the source that made the claim (role “claimant”); "
-                f"{claimants} given."
-            )
 
 
 def attribution_formset(extra: int) -> type[BaseAttributionFormSet]:

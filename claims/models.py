@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +19,20 @@ from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Q
 from django.utils import timezone
 
-from config.history import tracked
-from reviews.workflow import STATUS_EDGES, Status
+from core.history import tracked
+from core.policy import visible_claims
 from sources.models import SourceKind
+
+
+class Status(models.TextChoices):
+    """Where a claim stands in the verification workflow. It changes only along the
+    edges of the workflow table (reviews/workflow.py), which the database enforces."""
+
+    SUBMITTED = "submitted", "Submitted"
+    RESEARCHING = "researching", "Researching"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
 
 
 class Priority(models.IntegerChoices):
@@ -30,10 +42,6 @@ class Priority(models.IntegerChoices):
     NORMAL = 2, "Normal"
     HIGH = 3, "High"
     URGENT = 4, "Urgent"
-
-
-def _sql_pairs(pairs: frozenset[tuple[str, str]]) -> str:
-    return ", ".join(f"('{a}', '{b}')" for a, b in sorted(pairs))
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):
@@ -59,34 +67,6 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
             )
         )
 
-    def for_page(self) -> ClaimQuerySet:
-        """Everything the reviewer's claim page shows: attributions with their caveat
-        records, relations both ways, reviews with their evidence, and the workflow log."""
-        from reviews.models import Review, Transition
-
-        return self.select_related(
-            "rating", "assignee", "created_by", "updated_by", "first_appearance__outlet"
-        ).prefetch_related(
-            models.Prefetch(
-                "attributions",
-                queryset=Attribution.objects.select_related(
-                    "source", "granted_by", "article", "warnings_overridden_by"
-                ).order_by("pk"),
-            ),
-            models.Prefetch("relations_to", queryset=ClaimRelation.objects.select_related("from_claim")),
-            models.Prefetch("relations_from", queryset=ClaimRelation.objects.select_related("to_claim")),
-            models.Prefetch(
-                "reviews",
-                queryset=Review.objects.select_related("author", "rating")
-                .prefetch_related("evidence_attributions__source", "evidence_articles")
-                .order_by("-created_at"),
-            ),
-            models.Prefetch(
-                "transitions", queryset=Transition.objects.select_related("actor").order_by("-created_at", "-pk")
-            ),
-            "appearances",
-        )
-
     # --- The reviewer dashboard's queues ------------------------------------------------
 
     def assigned_to(self, user: Any) -> ClaimQuerySet:
@@ -96,21 +76,6 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
     def unassigned(self) -> ClaimQuerySet:
         """Claims waiting for someone to take them: submitted or researching, nobody assigned."""
         return self.filter(status__in=[Status.SUBMITTED, Status.RESEARCHING], assignee__isnull=True)
-
-    def awaiting_review_by(self, user: Any) -> ClaimQuerySet:
-        """Claims in review whose submitted review this person neither wrote nor edited
-        (four eyes: nobody who worked on a review may publish it)."""
-        from reviews.models import Review
-
-        own_draft = Review.objects.drafts().filter(claim=OuterRef("pk"), author=user)
-        # Edits are known from the review's change history (who saved each version).
-        edited = Review.pgh_event_model.objects.filter(
-            pgh_obj__claim=OuterRef("pk"),
-            pgh_obj__published_at__isnull=True,
-            pgh_obj__withdrawn_at__isnull=True,
-            pgh_context__metadata__user=user.pk,
-        )
-        return self.filter(status=Status.IN_REVIEW).exclude(Exists(own_draft)).exclude(Exists(edited))
 
     def rechecks_due(self, today: datetime.date | None = None) -> ClaimQuerySet:
         """Published verdicts (Unproven) whose re-check date has come."""
@@ -132,7 +97,9 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         """Claims whose claimant or a supporting attribution is anonymous (or, with
         `rests=False`, claims that rest on named sources only)."""
         anonymous = Attribution.objects.filter(
-            claim=OuterRef("pk"), role__in=[Role.CLAIMANT, Role.SUPPORTS], source__kind=SourceKind.ANONYMOUS_GROUP
+            claim=OuterRef("pk"),
+            role__in=[AttributionRole.CLAIMANT, AttributionRole.SUPPORTS],
+            source__kind=SourceKind.ANONYMOUS_GROUP,
         )
         return self.filter(Exists(anonymous)) if rests else self.exclude(Exists(anonymous))
 
@@ -144,20 +111,14 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         tags = self.annotate(tag=Func(F("tags"), function="unnest")).values_list("tag", flat=True)
         return sorted(set(tags))
 
-    # --- Who may read what (product.md §1; the rules are in integrations/policy.py) ---------
+    # --- Who may read what (product.md §1; the rules are in core/policy.py) -----------------
 
     def visible_to(self, user: Any, token: Any = None) -> ClaimQuerySet:
-        """The claims a person, or an API token acting for them, may read: every claim for
-        the newsroom (and its read and write tokens), published ones for everyone else,
-        plus, for a submit token, the claims it created."""
-        from integrations.policy import Action, allows, claims_submitted_with, reads_unpublished
-
-        if reads_unpublished(user, token):
-            return self
-        published = Q(status=Status.PUBLISHED)
-        if token is not None and allows(user, token, Action.READ_UNPUBLISHED):
-            return self.filter(published | claims_submitted_with(token))
-        return self.filter(published)
+        """The claims a person, or an API token acting for them, may read (core/policy.py):
+        every claim for the newsroom and its read and write tokens, published ones for
+        everyone else, plus, for a submit token, the claims it recorded."""
+        visible = visible_claims(user, token)
+        return self if visible is None else self.filter(visible)
 
 
 @tracked(exclude=["search_vector"])
@@ -190,7 +151,7 @@ class Claim(models.Model):
     priority = models.PositiveSmallIntegerField("check-worthiness", choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     rating = models.ForeignKey(
-        "reviews.Rating",
+        "Rating",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -226,6 +187,15 @@ class Claim(models.Model):
         related_name="+",
         editable=False,
     )
+    submitted_with = models.ForeignKey(
+        "core.ApiToken",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims",
+        editable=False,
+        help_text="The API token that recorded it, if any (a submit token may read the claims it recorded).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(
@@ -252,20 +222,6 @@ class Claim(models.Model):
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
         ]
         triggers = [
-            # The status changes only along the workflow's edges, whatever writes it.
-            pgtrigger.Trigger(
-                name="status_follows_workflow",
-                when=pgtrigger.Before,
-                operation=pgtrigger.UpdateOf("status"),
-                func=f"""
-                IF NEW.status IS DISTINCT FROM OLD.status
-                   AND (OLD.status, NEW.status) NOT IN ({_sql_pairs(STATUS_EDGES)}) THEN
-                    RAISE EXCEPTION 'claim %: % to % is not a transition of the workflow',
-                        NEW.id, OLD.status, NEW.status USING ERRCODE = 'check_violation';
-                END IF;
-                RETURN NEW;
-                """,
-            ),
             pgtrigger.Trigger(
                 name="new_claims_are_submitted",
                 when=pgtrigger.Before,
@@ -300,7 +256,7 @@ class Claim(models.Model):
 
     @property
     def claimant(self) -> Attribution | None:
-        return next((a for a in self.attributions.all() if a.role == Role.CLAIMANT), None)
+        return next((a for a in self.attributions.all() if a.role == AttributionRole.CLAIMANT), None)
 
     def sourcing(self) -> Sourcing:
         return Sourcing.of(list(self.attributions.all()))
@@ -327,17 +283,20 @@ class Claim(models.Model):
     @property
     def rests_on_anonymous_sourcing(self) -> bool:
         """Its claimant or any supporting attribution is anonymous."""
-        return any(a.is_anonymous and a.role in (Role.CLAIMANT, Role.SUPPORTS) for a in self.attributions.all())
+        return any(
+            a.is_anonymous and a.role in (AttributionRole.CLAIMANT, AttributionRole.SUPPORTS)
+            for a in self.attributions.all()
+        )
 
 
-class Role(models.TextChoices):
+class AttributionRole(models.TextChoices):
     CLAIMANT = "claimant", "Claimant"
     SUPPORTS = "supports", "Supports"
     DISPUTES = "disputes", "Disputes"
     RESPONDS = "responds", "Responds (on the record)"
 
 
-class Independence(models.TextChoices):
+class SourcesIndependence(models.TextChoices):
     INDEPENDENT = "independent", "Independent of each other"
     NOT_INDEPENDENT = "not_independent", "Not independent"
     UNKNOWN = "unknown", "Unknown"
@@ -369,14 +328,14 @@ class Side(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
-class ContentType(models.TextChoices):
+class ContentKind(models.TextChoices):
     FACT = "fact", "Information (fact)"
     OPINION = "opinion", "Opinion"
     SPECULATION = "speculation", "Speculation"
     CHARACTERIZATION = "characterization", "Characterisation of a person"
 
 
-class Response(models.TextChoices):
+class ResponseKind(models.TextChoices):
     """What an on-the-record response does with the claim."""
 
     CONFIRMS = "confirms", "Confirms"
@@ -431,7 +390,7 @@ class Attribution(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attributions")
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="attributions")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=AttributionRole.choices)
     attribution_text = models.CharField(
         max_length=500,
         blank=True,
@@ -449,7 +408,7 @@ class Attribution(models.Model):
     )
     response = models.CharField(
         max_length=30,
-        choices=Response.choices,
+        choices=ResponseKind.choices,
         blank=True,
         help_text="For an on-the-record response: does it confirm, deny, or neither?",
     )
@@ -458,7 +417,7 @@ class Attribution(models.Model):
     sources_claimed = models.PositiveSmallIntegerField(
         "sources claimed", null=True, blank=True, help_text="How many sources the story says there are."
     )
-    independence = models.CharField(max_length=20, choices=Independence.choices, blank=True)
+    independence = models.CharField(max_length=20, choices=SourcesIndependence.choices, blank=True)
     access = models.CharField(max_length=20, choices=Access.choices, blank=True, help_text="How the sources know.")
     anonymity_reason = models.CharField(
         "reason for anonymity", max_length=30, choices=AnonymityReason.choices, blank=True
@@ -481,7 +440,7 @@ class Attribution(models.Model):
     )
     side = models.CharField(max_length=20, choices=Side.choices, blank=True)
     motive = models.CharField(max_length=500, blank=True, help_text="The source's motive, if the story states one.")
-    content_type = models.CharField(max_length=20, choices=ContentType.choices, blank=True)
+    content_type = models.CharField(max_length=20, choices=ContentKind.choices, blank=True)
     granted_by = models.ForeignKey(
         "sources.Outlet",
         null=True,
@@ -528,7 +487,7 @@ class Attribution(models.Model):
                 name="attribution_unique_role",
                 violation_error_message="This source is already attributed with that role on this claim.",
             ),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="attribution_role_valid"),
+            models.CheckConstraint(condition=Q(role__in=AttributionRole.values), name="attribution_role_valid"),
             models.CheckConstraint(
                 condition=Q(sources_claimed__isnull=True) | Q(sources_claimed__gte=1),
                 name="attribution_sources_claimed_at_least_one",
@@ -537,7 +496,7 @@ class Attribution(models.Model):
                 condition=Q(credibility__gte=1, credibility__lte=6), name="attribution_credibility_1_to_6"
             ),
             models.CheckConstraint(
-                condition=Q(independence__in=[*Independence.values, ""]), name="attribution_independence_valid"
+                condition=Q(independence__in=[*SourcesIndependence.values, ""]), name="attribution_independence_valid"
             ),
             models.CheckConstraint(condition=Q(access__in=[*Access.values, ""]), name="attribution_access_valid"),
             models.CheckConstraint(
@@ -546,10 +505,10 @@ class Attribution(models.Model):
             ),
             models.CheckConstraint(condition=Q(side__in=[*Side.values, ""]), name="attribution_side_valid"),
             models.CheckConstraint(
-                condition=Q(content_type__in=[*ContentType.values, ""]), name="attribution_content_type_valid"
+                condition=Q(content_type__in=[*ContentKind.values, ""]), name="attribution_content_type_valid"
             ),
             models.CheckConstraint(
-                condition=Q(role="responds", response__in=Response.values) | (~Q(role="responds") & Q(response="")),
+                condition=Q(role="responds", response__in=ResponseKind.values) | (~Q(role="responds") & Q(response="")),
                 name="attribution_response_only_for_responds",
             ),
         ]
@@ -596,7 +555,7 @@ class Attribution(models.Model):
                     "An anonymous attribution needs the story's own words for who the sources are, "
                     "for example “two officials familiar with U.S. intelligence”."
                 )
-            if (self.sources_claimed or 0) > 1 and self.independence == Independence.NOT_INDEPENDENT:
+            if (self.sources_claimed or 0) > 1 and self.independence == SourcesIndependence.NOT_INDEPENDENT:
                 errors["independence"] = (
                     f"The story counts {self.sources_claimed} sources, but they are marked as not independent "
                     "of each other. Sources that are not independent count as one: set “sources claimed” to 1, "
@@ -610,9 +569,9 @@ class Attribution(models.Model):
                     f"{labels}: these caveats are for anonymous sources only, and {self.source} is named. "
                     "Clear them, or choose an anonymous source."
                 )
-        if self.role == Role.RESPONDS and not self.response:
+        if self.role == AttributionRole.RESPONDS and not self.response:
             errors["response"] = "Say whether this on-the-record response confirms, denies, or neither."
-        if self.role != Role.RESPONDS and self.response:
+        if self.role != AttributionRole.RESPONDS and self.response:
             errors["response"] = "Only an on-the-record response (role “responds”) records a response."
         if errors:
             raise ValidationError(errors)
@@ -622,7 +581,7 @@ class Attribution(models.Model):
         if not self.is_anonymous:
             return []
         warnings = []
-        if self.content_type in (ContentType.OPINION, ContentType.SPECULATION, ContentType.CHARACTERIZATION):
+        if self.content_type in (ContentKind.OPINION, ContentKind.SPECULATION, ContentKind.CHARACTERIZATION):
             warnings.append(
                 CaveatWarning(
                     "anonymous_opinion",
@@ -650,6 +609,15 @@ class Attribution(models.Model):
 
     def unresolved_warnings(self) -> list[CaveatWarning]:
         return [] if self.warnings_overridden else self.caveat_warnings()
+
+
+def claimant_problem(roles: Iterable[str]) -> str | None:
+    """Why these attribution roles cannot stand for one claim, or None: a claim has
+    exactly one claimant (the database checks it too, at commit)."""
+    claimants = sum(1 for role in roles if role == AttributionRole.CLAIMANT)
+    if claimants == 1:
+        return None
+    return f"A claim needs exactly one claimant — the source that made the claim (role “claimant”); {claimants} given."
 
 
 @dataclass(frozen=True)
@@ -758,3 +726,72 @@ class ClaimRelation(models.Model):
             errors["addresses"] = "Only a “responds to” relation records whether it addresses the same proposition."
         if errors:
             raise ValidationError(errors)
+
+
+# --- The rating scale: what a verdict is measured on -------------------------------------------
+
+
+class RatingScaleQuerySet(models.QuerySet["RatingScale"]):
+    def default(self) -> RatingScale:
+        return self.get(is_default=True)
+
+
+@tracked(meta={"db_table": "reviews_ratingscaleevent"})
+class RatingScale(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    best_rating = models.SmallIntegerField(help_text="ClaimReview bestRating.")
+    worst_rating = models.SmallIntegerField(help_text="ClaimReview worstRating.")
+    is_default = models.BooleanField(default=False)
+
+    objects = RatingScaleQuerySet.as_manager()
+
+    class Meta:
+        # The rating scale's tables keep the names they had when it lived in the reviews app.
+        db_table = "reviews_ratingscale"
+        constraints = [
+            models.CheckConstraint(condition=Q(best_rating__gt=F("worst_rating")), name="scale_best_above_worst"),
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="scale_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@tracked(meta={"db_table": "reviews_ratingevent"})
+class Rating(models.Model):
+    """One verdict on a scale, with what ClaimReview needs to export it."""
+
+    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="ratings")
+    value = models.SlugField(max_length=50, help_text="Machine value used by the API: mostly_true.")
+    label = models.CharField(max_length=100, help_text="What readers see: Mostly true.")
+    alternate_name = models.CharField(max_length=100, help_text="ClaimReview alternateName.")
+    rating_value = models.SmallIntegerField(
+        null=True, blank=True, help_text="ClaimReview ratingValue; empty for a verdict with no place on the scale."
+    )
+    needs_recheck = models.BooleanField(
+        default=False, help_text="A verdict that must carry a re-check date (Unproven)."
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "reviews_rating"
+        ordering = ["scale", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "value"], name="rating_value_unique_per_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if self.rating_value is None or self.scale_id is None:
+            return
+        scale = self.scale
+        if not scale.worst_rating <= self.rating_value <= scale.best_rating:
+            raise ValidationError(
+                {
+                    "rating_value": f"Must be between the scale's worst ({scale.worst_rating}) "
+                    f"and best ({scale.best_rating}) rating."
+                }
+            )

@@ -8,19 +8,23 @@ against a version someone else has since replaced is refused, never lost.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from claims.models import Attribution, Claim, ClaimRelation, Role
-from config.services import Conflict, model_update, service
-from reviews.workflow import Status, is_editor
+from claims.models import Attribution, AttributionRole, Claim, ClaimRelation, Status, claimant_problem
+from core.models import ApiToken
+from core.policy import is_editor
+from core.services import Conflict, actor_or_none, model_update, service
 from sources.models import Article
+from sources.services import source_create
 
 CLAIM_FIELDS = frozenset(
     {"statement", "quote", "made_on", "first_appearance", "context", "language", "tags", "priority"}
@@ -80,7 +84,7 @@ def claim_editable_by(claim: Claim, user: Actor) -> bool:
         return True
     if not user.has_perm("claims.change_claim"):
         return False
-    if is_editor(user, claim):
+    if is_editor(user):
         return True
     return claim.status not in (Status.PUBLISHED, Status.REJECTED) and user.pk in (
         claim.assignee_id,
@@ -98,10 +102,6 @@ def require_edit(actor: Actor, claim: Claim) -> None:
         )
 
 
-def _actor_or_none(actor: Actor) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def claim_bump_version(*, claim: Claim, actor: Actor, version: int | None = None, **changes: Any) -> Claim:
     """Write `changes` and increment the claim's version.
 
@@ -113,12 +113,12 @@ def claim_bump_version(*, claim: Claim, actor: Actor, version: int | None = None
     rows = Claim.objects.filter(pk=claim.pk)
     if version is not None:
         rows = rows.filter(version=version)
-    updated = rows.update(version=F("version") + 1, updated_by=_actor_or_none(actor), updated_at=now, **changes)
+    updated = rows.update(version=F("version") + 1, updated_by=actor_or_none(actor), updated_at=now, **changes)
     if updated != 1:
         raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=version)
     claim.version = Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
     claim.updated_at = now
-    claim.updated_by = _actor_or_none(actor)
+    claim.updated_by = actor_or_none(actor)
     for name, value in changes.items():
         setattr(claim, name, value)
     return claim
@@ -135,15 +135,51 @@ def claim_lock(*, claim: Claim, version: int) -> Claim:
     return locked
 
 
-def _check_one_claimant(attributions: list[dict[str, Any]]) -> None:
-    claimants = sum(1 for a in attributions if a.get("role") == Role.CLAIMANT)
-    if claimants != 1:
+def _check_one_claimant(roles: Iterable[str]) -> None:
+    problem = claimant_problem(roles)
+    if problem:
+        raise ValidationError({"attributions": problem})
+
+
+@contextmanager
+def _errors_of(prefix: str) -> Iterator[None]:
+    """Name the part of a request an error is about: "attributions.1.attribution_text"
+    (the API, the pages and the admin all show it next to that attribution)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise ValidationError({prefix: exc.error_list}) from exc
         raise ValidationError(
             {
-                "attributions": "A claim needs exactly one claimant — the source that made the claim "
-                f"(role “claimant”); {claimants} given."
+                (prefix if name == NON_FIELD_ERRORS else f"{prefix}.{name}"): errors
+                for name, errors in exc.error_dict.items()
             }
-        )
+        ) from exc
+
+
+def _source_of(actor: Actor, values: dict[str, Any], new_source: dict[str, Any] | None) -> dict[str, Any]:
+    """The attribution's values, with the source a person named created first. Adding a
+    source is `source_create`'s to allow (sources.add_source), wherever it is asked for."""
+    if new_source is None:
+        return values
+    if values.get("source") is not None:
+        raise ValidationError({"new_source": "Give an existing source or a new one, not both."})
+    with _errors_of("new_source"):
+        source = source_create(actor=actor, **new_source)
+    return {**values, "source": source}
+
+
+@dataclass
+class AttributionChange:
+    """One attribution as an interface hands it to `claim_update`: a new one (no
+    `attribution`), a change of a stored one (only the `values` that changed), or its
+    removal. `new_source` names a source not yet in the tracker (kind, name, title…)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    attribution: Attribution | None = None
+    new_source: dict[str, Any] | None = None
+    delete: bool = False
 
 
 @service
@@ -151,23 +187,36 @@ def claim_create(
     *,
     actor: Actor,
     statement: str,
-    attributions: list[dict[str, Any]],
+    attributions: Sequence[dict[str, Any]],
     appearances: Iterable[Article] = (),
+    token: ApiToken | None = None,
     **data: Any,
 ) -> Claim:
-    """Record a claim with its attributions, exactly one of which is the claimant."""
+    """Record a claim with its attributions, exactly one of which is the claimant. An
+    attribution may name a `new_source` (kind, name, title…) instead of a `source`; it is
+    created with the claim. `token`: the API token that recorded it (a submit token may
+    then read it)."""
     if actor is not None and not actor.has_perm("claims.add_claim"):
         raise PermissionDenied("You cannot record claims.")
-    _check_one_claimant(attributions)
-    claim = Claim(statement=statement, created_by=_actor_or_none(actor), updated_by=_actor_or_none(actor))
+    _check_one_claimant(a.get("role", "") for a in attributions)
+    claim = Claim(
+        statement=statement,
+        created_by=actor_or_none(actor),
+        updated_by=actor_or_none(actor),
+        submitted_with=token,
+    )
     model_update(claim, data, fields=CLAIM_FIELDS)
     claim.full_clean()
     claim.save()
     if appearances:
         claim.appearances.set(appearances)
     # The claimant first, so that the claim page and history read in a natural order.
-    for fields in sorted(attributions, key=lambda a: a.get("role") != Role.CLAIMANT):
-        _attribution_save(Attribution(claim=claim), fields)
+    order = sorted(range(len(attributions)), key=lambda i: attributions[i].get("role") != AttributionRole.CLAIMANT)
+    for index in order:
+        fields = dict(attributions[index])
+        new_source = fields.pop("new_source", None)
+        with _errors_of(f"attributions.{index}"):
+            _attribution_save(Attribution(claim=claim), _source_of(actor, fields, new_source))
     return claim
 
 
@@ -178,23 +227,50 @@ def claim_update(
     claim: Claim,
     version: int | None = None,
     appearances: Iterable[Article] | None = None,
+    attributions: Sequence[AttributionChange] = (),
     **data: Any,
 ) -> Claim:
-    """Change what the claim says. Status, verdict and assignment change only through
-    the workflow."""
+    """Change what the claim says and, in the same transaction, its attributions (added,
+    changed or removed): one change, one new version. Status, verdict and assignment
+    change only through the workflow."""
     require_edit(actor, claim)
+    if version is not None:
+        claim = claim_lock(claim=claim, version=version)
     changed = model_update(claim, data, fields=CLAIM_FIELDS)
     appearances_changed = appearances is not None and set(appearances) != set(claim.appearances.all())
-    if not changed and not appearances_changed:
-        if version is not None and Claim.objects.filter(pk=claim.pk).exclude(version=version).exists():
-            # Nothing to write, but the person was looking at an old version: say so.
-            raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=version)
+    if changed:
+        claim.full_clean()
+    parts_changed = False
+    for index, change in enumerate(attributions):
+        with _errors_of(f"attributions.{index}"):
+            parts_changed |= _attribution_apply(actor, claim, change)
+    if attributions:
+        _check_one_claimant(claim.attributions.values_list("role", flat=True))
+    if not (changed or appearances_changed or parts_changed):
         return claim
-    claim.full_clean()
     claim_bump_version(claim=claim, actor=actor, version=version, **{name: getattr(claim, name) for name in changed})
     if appearances_changed:
         claim.appearances.set(appearances or ())
     return claim
+
+
+def _attribution_apply(actor: Actor, claim: Claim, change: AttributionChange) -> bool:
+    """One attribution of `claim_update`; whether anything was written."""
+    stored = change.attribution
+    if stored is not None and stored.claim_id != claim.pk:
+        raise ValidationError("This attribution belongs to another claim.")
+    if change.delete:
+        if stored is None:
+            return False
+        if stored.role == AttributionRole.CLAIMANT:
+            raise ValidationError("The claimant cannot be removed; to change who made the claim, change its source.")
+        stored.delete()
+        return True
+    values = _source_of(actor, dict(change.values), change.new_source)
+    if stored is None:
+        _attribution_save(Attribution(claim=claim), values)
+        return True
+    return _attribution_change(stored, values)
 
 
 def _attribution_save(attribution: Attribution, fields: dict[str, Any]) -> list[str]:
@@ -205,49 +281,69 @@ def _attribution_save(attribution: Attribution, fields: dict[str, Any]) -> list[
     return changed
 
 
-@service
-def attribution_create(*, actor: Actor, claim: Claim, version: int | None = None, **data: Any) -> Attribution:
-    require_edit(actor, claim)
-    if data.get("role") == Role.CLAIMANT and claim.attributions.filter(role=Role.CLAIMANT).exists():
-        raise ValidationError(
-            {"role": "This claim already has its claimant; a claim has exactly one. Change that one instead."}
-        )
-    attribution = Attribution(claim=claim)
-    _attribution_save(attribution, data)
-    claim_bump_version(claim=claim, actor=actor, version=version)
-    return attribution
-
-
-@service
-def attribution_update(
-    *, actor: Actor, attribution: Attribution, version: int | None = None, **data: Any
-) -> Attribution:
-    require_edit(actor, attribution.claim)
-    was_claimant = attribution.role == Role.CLAIMANT
-    if was_claimant and data.get("role", Role.CLAIMANT) != Role.CLAIMANT:
+def _attribution_change(attribution: Attribution, values: dict[str, Any]) -> bool:
+    """Change a stored attribution; whether anything changed."""
+    if attribution.role == AttributionRole.CLAIMANT and values.get("role", AttributionRole.CLAIMANT) != (
+        AttributionRole.CLAIMANT
+    ):
         raise ValidationError(
             {"role": "The claimant stays the claimant; to change who made the claim, change its source."}
         )
-    if not _attribution_save(attribution, data):
-        return attribution
+    if not _attribution_save(attribution, values):
+        return False
     if attribution.warnings_overridden:
         # The override was given for the caveats as they were; a changed record needs a fresh look.
         attribution.warnings_override_reason = ""
         attribution.warnings_overridden_by = None
         attribution.warnings_overridden_at = None
         attribution.save(update_fields=["warnings_override_reason", "warnings_overridden_by", "warnings_overridden_at"])
-    claim_bump_version(claim=attribution.claim, actor=actor, version=version)
+    return True
+
+
+@service
+def attribution_create(
+    *,
+    actor: Actor,
+    claim: Claim,
+    version: int | None = None,
+    new_source: dict[str, Any] | None = None,
+    **data: Any,
+) -> Attribution:
+    require_edit(actor, claim)
+    if (
+        data.get("role") == AttributionRole.CLAIMANT
+        and claim.attributions.filter(role=AttributionRole.CLAIMANT).exists()
+    ):
+        raise ValidationError(
+            {"role": "This claim already has its claimant; a claim has exactly one. Change that one instead."}
+        )
+    attribution = Attribution(claim=claim)
+    _attribution_save(attribution, _source_of(actor, data, new_source))
+    claim_bump_version(claim=claim, actor=actor, version=version)
+    return attribution
+
+
+@service
+def attribution_update(
+    *,
+    actor: Actor,
+    attribution: Attribution,
+    version: int | None = None,
+    new_source: dict[str, Any] | None = None,
+    **data: Any,
+) -> Attribution:
+    require_edit(actor, attribution.claim)
+    if _attribution_change(attribution, _source_of(actor, data, new_source)):
+        claim_bump_version(claim=attribution.claim, actor=actor, version=version)
     return attribution
 
 
 @service
 def attribution_delete(*, actor: Actor, attribution: Attribution, version: int | None = None) -> None:
     require_edit(actor, attribution.claim)
-    if attribution.role == Role.CLAIMANT:
-        raise ValidationError("The claimant cannot be removed; to change who made the claim, change its source.")
     claim = attribution.claim
-    attribution.delete()
-    claim_bump_version(claim=claim, actor=actor, version=version)
+    if _attribution_apply(actor, claim, AttributionChange(attribution=attribution, delete=True)):
+        claim_bump_version(claim=claim, actor=actor, version=version)
 
 
 @service
@@ -283,7 +379,7 @@ def relation_create(
     **data: Any,
 ) -> ClaimRelation:
     require_edit(actor, from_claim)
-    relation = ClaimRelation(from_claim=from_claim, to_claim=to_claim, kind=kind, created_by=_actor_or_none(actor))
+    relation = ClaimRelation(from_claim=from_claim, to_claim=to_claim, kind=kind, created_by=actor_or_none(actor))
     model_update(relation, data, fields=RELATION_FIELDS)
     relation.full_clean()
     relation.save()

@@ -9,12 +9,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
-from config.rest import InputSerializer
-from integrations.policy import Action, required_action
+from core.policy import Action, required_action
+from core.rest import InputSerializer
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "integrations.authentication.TokenAuthentication"
+    target_class = "core.authentication.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:

@@ -113,12 +113,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "sources",
     "claims",
     "integrations",
     "corroboration",
-    # Last of ours: its post_migrate hook brings the roles' permissions up to date.
     "reviews",
+    "web",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -377,23 +379,23 @@ if API_PAGE_SIZE > 100:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "integrations.authentication.TokenAuthentication",
+        "core.authentication.TokenAuthentication",
         # For the browsable API; it enforces CSRF on every write.
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["integrations.policy.Allowed"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.policy.Allowed"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
-        "config.rest.JSONRenderer",
+        "core.rest.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["config.rest.AnonymousThrottle", "config.rest.CallerThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "config.rest.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["core.rest.AnonymousThrottle", "core.rest.CallerThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "core.rest.Pagination",
     # No OPTIONS answers (405): the schema at /api/schema/ describes every operation.
     "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
-    "EXCEPTION_HANDLER": "config.rest.exception_handler",
+    "EXCEPTION_HANDLER": "core.rest.exception_handler",
     "NUM_PROXIES": API_NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -416,16 +418,16 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_PATCH": False,
     "ENUM_NAME_OVERRIDES": {
-        "ClaimStatus": "reviews.workflow.Status",
+        "ClaimStatus": "claims.models.Status",
         "TransitionNameEnum": "reviews.workflow.TransitionName",
-        "AttributionRole": "claims.models.Role",
+        "AttributionRole": "claims.models.AttributionRole",
         "SourceKindEnum": "sources.models.SourceKind",
         "ReliabilityEnum": "sources.models.Reliability",
         "OwnershipEnum": "sources.models.Ownership",
-        "ResponseEnum": "claims.models.Response",
+        "ResponseEnum": "claims.models.ResponseKind",
         "ConfidenceEnum": "reviews.models.Confidence",
-        "SourcesIndependenceEnum": "claims.models.Independence",
-        "CoverageIndependenceEnum": "corroboration.models.Independence",
+        "SourcesIndependenceEnum": "claims.models.SourcesIndependence",
+        "CoverageIndependenceEnum": "corroboration.models.CoverageIndependence",
         "CoverageStanceEnum": "corroboration.models.Stance",
         "JobStatusEnum": "corroboration.models.JobStatus",
         "JobKindEnum": "corroboration.models.JobKind",

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from claims.views import dashboard
 from config import api
-from config.views import healthz
+from core.views import healthz
 from reviews.public import fact_check
+from web.views import dashboard
 
 admin.site.site_header = "Corroborate"
 admin.site.site_title = "Corroborate admin"
@@ -25,7 +25,7 @@ urlpatterns = [
     # POST only (Django's LogoutView), so a link or an image cannot sign anyone out.
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", dashboard, name="dashboard"),
-    path("claims/", include("claims.urls")),
+    path("claims/", include("web.urls")),
     # Public: a published verdict with its ClaimReview JSON-LD, for anyone to read.
     path("fact-checks/<int:pk>/", fact_check, name="fact_check"),
     path("", include("reviews.urls")),

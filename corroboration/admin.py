@@ -5,9 +5,10 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
-from config.admin import ReadOnlyAdmin
-from corroboration.models import Coverage, Job, Syndication
+from core.admin import ReadOnlyAdmin
+from corroboration.models import Coverage, ExistingFactCheck, Job, Syndication
 from corroboration.services import job_enqueue
 
 
@@ -30,7 +31,7 @@ class CoverageAdmin(ReadOnlyAdmin):
 
 @admin.register(Syndication)
 class SyndicationAdmin(ReadOnlyAdmin):
-    list_display = ("article", "origin", "similarity", "fingerprint")
+    list_display = ("article", "origin", "similarity")
     list_select_related = ("article", "origin")
     search_fields = ("article__title", "origin__title")
 
@@ -54,3 +55,50 @@ class JobAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("corroboration.view_job")
+
+
+@admin.register(ExistingFactCheck)
+class ExistingFactCheckAdmin(ReadOnlyAdmin):
+    """Fact-checks others published: someone else's verdicts, shown as found."""
+
+    list_display = ("claim", "publisher_name", "textual_rating", "review_date_or_unknown", "link")
+    list_filter = ("publisher_name", "language")
+    list_select_related = ("claim",)
+    search_fields = ("title", "claim_text", "claimant", "publisher_name", "publisher_site", "url")
+    date_hierarchy = "found_at"
+
+    @admin.display(description="reviewed", ordering="review_date")
+    def review_date_or_unknown(self, check: ExistingFactCheck) -> Any:
+        return check.review_date or "date not given"
+
+    @admin.display(description="fact-check")
+    def link(self, check: ExistingFactCheck) -> str:
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer nofollow">{}</a>', check.url, check.title or check.url
+        )
+
+
+class ExistingFactCheckInline(admin.TabularInline):
+    """For the claim page: what other fact-checkers already said about this claim."""
+
+    model = ExistingFactCheck
+    extra = 0
+    can_delete = False
+    verbose_name = "fact-check by another organisation"
+    verbose_name_plural = "fact-checks by other organisations (their verdicts, not coverage)"
+    fields = ("publisher_name", "textual_rating", "review_date", "title", "url", "claimant")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Shown, never submitted: left out of a POST, the claim form saves exactly as
+        # it would without it (no extra formset for the claim's save to handle).
+        return request.method != "POST" and super().has_view_permission(request, obj)

@@ -17,11 +17,11 @@ from rest_framework.response import Response
 
 from claims.api import CLAIM_ID, ClaimChildViewSet
 from claims.models import Claim
-from config.viewsets import ApiViewSet
+from core.policy import Action, reads_unpublished
+from core.viewsets import ApiViewSet
 from corroboration.models import Coverage, Job, JobKind
 from corroboration.serializers import CoverageSerializer, JobSerializer, LedgerSerializer, StanceInput
 from corroboration.services import coverage_confirm, job_request, ledger
-from integrations.policy import Action, claims_submitted_with, reads_unpublished
 
 
 @extend_schema(parameters=[CLAIM_ID])
@@ -100,7 +100,7 @@ class JobViewSet(ApiViewSet):
         if reads_unpublished(self.request.user, self.token):
             return jobs
         if self.token is not None:
-            return jobs.filter(claim__in=Claim.objects.filter(claims_submitted_with(self.token)))
+            return jobs.filter(claim__submitted_with=self.token)
         return jobs.filter(Q(pk__in=[]))
 
     @extend_schema(summary="Read a job")

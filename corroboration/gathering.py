@@ -15,11 +15,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from claims.models import Claim
+from corroboration.services import existing_fact_checks_find
 from corroboration.text import STOPWORDS, proper_names, words
 from sources.netguard import FetchError
 from sources.providers import ProviderError, ProviderOff, search_providers
 from sources.providers.pasted_url import fill_in_text
-from sources.services import article_record_fetch_error, article_store_candidate, existing_fact_checks_find
+from sources.services import article_record_fetch_error, article_store_candidate
 
 Progress = Callable[[int, int, str], None]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from corroboration.models import Coverage, Independence, Stance
+from corroboration.models import Coverage, CoverageIndependence, Stance
 from corroboration.syndication import origin_id
 
 CONFIRMED_BY_OTHERS = 1
@@ -64,11 +64,11 @@ def ledger_for(coverage: list[Coverage]) -> Ledger:
         if stance == Stance.UNRELATED:
             continue
         group = origin_id(item.article)
-        if item.independence == Independence.ORIGIN:
+        if item.independence == CoverageIndependence.ORIGIN:
             ledger.origin += 1
-        elif item.independence == Independence.SYNDICATED:
+        elif item.independence == CoverageIndependence.SYNDICATED:
             ledger.syndicated += 1
-        elif item.independence == Independence.ECHO:
+        elif item.independence == CoverageIndependence.ECHO:
             ledger.echoes += 1
         elif stance == Stance.SUPPORTS:
             independent_groups.add(group)
@@ -102,7 +102,12 @@ def ledger_for(coverage: list[Coverage]) -> Ledger:
     return ledger
 
 
-_ORDER = {Independence.ORIGIN: 0, Independence.INDEPENDENT: 1, Independence.SYNDICATED: 2, Independence.ECHO: 3}
+_ORDER = {
+    CoverageIndependence.ORIGIN: 0,
+    CoverageIndependence.INDEPENDENT: 1,
+    CoverageIndependence.SYNDICATED: 2,
+    CoverageIndependence.ECHO: 3,
+}
 
 
 def _suggest(ledger: Ledger) -> tuple[int, str]:

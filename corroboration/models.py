@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from config.history import tracked
+from core.history import tracked
+from sources.models import ArticleProvider
 
 
 class Syndication(models.Model):
@@ -21,7 +22,6 @@ class Syndication(models.Model):
     )
     origin = models.ForeignKey("sources.Article", on_delete=models.CASCADE, related_name="copies")
     similarity = models.FloatField(default=1.0, help_text="Share of the shorter text found in the origin (0–1).")
-    fingerprint = models.CharField(max_length=16, blank=True, help_text="64-bit SimHash of the text's shingles.")
     grouped_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -46,7 +46,7 @@ class Stance(models.TextChoices):
     UNRELATED = "unrelated", "Unrelated"
 
 
-class Independence(models.TextChoices):
+class CoverageIndependence(models.TextChoices):
     ORIGIN = "origin", "Origin (where the claim was first reported)"
     SYNDICATED = "syndicated", "Syndicated copy"
     ECHO = "echo", "Echo (re-cites another outlet's sources)"
@@ -66,7 +66,9 @@ class Coverage(models.Model):
     stance = models.CharField(
         max_length=10, choices=Stance.choices, blank=True, help_text="Confirmed by a reviewer; empty until then."
     )
-    independence = models.CharField(max_length=12, choices=Independence.choices, default=Independence.INDEPENDENT)
+    independence = models.CharField(
+        max_length=12, choices=CoverageIndependence.choices, default=CoverageIndependence.INDEPENDENT
+    )
     echo_of = models.ForeignKey(
         "sources.Outlet",
         null=True,
@@ -94,7 +96,7 @@ class Coverage(models.Model):
                 name="coverage_stance_valid",
             ),
             models.CheckConstraint(
-                condition=Q(independence__in=Independence.values), name="coverage_independence_valid"
+                condition=Q(independence__in=CoverageIndependence.values), name="coverage_independence_valid"
             ),
         ]
 
@@ -193,3 +195,38 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class ExistingFactCheck(models.Model):
+    """A fact-check another organisation already published about a claim like ours
+    (Google Fact Check Tools). Kept and shown as such: it is someone else's verdict,
+    never coverage that supports or disputes the claim."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="existing_fact_checks")
+    url = models.URLField("fact-check URL", max_length=2048)
+    title = models.CharField(max_length=1000, blank=True)
+    publisher_name = models.CharField(max_length=300, blank=True)
+    publisher_site = models.CharField(max_length=253, blank=True)
+    textual_rating = models.CharField(
+        max_length=500, blank=True, help_text="The publisher's verdict in its own words (\u201cPants on Fire\u201d)."
+    )
+    review_date = models.DateTimeField(null=True, blank=True, help_text="Empty when the provider did not say.")
+    claim_text = models.TextField(blank=True, help_text="The claim as the fact-checker worded it.")
+    claimant = models.CharField(max_length=500, blank=True)
+    claim_date = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    query = models.CharField(max_length=500, blank=True, help_text="What we searched for.")
+    provider = models.CharField(max_length=20, choices=ArticleProvider.choices, default=ArticleProvider.FACTCHECK_TOOLS)
+    raw_payload = models.JSONField(null=True, blank=True, help_text="What the provider sent, kept for audit.")
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-review_date", "-found_at"]
+        # The table keeps the name it had when these lived in the sources app.
+        db_table = "sources_existingfactcheck"
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "url"], name="existing_fact_check_once_per_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher_name or self.publisher_site}: {self.textual_rating}"

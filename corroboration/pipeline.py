@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from claims.models import Claim
+from claims.models import Claim, Status
 from corroboration.gathering import gather_for_claim
 from corroboration.models import Job, JobKind
 from corroboration.services import coverage_match, ensure_grouped, job_progress
-from reviews.workflow import Status
 from sources.models import Article
 from sources.providers.pasted_url import store_url
 

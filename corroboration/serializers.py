@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.rest import InputSerializer, ReadSerializer, StrictChoiceField
+from core.rest import InputSerializer, ReadSerializer, StrictChoiceField
 from corroboration.models import Coverage, Job, Stance
 from corroboration.syndication import origin_id
 from sources.models import Article

@@ -3,7 +3,6 @@ confirming a stance, accepting a suggested credibility, and the life of a job ro
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -17,15 +16,29 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from claims.models import Claim, Role
+from claims.models import AttributionRole, Claim
 from claims.services import attribution_update
-from config.services import service
+from core.leases import Lease
+from core.retry import backoff
+from core.services import service, task_send
 from corroboration.ledger import Ledger, ledger_for
 from corroboration.matching import ClaimProfile, match_article
-from corroboration.models import Coverage, Independence, Job, JobKind, JobStatus, Stance, Syndication
+from corroboration.models import (
+    Coverage,
+    CoverageIndependence,
+    ExistingFactCheck,
+    Job,
+    JobKind,
+    JobStatus,
+    Stance,
+    Syndication,
+)
 from corroboration.syndication import group_article, origin_id
 from corroboration.text import words
+from sources.canonical import canonical_url
 from sources.models import Article, Outlet
+from sources.providers.factcheck_tools import FactCheckReview, FactCheckTools
+from sources.services import clipped, json_safe
 
 MATCH_CANDIDATES = 200
 
@@ -122,13 +135,13 @@ def coverage_assign_independence(claim: Claim) -> None:
     for item in items:
         group = origin_id(item.article)
         if origin is not None and group == origin:
-            independence = Independence.ORIGIN if item.article_id == group else Independence.SYNDICATED
+            independence = CoverageIndependence.ORIGIN if item.article_id == group else CoverageIndependence.SYNDICATED
         elif item.echo_of_id:
-            independence = Independence.ECHO
+            independence = CoverageIndependence.ECHO
         elif item.article_id != group:
-            independence = Independence.SYNDICATED
+            independence = CoverageIndependence.SYNDICATED
         else:
-            independence = Independence.INDEPENDENT
+            independence = CoverageIndependence.INDEPENDENT
         if item.independence != independence:
             Coverage.objects.filter(pk=item.pk).update(independence=independence)
 
@@ -164,7 +177,7 @@ def credibility_accept(*, actor: AbstractBaseUser, claim: Claim, version: int | 
     claimant attribution (kept in the history like any other change)."""
     _require(actor, "reviews.publish_claim", "Only an editor can accept a credibility grade.")
     suggested = ledger(claim).suggested_credibility
-    claimant = claim.attributions.get(role=Role.CLAIMANT)
+    claimant = claim.attributions.get(role=AttributionRole.CLAIMANT)
     attribution_update(actor=actor, attribution=claimant, version=version, credibility=suggested)
     return suggested
 
@@ -172,14 +185,17 @@ def credibility_accept(*, actor: AbstractBaseUser, claim: Claim, version: int | 
 # --- Jobs -----------------------------------------------------------------------------------
 
 
+def _job_lease() -> Lease:
+    return Lease("lease_until", _lease())
+
+
 def _lease() -> timedelta:
     return timedelta(seconds=settings.JOB_LEASE_SECONDS)
 
 
 def _backoff(attempts: int) -> timedelta:
-    # Exponential with jitter, capped: 10 s, 20 s, 40 s … (by default) at most 10 minutes.
-    base = min(600, settings.JOB_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
-    return timedelta(seconds=base * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
+    # 10 s, 20 s, 40 s … (by default), at most 10 minutes, with jitter (core/retry.py).
+    return timedelta(seconds=backoff(attempts, base=settings.JOB_RETRY_BASE_SECONDS, cap=600))
 
 
 @service
@@ -207,9 +223,7 @@ def job_request(
 
 
 def job_enqueue(job_id: int, *, countdown: float = 0) -> None:
-    from corroboration.tasks import run_job
-
-    run_job.apply_async((job_id,), countdown=countdown)
+    task_send("corroboration.run_job", job_id, countdown=countdown)
 
 
 def job_claim(job_id: int) -> Job | None:
@@ -217,17 +231,18 @@ def job_claim(job_id: int) -> Job | None:
     or a running one whose lease ran out (its worker died). None: someone else has it,
     or it is finished."""
     now = timezone.now()
-    due = Q(status=JobStatus.QUEUED, run_after__lte=now) | Q(status=JobStatus.RUNNING, lease_until__lt=now)
-    taken = Job.objects.filter(due, pk=job_id, attempts__lt=F("max_attempts")).update(
+    due = Q(status=JobStatus.QUEUED, run_after__lte=now) | Q(status=JobStatus.RUNNING)
+    taken = _job_lease().take(
+        Job.objects.filter(due, pk=job_id, attempts__lt=F("max_attempts")),
+        now=now,
         status=JobStatus.RUNNING,
         attempts=F("attempts") + 1,
-        lease_until=now + _lease(),
         started_at=Coalesce("started_at", now),
     )
     if taken:
         return Job.objects.select_related("claim").get(pk=job_id)
     # A job whose workers kept dying runs out of attempts here, visibly.
-    Job.objects.filter(due, pk=job_id, attempts__gte=F("max_attempts")).update(
+    Job.objects.filter(due, _job_lease().free(now), pk=job_id, attempts__gte=F("max_attempts")).update(
         status=JobStatus.FAILED,
         finished_at=now,
         lease_until=None,
@@ -242,15 +257,11 @@ def _mine(job: Job) -> Any:
 
 def job_progress(job: Job, *, progress: int, step: str, counts: dict[str, Any] | None = None) -> None:
     """Report progress and renew the lease; raises JobLost if another worker took over."""
-    changes: dict[str, Any] = {
-        "progress": max(0, min(progress, 99)),
-        "step": step,
-        "lease_until": timezone.now() + _lease(),
-    }
+    changes: dict[str, Any] = {"progress": max(0, min(progress, 99)), "step": step}
     if counts is not None:
         changes["counts"] = counts
         job.counts = counts
-    if not _mine(job).update(**changes):
+    if not _job_lease().renew(_mine(job), **changes):
         raise JobLost(job.pk)
     job.progress, job.step = changes["progress"], step
 
@@ -278,3 +289,60 @@ def job_fail(job: Job, *, error: str) -> timedelta | None:
         return delay
     _mine(job).update(status=JobStatus.FAILED, finished_at=now, lease_until=None, error=error)
     return None
+
+
+# --- Existing fact-checks (Google Fact Check Tools) ------------------------------------------------
+
+
+@service
+def existing_fact_checks_store(
+    *, claim: Claim, reviews: Iterable[FactCheckReview], query: str = "", actor: AbstractBaseUser | None = None
+) -> int:
+    """Keep fact-checks others published about `claim`, once per claim and URL; the
+    number new. A review seen again is left as first stored."""
+    rows: dict[str, ExistingFactCheck] = {}
+    for review in reviews:
+        try:
+            url = canonical_url(review.url)
+        except ValueError:
+            continue
+        rows.setdefault(
+            url,
+            ExistingFactCheck(
+                claim=claim,
+                url=url,
+                title=clipped(review.title, 1000),
+                publisher_name=clipped(review.publisher_name, 300),
+                publisher_site=clipped(review.publisher_site, 253),
+                textual_rating=clipped(review.textual_rating, 500),
+                review_date=review.review_date,
+                claim_text=clipped(review.claim_text, 5000),
+                claimant=clipped(review.claimant, 500),
+                claim_date=review.claim_date,
+                language=clipped(review.language, 16),
+                query=clipped(query, 500),
+                raw_payload=json_safe(review.raw),
+            ),
+        )
+    if not rows:
+        return 0
+    known = set(ExistingFactCheck.objects.filter(claim=claim, url__in=list(rows)).values_list("url", flat=True))
+    ExistingFactCheck.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+    return len(set(rows) - known)
+
+
+def existing_fact_checks_find(*, claim: Claim, provider: FactCheckTools | None = None, limit: int = 20) -> int:
+    """Ask Google Fact Check Tools about `claim` and keep what it knows; the number new.
+    ProviderOff without an API key; FetchError/ProviderError when the call fails."""
+    provider = provider or FactCheckTools()
+    query = _query_from(claim.statement)
+    reviews = provider.search(query, language=claim.language or None, limit=limit)
+    return existing_fact_checks_store(claim=claim, reviews=reviews, query=query)
+
+
+def _query_from(statement: str, max_length: int = 200) -> str:
+    """A search query from a claim's statement: its first words, cut at a word."""
+    text = " ".join(statement.split())
+    if len(text) <= max_length:
+        return text
+    return text[:max_length].rsplit(" ", 1)[0]

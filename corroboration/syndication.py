@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 
 from corroboration.models import Syndication
-from corroboration.text import STOPWORDS, containment, shingles, simhash, words
+from corroboration.text import STOPWORDS, containment, shingles, words
 from sources.models import Article
 
 # Share of the shorter text that must appear in the other for two articles to be copies.
@@ -75,7 +75,6 @@ def group_article(article: Article) -> Syndication:
     more than one group, those groups are one story and are merged."""
     _lock()
     own = shingles(article.text)
-    fingerprint = simhash(own)
     query = _query(article.text)
     twins: dict[int, float] = {}  # origin id -> best similarity with a member of its group
     if len(own) >= MIN_SHINGLES and query is not None:
@@ -86,7 +85,7 @@ def group_article(article: Article) -> Syndication:
                 twins[origin] = max(similarity, twins.get(origin, 0.0))
     if not twins:
         syndication, _ = Syndication.objects.update_or_create(
-            article=article, defaults={"origin": article, "similarity": 1.0, "fingerprint": fingerprint}
+            article=article, defaults={"origin": article, "similarity": 1.0}
         )
         return syndication
 
@@ -97,7 +96,7 @@ def group_article(article: Article) -> Syndication:
     similarity = 1.0 if origin.pk == article.pk else twins.get(origin.pk, max(twins.values()))
     syndication, _ = Syndication.objects.update_or_create(
         article=article,
-        defaults={"origin": origin, "similarity": round(min(similarity, 1.0), 3), "fingerprint": fingerprint},
+        defaults={"origin": origin, "similarity": round(min(similarity, 1.0), 3)},
     )
     return syndication
 

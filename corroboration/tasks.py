@@ -9,9 +9,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import close_old_connections
 from django.utils import timezone
 
+from claims.models import Claim
 from corroboration import pipeline
 from corroboration.models import Job, JobKind, JobStatus
 from corroboration.services import JobLost, job_claim, job_enqueue, job_fail, job_finish, job_request
+from sources.models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +77,6 @@ def sweep_jobs() -> int:
 @shared_task(name="corroboration.recheck_due_claims", max_retries=0)
 def recheck_due_claims() -> int:
     """Unproven verdicts are searched again on their re-check date."""
-    from claims.models import Claim
-
     due = Claim.objects.filter(status="published", rating__needs_recheck=True, recheck_on__lte=timezone.localdate())
     started = 0
     for claim in due:
@@ -89,8 +89,6 @@ def recheck_due_claims() -> int:
 def match_new_articles(limit: int = 500) -> int:
     """Articles that arrived with their text since the last run (never grouped yet)
     are grouped and matched to the open claims, in one job at a time."""
-    from sources.models import Article
-
     if Job.objects.active().filter(kind=JobKind.MATCH_ARTICLES).exists():
         return 0
     ids = list(

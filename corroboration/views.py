@@ -16,19 +16,19 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from claims.models import Claim
-from config.views import PageRequest, newsroom_member_required
+from core.views import PageRequest, newsroom_member_required
 from corroboration.forms import CoverageUrlForm, StanceForm
 from corroboration.ledger import Ledger
-from corroboration.models import Coverage, Independence, Job, JobKind, Stance
+from corroboration.models import Coverage, CoverageIndependence, Job, JobKind, Stance
 from corroboration.services import coverage_confirm, credibility_accept, job_request, ledger_for
 from sources.fetch import check_url
 from sources.netguard import FetchError
 
 SECTIONS = [
-    (Independence.ORIGIN, "Where it first appeared"),
-    (Independence.INDEPENDENT, "Independent reports"),
-    (Independence.SYNDICATED, "Syndicated copies — the same story republished"),
-    (Independence.ECHO, "Echoes — re-citing another outlet's sources"),
+    (CoverageIndependence.ORIGIN, "Where it first appeared"),
+    (CoverageIndependence.INDEPENDENT, "Independent reports"),
+    (CoverageIndependence.SYNDICATED, "Syndicated copies — the same story republished"),
+    (CoverageIndependence.ECHO, "Echoes — re-citing another outlet's sources"),
 ]
 
 

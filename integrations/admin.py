@@ -11,12 +11,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from config.admin import ReadOnlyAdmin, ServiceAdmin, history_table
-from integrations.models import ApiToken, DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from core.admin import ReadOnlyAdmin, ServiceAdmin, history_table
+from integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from integrations.services import (
     WEBHOOK_ENDPOINT_FIELDS,
-    token_create,
-    token_revoke,
     webhook_delivery_retry,
     webhook_endpoint_create,
     webhook_endpoint_rotate_secret,
@@ -156,7 +154,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "delivered_at",
     )
     list_filter = ("status", "event", "endpoint")
-    list_select_related = ("endpoint", "transition")
+    list_select_related = ("endpoint",)
     search_fields = ("delivery_id", "endpoint__url", "last_error")
     date_hierarchy = "created_at"
     actions = ("retry_now",)
@@ -164,7 +162,8 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "delivery_id",
         "event",
         "endpoint",
-        "transition",
+        "claim_link",
+        "sequence",
         "status",
         "attempts",
         "last_attempt_at",
@@ -179,10 +178,8 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
     @admin.display(description="claim")
     def claim_link(self, delivery: WebhookDelivery) -> str:
-        if delivery.transition is None:
-            return "—"
-        url = reverse("admin:claims_claim_change", args=[delivery.transition.claim_id])
-        return format_html('<a href="{}">#{}</a> {}', url, delivery.transition.claim_id, delivery.transition.name)
+        url = reverse("admin:claims_claim_change", args=[delivery.claim_id])
+        return format_html('<a href="{}">#{}</a>', url, delivery.claim_id)
 
     @admin.display(description="last error")
     def error_excerpt(self, delivery: WebhookDelivery) -> str:
@@ -220,85 +217,3 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
             self.message_user(
                 request, f"{skipped} skipped: only failed deliveries are retried.", level=messages.WARNING
             )
-
-
-# --- API tokens --------------------------------------------------------------------------------
-
-
-class ApiTokenForm(forms.ModelForm):
-    class Meta:
-        model = ApiToken
-        fields = ["user", "name", "scope", "expires_at"]
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(ServiceAdmin):
-    """Editors create tokens here; the key is shown once, in a message, right after
-    creation (only its digest is stored, and it is never shown). A token is not edited
-    or deleted: it is revoked, and the next request made with it is refused."""
-
-    form = ApiTokenForm
-    service_fields = frozenset(ApiTokenForm.Meta.fields)
-    list_display = ("name", "user", "scope", "prefix", "state", "created_at", "expires_at", "last_used_at")
-    list_filter = ("scope", ("revoked_at", admin.EmptyFieldListFilter))
-    list_select_related = ("user",)
-    search_fields = ("name", "user__username", "prefix")
-    autocomplete_fields = ("user",)
-    actions = ("revoke",)
-    shown = (
-        "user",
-        "name",
-        "scope",
-        "prefix",
-        "created_by",
-        "created_at",
-        "expires_at",
-        "revoked_by",
-        "revoked_at",
-        "last_used_at",
-        "claims_submitted",
-    )
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.shown if obj else ApiTokenForm.Meta.fields
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.shown if obj else ()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description="state")
-    def state(self, token: ApiToken) -> str:
-        if token.revoked_at is not None:
-            return "revoked"
-        return "usable" if token.is_usable else "expired"
-
-    @admin.display(description="claims submitted with it")
-    def claims_submitted(self, token: ApiToken) -> int:
-        return token.claims.count()
-
-    def create_object(self, request: HttpRequest, data: dict[str, Any]) -> ApiToken:
-        token, key = token_create(actor=request.user, **data)
-        messages.warning(
-            request,
-            format_html(
-                "API key for “{}” ({} scope, for {}): <code>{}</code> — copy it now: it is not shown again. "
-                "Send it as the header <code>Authorization: Token &lt;key&gt;</code>.",
-                token.name,
-                token.scope,
-                token.user,
-                key,
-            ),
-        )
-        return token
-
-    def update_object(self, request: HttpRequest, obj: ApiToken, data: dict[str, Any]) -> None:
-        """Nothing about a token changes after creation except its revocation (an action)."""
-
-    @admin.action(description="Revoke the selected tokens", permissions=["change"])
-    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        tokens = list(queryset.filter(revoked_at__isnull=True))
-        for token in tokens:
-            token_revoke(actor=request.user, token=token)
-        self.message_user(request, f"{len(tokens)} token(s) revoked; requests made with them are refused.")

@@ -10,9 +10,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.viewsets import ApiViewSet
+from core.policy import Action
+from core.viewsets import ApiViewSet
 from integrations.models import WebhookEndpoint
-from integrations.policy import Action
 from integrations.serializers import (
     WebhookEndpointCreatedSerializer,
     WebhookEndpointInput,

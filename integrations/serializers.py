@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from config.rest import InputSerializer, ReadSerializer, StrictBooleanField, StrictCharField, StrictChoiceField
+from core.rest import InputSerializer, ReadSerializer, StrictBooleanField, StrictCharField, StrictChoiceField
 from integrations.models import WebhookEndpoint, WebhookEvent
 
 

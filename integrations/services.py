@@ -7,9 +7,7 @@ apart. Nothing here logs a key.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import random
 import secrets
 import time
 import uuid
@@ -22,114 +20,17 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from claims.models import Claim
-from claims.services import claim_create
-from config.services import model_update, service
-from integrations.models import ApiToken, DeliveryStatus, Scope, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from integrations.webhooks import Outcome, body_of, check_endpoint_url, post, signed_headers, transition_payload
-from reviews.models import Transition
+from core.leases import Lease
+from core.retry import backoff
+from core.services import actor_or_none, model_update, service, task_send
+from integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from integrations.webhooks import Outcome, body_of, check_endpoint_url, post, signed_headers
 from sources.netguard import FetchError
 
 logger = logging.getLogger(__name__)
-
-# Keys look like "crb_<43 url-safe characters>" (256 random bits): the marker lets
-# secret scanners and people recognise one; the prefix stored is the first 12 characters.
-KEY_MARKER = "crb_"
-PREFIX_LENGTH = 12
-# last_used_at is written at most this often per token, so reads stay reads.
-LAST_USED_PRECISION = timedelta(minutes=1)
-
-
-def token_digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _actor_or_none(actor: Any) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
-
-
-@service
-def token_create(
-    *,
-    actor: AbstractBaseUser | None,
-    user: AbstractBaseUser,
-    name: str,
-    scope: str,
-    expires_at: datetime | None = None,
-) -> tuple[ApiToken, str]:
-    """Create a token for `user` and return it with its key, which is shown this once."""
-    if actor is not None and not actor.has_perm("integrations.add_apitoken"):
-        raise PermissionDenied("Only editors create API tokens.")
-    # A token acts as its user. Creating one for someone else would let its holder act
-    # in their name (and get round four-eyes), so people create tokens for themselves;
-    # an administrator (or the create_token command) creates them for integration accounts.
-    if actor is not None and user.pk != actor.pk and not getattr(actor, "is_superuser", False):
-        raise PermissionDenied(
-            "You can create tokens only for your own account: a token acts as its user. "
-            "An administrator creates tokens for integration accounts."
-        )
-    errors: dict[str, str] = {}
-    if scope not in Scope.values:
-        errors["scope"] = f"“{scope}” is not a scope. Use one of: {', '.join(Scope.values)}."
-    if not user.is_active:
-        errors["user"] = f"{user.get_username()} is disabled; a token for them could not be used."
-    if expires_at is not None and expires_at <= timezone.now():
-        errors["expires_at"] = "The expiry must be in the future."
-    if errors:
-        raise ValidationError(errors)
-    key = KEY_MARKER + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user=user,
-        name=name.strip(),
-        scope=scope,
-        prefix=key[:PREFIX_LENGTH],
-        digest=token_digest(key),
-        created_by=_actor_or_none(actor),
-        expires_at=expires_at,
-    )
-    token.full_clean()
-    token.save()
-    return token, key
-
-
-@service
-def token_revoke(*, actor: AbstractBaseUser | None, token: ApiToken) -> ApiToken:
-    """Revoke a token: the very next request made with it is refused. Revoking twice
-    keeps the first revocation."""
-    if actor is not None and not actor.has_perm("integrations.change_apitoken"):
-        raise PermissionDenied("Only editors revoke API tokens.")
-    if token.revoked_at is not None:
-        return token
-    token.revoked_at = timezone.now()
-    token.revoked_by = _actor_or_none(actor)
-    token.save(update_fields=["revoked_at", "revoked_by"])
-    return token
-
-
-def token_touch(*, token: ApiToken) -> None:
-    """Record that the token was used, at most once a minute (a conditional UPDATE, so
-    concurrent requests write it once)."""
-    now = timezone.now()
-    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
-        return
-    ApiToken.objects.filter(pk=token.pk).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
-    ).update(last_used_at=now)
-    token.last_used_at = now
-
-
-@service
-def claim_submit(*, actor: AbstractBaseUser, token: ApiToken | None, **data: Any) -> Claim:
-    """Record a claim (claims.services.claim_create) and, when it comes through an API
-    token, remember that the token created it: a submit token reads those claims."""
-    claim = claim_create(actor=actor, **data)
-    if token is not None:
-        token.claims.add(claim)
-    return claim
-
 
 # --- Webhooks -------------------------------------------------------------------------------
 #
@@ -196,7 +97,7 @@ def webhook_endpoint_create(
         description=description.strip(),
         events=_webhook_events(events),
         secret=secret,
-        created_by=_actor_or_none(actor),
+        created_by=actor_or_none(actor),
     )
     endpoint.full_clean()
     endpoint.save()
@@ -233,18 +134,27 @@ def webhook_endpoint_rotate_secret(*, actor: AbstractBaseUser | None, endpoint: 
     return endpoint.secret
 
 
-def webhook_deliveries_record(transition: Transition) -> list[WebhookDelivery]:
-    """Write one pending delivery of `claim.transitioned` per active endpoint that wants
-    it, with the payload as the claim stands right after the transition. Must run in the
-    transaction that wrote the transition (the outbox): the caller enqueues
-    `deliver_webhook` for the returned deliveries once that transaction commits."""
+@dataclass(frozen=True)
+class Event:
+    """Something integrations may hear about, as the app it happened in describes it:
+    its name (a `WebhookEvent`), the claim it concerns with its place in that claim's
+    order of events, and the payload without the per-delivery `delivery` id."""
+
+    name: str
+    claim_id: int
+    sequence: int
+    payload: dict[str, Any]
+
+
+def webhook_deliveries_record(event: Event) -> list[WebhookDelivery]:
+    """Write one pending delivery of `event` per active endpoint that wants it. Must run
+    in the transaction that made the change the event describes (the outbox): the caller
+    enqueues `deliver_webhook` for the returned deliveries once that transaction commits."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("webhook_deliveries_record must run inside the transaction that writes the transition.")
-    event = WebhookEvent.CLAIM_TRANSITIONED
-    endpoints = list(WebhookEndpoint.objects.filter(is_active=True, events__contains=[event]).order_by("pk"))
-    if not endpoints:
-        return []
-    claim = Claim.objects.select_related("rating").get(pk=transition.claim_id)
+        raise RuntimeError("webhook_deliveries_record must run inside the transaction that makes the change.")
+    if event.name not in WebhookEvent.values:
+        raise ValueError(f"{event.name!r} is not a webhook event; add it to WebhookEvent first.")
+    endpoints = list(WebhookEndpoint.objects.filter(is_active=True, events__contains=[event.name]).order_by("pk"))
     deliveries = []
     for endpoint in endpoints:
         delivery_id = uuid.uuid4()
@@ -252,9 +162,10 @@ def webhook_deliveries_record(transition: Transition) -> list[WebhookDelivery]:
             WebhookDelivery(
                 endpoint=endpoint,
                 delivery_id=delivery_id,
-                event=event,
-                transition=transition,
-                payload=transition_payload(transition, claim, str(delivery_id), event),
+                event=event.name,
+                claim_id=event.claim_id,
+                sequence=event.sequence,
+                payload={**event.payload, "delivery": str(delivery_id)},
             )
         )
     return WebhookDelivery.objects.bulk_create(deliveries)
@@ -279,13 +190,16 @@ def webhook_delivery_attempt(delivery_id: int) -> DeliveryAttempt:
     exponential backoff and jitter until WEBHOOK_MAX_ATTEMPTS, then failed. Any other
     answer (4xx, a redirect, a refused address): failed at once."""
     now = timezone.now()
-    lease = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT) + WEBHOOK_LEASE_MARGIN
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id,
-        status=DeliveryStatus.PENDING,
-        next_attempt_at__lte=now,
-        attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS,
-    ).update(attempts=F("attempts") + 1, last_attempt_at=now, next_attempt_at=lease)
+    # The next attempt's time doubles as the lease: pushed past this attempt's time limit.
+    lease = Lease("next_attempt_at", timedelta(seconds=settings.WEBHOOK_TIMEOUT) + WEBHOOK_LEASE_MARGIN)
+    claimed = lease.take(
+        WebhookDelivery.objects.filter(
+            pk=delivery_id, status=DeliveryStatus.PENDING, attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS
+        ),
+        now=now,
+        attempts=F("attempts") + 1,
+        last_attempt_at=now,
+    )
     if claimed != 1:
         return DeliveryAttempt("")
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
@@ -334,14 +248,15 @@ def _record_outcome(delivery: WebhookDelivery, outcome: Outcome) -> DeliveryAtte
 
 def webhook_retry_delay(attempts: int, retry_after: float | None = None) -> float:
     """Seconds to wait after `attempts` attempts: WEBHOOK_RETRY_BASE_DELAY doubled for each
-    attempt after the first, capped at WEBHOOK_RETRY_MAX_DELAY, of which a random half is
-    taken off (jitter) so that deliveries failing together do not retry together. A
-    receiver's Retry-After is honoured up to the cap."""
-    ceiling = min(settings.WEBHOOK_RETRY_MAX_DELAY, settings.WEBHOOK_RETRY_BASE_DELAY * 2 ** max(attempts - 1, 0))
-    delay = ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not a secret
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, settings.WEBHOOK_RETRY_MAX_DELAY))
-    return delay
+    attempt after the first, at most WEBHOOK_RETRY_MAX_DELAY, with jitter, so that
+    deliveries failing together do not retry together; a receiver's Retry-After is
+    honoured up to the cap (core/retry.py)."""
+    return backoff(
+        attempts,
+        base=settings.WEBHOOK_RETRY_BASE_DELAY,
+        cap=settings.WEBHOOK_RETRY_MAX_DELAY,
+        retry_after=retry_after,
+    )
 
 
 def webhook_deliveries_due(*, now: datetime | None = None) -> list[int]:
@@ -384,10 +299,8 @@ def webhook_delivery_retry(*, actor: AbstractBaseUser | None, delivery: WebhookD
 def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
     """Wake `deliver_webhook` up for these deliveries (after the commit that wrote them).
     A message that cannot be sent costs only latency: the sweeper finds the rows."""
-    from integrations.tasks import deliver_webhook
-
     for delivery_id in delivery_ids:
         try:
-            deliver_webhook.delay(delivery_id)
+            task_send("integrations.deliver_webhook", delivery_id)
         except Exception:
             logger.warning("Could not queue webhook delivery %s; the sweeper will.", delivery_id, exc_info=True)

@@ -11,9 +11,10 @@ from django.contrib.postgres.forms import SimpleArrayField
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from config.admin import ReadOnlyAdmin, ServiceAdmin, history_table
-from reviews.models import AP_CONDITIONS, Assignment, Rating, RatingScale, Review, StandardsSignOff, Transition
-from reviews.roles import ROLE_PERMISSIONS
+from claims.models import Rating, RatingScale
+from core.admin import ReadOnlyAdmin, ServiceAdmin, history_table
+from core.roles import ROLE_PERMISSIONS
+from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition
 from reviews.services import REVIEW_FIELDS, review_create, review_update, sourcing_sign_off
 
 

@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 from claims.api import CLAIM_ID, ClaimChildViewSet
 from claims.models import Claim
 from claims.serializers import ClaimSerializer
-from config.rest import Pagination
-from integrations.policy import Action, reads_claim_fully
+from core.policy import Action, reads_claim_fully
+from core.rest import Pagination
 from reviews.claimreview import claimreview_feed, claimreview_for
 from reviews.models import Review, Transition
 from reviews.serializers import (
@@ -30,7 +30,8 @@ from reviews.serializers import (
     TransitionResultSerializer,
     TransitionSerializer,
 )
-from reviews.services import claim_transition, review_create, review_update
+from reviews.services import review_create, review_update, transition_take
+from reviews.workflow import describe
 
 
 @extend_schema(parameters=[CLAIM_ID])
@@ -98,19 +99,14 @@ class TransitionViewSet(ClaimChildViewSet):
 
     @extend_schema(
         summary="Take a workflow transition",
-        description=(
-            "accept (editor; priority, assignee) · reject (editor; reason, and duplicate_of for a "
-            "duplicate, note for other) · restore (editor) · submit_for_review (the assigned reviewer "
-            "or an editor; needs a draft review with rating, rationale and evidence) · send_back "
-            "(editor; note) · publish (an editor who did not write or edit the review; anonymous "
-            "sourcing needs a standards sign-off) · reopen (editor; note: the correction reason)."
-        ),
+        description="The transitions, who may take each and what each needs (from reviews/workflow.py):\n\n"
+        + describe(),
         request=TransitionInput,
         responses={201: TransitionResultSerializer},
     )
     def create(self, request: Request, claim_id: str) -> Response:
         data = self.input(TransitionInput)
-        logged = claim_transition(actor=self.actor, claim=self.claim, name=data.pop("transition"), **data)
+        logged = transition_take(actor=self.actor, claim=self.claim, name=data.pop("transition"), **data)
         claim = Claim.objects.for_list().prefetch_related("appearances").get(pk=logged.claim_id)
         context = self.get_serializer_context()
         return Response(

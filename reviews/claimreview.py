@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.models import Attribution, Claim, Role
-from reviews.models import Rating, Review, StandardsSignOff, Transition
-from reviews.workflow import Status, TransitionName
+from claims.models import Attribution, AttributionRole, Claim, Rating, Status
+from reviews.models import Review, StandardsSignOff, Transition
+from reviews.workflow import TransitionName
 from sources.models import Article, Source, SourceKind
 
 SCHEMA_ORG = "https://schema.org"
@@ -112,7 +112,7 @@ class AnonymousSourcing:
     def summary(self) -> str:
         """The caveats in one sentence, for readers and for consumers that show only text:
         "Anonymous claimant. Sources claimed: 2; Access: “Familiar with”; …"."""
-        role = "claimant" if self.attribution.role == Role.CLAIMANT else "supporting source"
+        role = "claimant" if self.attribution.role == AttributionRole.CLAIMANT else "supporting source"
         items = "; ".join(f"{c.name}: {c.text.rstrip('.')}" for c in self.caveats if c.identifier != "role")
         return f"Anonymous {role}. {items}."
 
@@ -152,8 +152,12 @@ def corrections_of(claim: Claim) -> list[Correction]:
 def anonymous_sourcing(claim: Claim) -> list[AnonymousSourcing]:
     """The anonymous attributions the claim rests on (its claimant and its supporting
     sources), claimant first, each with the caveats it has on record."""
-    rests_on = [a for a in claim.attributions.all() if a.is_anonymous and a.role in (Role.CLAIMANT, Role.SUPPORTS)]
-    rests_on.sort(key=lambda a: (a.role != Role.CLAIMANT, a.pk))
+    rests_on = [
+        a
+        for a in claim.attributions.all()
+        if a.is_anonymous and a.role in (AttributionRole.CLAIMANT, AttributionRole.SUPPORTS)
+    ]
+    rests_on.sort(key=lambda a: (a.role != AttributionRole.CLAIMANT, a.pk))
     return [AnonymousSourcing(a, _speaker_name(a), tuple(_caveats(a))) for a in rests_on]
 
 

@@ -13,10 +13,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from claims.models import Attribution, Claim, Priority
-from config.forms import VersionField
-from reviews.models import AP_CONDITIONS, Rating, Review
-from reviews.roles import assignable_users
+from claims.models import Attribution, Claim, Priority, Rating
+from core.forms import VersionField
+from core.roles import assignable_users
+from reviews.models import AP_CONDITIONS, Review
 from reviews.services import REVIEW_FIELDS
 from reviews.workflow import RejectReason, Rule, TransitionName
 from sources.models import Article

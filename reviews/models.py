@@ -3,79 +3,35 @@ standards sign-offs and the append-only transition log."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from config.history import tracked
-from reviews.workflow import Status, TransitionName
+from claims.models import Claim, ClaimQuerySet, Status
+from core.history import tracked
 
 
-class RatingScaleQuerySet(models.QuerySet["RatingScale"]):
-    def default(self) -> RatingScale:
-        return self.get(is_default=True)
+class TransitionName(models.TextChoices):
+    ACCEPT = "accept", "Accept"
+    REJECT = "reject", "Reject"
+    RESTORE = "restore", "Restore"
+    SUBMIT_FOR_REVIEW = "submit_for_review", "Submit for review"
+    SEND_BACK = "send_back", "Send back"
+    PUBLISH = "publish", "Publish"
+    REOPEN = "reopen", "Reopen for correction"
 
 
-@tracked()
-class RatingScale(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    best_rating = models.SmallIntegerField(help_text="ClaimReview bestRating.")
-    worst_rating = models.SmallIntegerField(help_text="ClaimReview worstRating.")
-    is_default = models.BooleanField(default=False)
-
-    objects = RatingScaleQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(best_rating__gt=F("worst_rating")), name="scale_best_above_worst"),
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="scale_one_default"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-@tracked()
-class Rating(models.Model):
-    """One verdict on a scale, with what ClaimReview needs to export it."""
-
-    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="ratings")
-    value = models.SlugField(max_length=50, help_text="Machine value used by the API: mostly_true.")
-    label = models.CharField(max_length=100, help_text="What readers see: Mostly true.")
-    alternate_name = models.CharField(max_length=100, help_text="ClaimReview alternateName.")
-    rating_value = models.SmallIntegerField(
-        null=True, blank=True, help_text="ClaimReview ratingValue; empty for a verdict with no place on the scale."
-    )
-    needs_recheck = models.BooleanField(
-        default=False, help_text="A verdict that must carry a re-check date (Unproven)."
-    )
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["scale", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["scale", "value"], name="rating_value_unique_per_scale"),
-        ]
-
-    def __str__(self) -> str:
-        return self.label
-
-    def clean(self) -> None:
-        if self.rating_value is None or self.scale_id is None:
-            return
-        scale = self.scale
-        if not scale.worst_rating <= self.rating_value <= scale.best_rating:
-            raise ValidationError(
-                {
-                    "rating_value": f"Must be between the scale's worst ({scale.worst_rating}) "
-                    f"and best ({scale.best_rating}) rating."
-                }
-            )
+class RejectReason(models.TextChoices):
+    NOT_CHECK_WORTHY = "not_check_worthy", "Not check-worthy"
+    OPINION = "opinion", "Opinion, not a checkable fact"
+    DUPLICATE = "duplicate", "Duplicate of another claim"
+    OTHER = "other", "Other (explain in the note)"
 
 
 class Confidence(models.TextChoices):
@@ -97,6 +53,36 @@ class ReviewQuerySet(models.QuerySet["Review"]):
     def current_verdicts(self) -> ReviewQuerySet:
         return self.filter(published_at__isnull=False, withdrawn_at__isnull=True)
 
+    def worked_on_by(self, user: Any) -> ReviewQuerySet:
+        """Reviews this person wrote or edited: the four-eyes rule says none of them may
+        publish such a review. Edits are read from the review's change history (who
+        saved each version), so an edit of the evidence alone counts too."""
+        edited = Review.pgh_event_model.objects.filter(pgh_obj=OuterRef("pk"), pgh_context__metadata__user=user.pk)
+        return self.filter(Q(author=user) | Q(Exists(edited)))
+
+    def awaiting_decision(self, claim: Claim) -> Review | None:
+        """The review a submit or a publish acts on: the claim's most recently saved draft."""
+        return (
+            self.drafts()
+            .filter(claim=claim)
+            .select_related("rating")
+            .prefetch_related("evidence_attributions", "evidence_articles")
+            .order_by("-updated_at", "-pk")
+            .first()
+        )
+
+
+def claims_awaiting_review_by(user: Any, claims: ClaimQuerySet | None = None) -> ClaimQuerySet:
+    """Claims in review that this person may publish: the review up for decision (see
+    `ReviewQuerySet.awaiting_decision`) is not one they worked on (four eyes)."""
+    up_for_decision = (
+        Review.objects.drafts().filter(claim=OuterRef("claim")).order_by("-updated_at", "-pk").values("pk")[:1]
+    )
+    theirs = Review.objects.worked_on_by(user).filter(claim=OuterRef("pk"), pk=Subquery(up_for_decision))
+    return (
+        (claims if claims is not None else Claim.objects.all()).filter(status=Status.IN_REVIEW).exclude(Exists(theirs))
+    )
+
 
 @tracked()
 class Review(models.Model):
@@ -104,7 +90,7 @@ class Review(models.Model):
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="reviews")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
-    rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews")
+    rating = models.ForeignKey("claims.Rating", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews")
     confidence = models.CharField(
         max_length=20, choices=Confidence.choices, blank=True, help_text="How likely the verdict is right (ICD 203)."
     )
@@ -211,6 +197,16 @@ AP_CONDITIONS = {
 }
 
 
+class StandardsSignOffQuerySet(models.QuerySet["StandardsSignOff"]):
+    def current_for(self, claim: Claim) -> StandardsSignOff | None:
+        """The sign-off that covers the claim's sourcing as it is now: the latest one, if
+        nothing it rests on has changed since (a later change needs a new sign-off)."""
+        latest = self.filter(claim=claim).select_related("signed_by").order_by("-signed_at", "-pk").first()
+        if latest is not None and latest.sourcing_fingerprint == claim.sourcing_fingerprint():
+            return latest
+        return None
+
+
 class StandardsSignOff(models.Model):
     """A standards editor's sign-off of a claim's anonymous sourcing against the AP
     conditions. It holds for the sourcing as it was signed: a fingerprint of the
@@ -225,6 +221,8 @@ class StandardsSignOff(models.Model):
     reason_stated = models.BooleanField(AP_CONDITIONS["reason_stated"])
     note = models.TextField(blank=True)
     sourcing_fingerprint = models.CharField(max_length=64, editable=False)
+
+    objects = StandardsSignOffQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at"]
@@ -259,6 +257,9 @@ class Transition(models.Model):
     note = models.TextField(blank=True)
     review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="transitions")
     claim_version = models.PositiveIntegerField(help_text="The claim's version after this transition.")
+    sequence = models.PositiveIntegerField(
+        help_text="The claim's transitions numbered 1, 2, 3… in the order they were taken (webhooks carry it)."
+    )
     details = models.JSONField(default=dict, blank=True, help_text="Reason codes, priority, assignee…")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -277,6 +278,7 @@ class Transition(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(name__in=TransitionName.values), name="transition_name_valid"),
+            models.UniqueConstraint(fields=["claim", "sequence"], name="transition_sequence_unique_per_claim"),
             models.CheckConstraint(
                 condition=Q(from_status__in=Status.values, to_status__in=Status.values),
                 name="transition_statuses_valid",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from claims.models import Attribution, Claim, Priority
+from claims.models import Attribution, Claim, Priority, Rating
 from claims.serializers import ClaimSerializer
-from config.rest import (
+from core.rest import (
     InputSerializer,
     ReadSerializer,
     StrictCharField,
@@ -17,7 +17,7 @@ from config.rest import (
     StrictPrimaryKeyRelatedField,
     StrictSlugRelatedField,
 )
-from reviews.models import Confidence, Rating, Review, Transition
+from reviews.models import Confidence, Review, Transition
 from reviews.workflow import RejectReason, TransitionName
 from sources.models import Article
 

@@ -1,9 +1,10 @@
-"""Workflow services: transitions, reviews, assignments and standards sign-offs.
+"""Workflow services: transitions, assignments, reviews and standards sign-offs.
 
-Every transition goes through `claim_transition`, which reads the rule from
-`reviews.workflow`, checks who is asking and the guard, writes the claim's new state
-with a conditional UPDATE on its version, writes the one `Transition` row, and queues
-side effects to run only after the transaction commits.
+Every transition goes through `transition_take`, which reads the rule from
+`reviews.workflow`, checks who is asking and the guard, runs the rule's effect, writes
+the claim's new state with a conditional UPDATE on its version, writes the one
+`Transition` row (and the webhook deliveries, an outbox) in the same transaction, and
+queues side effects to run only after the transaction commits.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from claims.models import Attribution, Claim, RelationKind
-from claims.services import StaleVersion, claim_bump_version, relation_create, require_edit
-from config.history import history_of
-from config.services import model_update, service
+from claims.models import Attribution, Claim, Status
+from claims.services import StaleVersion, claim_bump_version, require_edit
+from core.services import model_update, service, task_send
 from integrations.services import enqueue_deliveries, webhook_deliveries_record
 from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition
-from reviews.workflow import RULES, RejectReason, Request, Status, TransitionName
+from reviews.webhooks import transition_event
+from reviews.workflow import RULES, TransitionRequest, assignment_record
 from sources.models import Article
 
 REVIEW_FIELDS = frozenset({"rating", "confidence", "summary", "rationale", "evidence_urls", "recheck_on"})
@@ -33,7 +35,7 @@ REVIEWABLE = (Status.RESEARCHING, Status.IN_REVIEW)
 
 
 @service
-def claim_transition(
+def transition_take(
     *,
     actor: AbstractBaseUser,
     claim: Claim,
@@ -77,22 +79,28 @@ def claim_transition(
     if not rule.who(actor, claim):
         raise PermissionDenied(f"“{rule.name.label}” can be taken only by {rule.who_text}.")
 
-    request = Request(note=note.strip(), priority=priority, assignee=assignee, reason=reason, duplicate_of=duplicate_of)
-    request.review = _review_for(claim, rule.name)
+    request = TransitionRequest(
+        note=note.strip(),
+        priority=priority,
+        assignee=assignee,
+        reason=reason,
+        duplicate_of=duplicate_of,
+        review=rule.review(claim),
+    )
     problems = rule.guard(claim, actor, request)
     if problems:
         # One error per problem, each keeping its code (a list would drop it).
         raise ValidationError([ValidationError(problem, code="guard") for problem in problems])
 
     from_status = claim.status
-    changes, details = _apply(claim, rule.name, request, actor)
-    claim_bump_version(claim=claim, actor=actor, version=seen, status=rule.target, **changes)
-    if rule.name == TransitionName.ACCEPT and request.assignee is not None:
-        _assign(claim, request.assignee, actor)
-    if rule.name == TransitionName.REJECT and request.reason == RejectReason.DUPLICATE:
-        relation_create(
-            actor=actor, from_claim=claim, to_claim=request.duplicate_of, kind=RelationKind.DUPLICATE_OF, note=note
-        )
+    effect = rule.effect(claim, actor, request, timezone.now())
+    # One conditional UPDATE writes the status and the effect's changes: it settles a
+    # race for the claim, and holds its row until commit, so the sequence below cannot
+    # be taken twice.
+    claim_bump_version(claim=claim, actor=actor, version=seen, status=rule.target, **effect.changes)
+    if effect.then is not None:
+        effect.then()
+    last = Transition.objects.filter(claim=claim).aggregate(last=Max("sequence"))["last"] or 0
     logged = Transition.objects.create(
         claim=claim,
         name=rule.name,
@@ -102,9 +110,10 @@ def claim_transition(
         note=request.note,
         review=request.review,
         claim_version=claim.version,
-        details=details,
+        sequence=last + 1,
+        details=effect.details,
     )
-    deliveries = webhook_deliveries_record(logged)
+    deliveries = webhook_deliveries_record(transition_event(logged, claim))
     # robust: the transition is committed whatever happens to its side effects; a broker
     # that is down is logged, and the webhook sweeper sends the recorded deliveries later.
     transaction.on_commit(lambda: _after_commit(logged.pk, [d.pk for d in deliveries]), robust=True)
@@ -112,84 +121,17 @@ def claim_transition(
     return logged
 
 
-def _review_for(claim: Claim, name: str) -> Review | None:
-    """The review a transition acts on: the newest draft to submit; to publish, the
-    draft that was submitted (the newest one, if it was edited since)."""
-    if name in (TransitionName.SUBMIT_FOR_REVIEW, TransitionName.PUBLISH):
-        return (
-            claim.reviews.drafts()
-            .prefetch_related("evidence_attributions", "evidence_articles")
-            .order_by("-updated_at")
-            .first()
-        )
-    if name == TransitionName.REOPEN:
-        return claim.reviews.current_verdicts().first()
-    return None
-
-
-def _apply(claim: Claim, name: str, request: Request, actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The changes a transition makes besides the status, and what the log records of them."""
-    now = timezone.now()
-    if name == TransitionName.ACCEPT:
-        details: dict[str, Any] = {}
-        changes: dict[str, Any] = {}
-        if request.priority is not None:
-            changes["priority"] = request.priority
-            details["priority"] = request.priority
-        if request.assignee is not None:
-            changes["assignee"] = request.assignee
-            details["assignee"] = request.assignee.get_username()
-        return changes, details
-    if name == TransitionName.REJECT:
-        details = {"reason": request.reason}
-        if request.duplicate_of is not None:
-            details["duplicate_of"] = request.duplicate_of.pk
-        return {}, details
-    if name == TransitionName.PUBLISH:
-        review = request.review
-        review.published_at = now
-        review.save(update_fields=["published_at", "updated_at"])
-        changes = {
-            "rating": review.rating,
-            "recheck_on": review.recheck_on,
-            "published_at": now,
-            "first_published_at": claim.first_published_at or now,
-        }
-        return changes, {"rating": review.rating.value, "review": review.pk}
-    if name == TransitionName.REOPEN:
-        review = request.review
-        details = {}
-        if review is not None:
-            review.withdrawn_at = now
-            review.save(update_fields=["withdrawn_at", "updated_at"])
-            details = {"withdrawn_review": review.pk, "withdrawn_rating": review.rating.value}
-        return {"rating": None, "recheck_on": None, "published_at": None}, details
-    if name == TransitionName.SUBMIT_FOR_REVIEW:
-        return {}, {"review": request.review.pk}
-    return {}, {}
-
-
-def _after_commit(transition_id: int, delivery_ids: list[int] | None = None) -> None:
+def _after_commit(transition_id: int, delivery_ids: list[int]) -> None:
     """Side effects of a committed transition, queued for the worker (ids only)."""
-    from reviews.tasks import notify_transition
-
-    enqueue_deliveries(delivery_ids or [])
-    notify_transition.delay(transition_id)
+    enqueue_deliveries(delivery_ids)
+    task_send("reviews.notify_transition", transition_id)
 
 
 # --- Assignment ---------------------------------------------------------------------------
 
 
-def _assign(claim: Claim, assignee: AbstractBaseUser | None, actor: Any) -> Assignment | None:
-    now = timezone.now()
-    Assignment.objects.filter(claim=claim, ended_at__isnull=True).update(ended_at=now)
-    if assignee is None:
-        return None
-    return Assignment.objects.create(claim=claim, assignee=assignee, assigned_by=actor, assigned_at=now)
-
-
 @service
-def claim_assign(
+def assignment_create(
     *, actor: AbstractBaseUser, claim: Claim, assignee: AbstractBaseUser | None, version: int | None = None
 ) -> Assignment | None:
     """Assign a reviewer to a claim (or none), ending any earlier assignment."""
@@ -204,7 +146,7 @@ def claim_assign(
     if claim.assignee_id == (assignee.pk if assignee else None):
         return claim.assignments.filter(ended_at__isnull=True).first()
     claim_bump_version(claim=claim, actor=actor, version=version, assignee=assignee)
-    return _assign(claim, assignee, actor)
+    return assignment_record(claim, assignee, actor, at=timezone.now())
 
 
 # --- Reviews ------------------------------------------------------------------------------
@@ -285,13 +227,6 @@ def review_update(
     return review
 
 
-def review_contributors(review: Review) -> set[Any]:
-    """Everyone who wrote or edited the review: none of them may publish it."""
-    return {review.author} | {
-        entry.user for entry in history_of(review) if entry.user is not None and entry.model == "Review"
-    }
-
-
 # --- Standards sign-off -------------------------------------------------------------------
 
 
@@ -333,15 +268,3 @@ def sourcing_sign_off(
     )
     claim_bump_version(claim=claim, actor=actor, version=version)
     return signoff
-
-
-def current_signoff(claim: Claim) -> StandardsSignOff | None:
-    """The sign-off that covers the sourcing as it is now; a later change needs a new one."""
-    latest = claim.signoffs.select_related("signed_by").order_by("-signed_at", "-pk").first()
-    if latest is not None and latest.sourcing_fingerprint == claim.sourcing_fingerprint():
-        return latest
-    return None
-
-
-def sourcing_signed_off(claim: Claim) -> bool:
-    return current_signoff(claim) is not None

@@ -5,10 +5,9 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html
 
-from config.admin import ReadOnlyAdmin, ServiceAdmin, history_table
-from sources.models import Article, ExistingFactCheck, Feed, Outlet, Source
+from core.admin import ServiceAdmin, history_table
+from sources.models import Article, Feed, Outlet, Source
 from sources.providers import registry
 from sources.services import (
     ARTICLE_FIELDS,
@@ -202,50 +201,3 @@ class FeedAdmin(ServiceAdmin):
 
     def update_object(self, request: HttpRequest, obj: Feed, data: dict[str, Any]) -> None:
         feed_update(actor=request.user, feed=obj, **data)
-
-
-@admin.register(ExistingFactCheck)
-class ExistingFactCheckAdmin(ReadOnlyAdmin):
-    """Fact-checks others published: someone else's verdicts, shown as found."""
-
-    list_display = ("claim", "publisher_name", "textual_rating", "review_date_or_unknown", "link")
-    list_filter = ("publisher_name", "language")
-    list_select_related = ("claim",)
-    search_fields = ("title", "claim_text", "claimant", "publisher_name", "publisher_site", "url")
-    date_hierarchy = "found_at"
-
-    @admin.display(description="reviewed", ordering="review_date")
-    def review_date_or_unknown(self, check: ExistingFactCheck) -> Any:
-        return check.review_date or "date not given"
-
-    @admin.display(description="fact-check")
-    def link(self, check: ExistingFactCheck) -> str:
-        return format_html(
-            '<a href="{}" rel="noopener noreferrer nofollow">{}</a>', check.url, check.title or check.url
-        )
-
-
-class ExistingFactCheckInline(admin.TabularInline):
-    """For the claim page: what other fact-checkers already said about this claim."""
-
-    model = ExistingFactCheck
-    extra = 0
-    can_delete = False
-    verbose_name = "fact-check by another organisation"
-    verbose_name_plural = "fact-checks by other organisations (their verdicts, not coverage)"
-    fields = ("publisher_name", "textual_rating", "review_date", "title", "url", "claimant")
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Shown, never submitted: left out of a POST, the claim form saves exactly as
-        # it would without it (no extra formset for the claim's save to handle).
-        return request.method != "POST" and super().has_view_permission(request, obj)

@@ -14,9 +14,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.rest import IdFilter, StrictFilterSet, text_filter
-from config.viewsets import ApiViewSet
-from integrations.policy import Action, catalog_visible_to
+from core.policy import Action, visible_through
+from core.rest import IdFilter, StrictFilterSet, text_filter
+from core.viewsets import ApiViewSet
 from sources.models import Article, Feed, Outlet, Source, SourceKind
 from sources.serializers import (
     ArticleDetailSerializer,
@@ -65,7 +65,7 @@ class CatalogueViewSet(ApiViewSet):
 
     def get_queryset(self) -> Any:
         items = self.model.objects.order_by(*self.ordering)
-        return catalog_visible_to(items, self.request.user, self.token, reached_by=self.reached_by)
+        return visible_through(items, self.request.user, self.token, via=self.reached_by)
 
     def list(self, request: Request) -> Response:
         return self.paginated(self.filter_queryset(self.get_queryset()))

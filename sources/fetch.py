@@ -57,6 +57,7 @@ __all__ = [
     "FetchError",
     "FetchResult",
     "Fetcher",
+    "PostAnswer",
     "Redirect",
     "check_url",
     "fetch",
@@ -142,6 +143,33 @@ class FetchResult:
     server_address: str = ""  # the IP address the body came from (for the audit trail)
     elapsed: float = 0.0
 
+    def audit(self) -> dict[str, object]:
+        """How the page was fetched, for an article's raw payload (never the body itself)."""
+        return {
+            "requested_url": self.requested_url,
+            "final_url": self.url,
+            "status": self.status,
+            "content_type": self.content_type,
+            "charset": self.charset,
+            "bytes": len(self.body),
+            "redirects": [{"from": r.url, "status": r.status, "to": r.location} for r in self.redirects],
+            "server_address": self.server_address,
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+        }
+
+
+@dataclass(frozen=True)
+class PostAnswer:
+    """What a receiver answered to `Fetcher.post`: any status, and the start of its body."""
+
+    url: str
+    status: int
+    reason: str
+    headers: httpx.Headers
+    body: bytes  # at most the `max_answer_bytes` asked for, decoded
+    server_address: str = ""
+
 
 @dataclass
 class _Limits:
@@ -222,6 +250,47 @@ class Fetcher:
         addresses); for forms, so a reviewer hears about a bad URL at once."""
         netguard.check_url(url, resolver=self._resolve, allowed=self.config.allowed_networks)
 
+    def post(
+        self,
+        url: str,
+        *,
+        body: bytes,
+        headers: Mapping[str, str],
+        deadline: float | None = None,
+        max_answer_bytes: int = 1024,
+    ) -> PostAnswer:
+        """POST `body` to `url` once (webhooks), with a fetch's guarantees: the address is
+        vetted on every call and connected to by number, and one deadline covers the
+        whole exchange, enforced at every socket operation. Redirects are not followed
+        (the answer says where), robots.txt does not apply (the receiver asked for these
+        requests) and the host is not paced. Any HTTP status is an answer; FetchError
+        when the request is refused or cannot be made."""
+        limits = _Limits(
+            deadline_at=time.monotonic() + (self.config.deadline if deadline is None else deadline),
+            max_bytes=max_answer_bytes,
+            max_decoded_bytes=max_answer_bytes,
+            max_redirects=0,
+            truncate=True,  # an answer's body is only for the log: keep its start
+        )
+        target = vet_url(url, self.config.allowed_networks)
+        with self._client(limits, paced=False) as client:
+            request = client.build_request("POST", target.url, headers={**headers, "Connection": "close"}, content=body)
+            response = self._send(client, request)
+            try:
+                answer = _read_body(response, limits, url)
+            except FetchError:
+                answer = b""  # the status is what counts; the body is a courtesy
+            finally:
+                response.close()
+        return PostAnswer(
+            url=url,
+            status=response.status_code,
+            reason=response.reason_phrase,
+            headers=response.headers,
+            body=answer,
+            server_address=str(response.extensions.get("server_address", "")),
+        )
+
     # --- one fetch, hop by hop ---------------------------------------------------------
 
     def _fetch(
@@ -243,7 +312,7 @@ class Fetcher:
                 headers = {**self._base_headers(accept), **conditional}
                 if current.scheme == first.url.scheme and current.netloc == first.url.netloc:
                     headers.update(extra_headers)  # e.g. an API key: never sent to another origin
-                response = self._send(client, current, headers)
+                response = self._send(client, client.build_request("GET", current, headers=headers))
                 location = response.headers.get("location")
                 if response.status_code not in _REDIRECTS or not location:
                     try:
@@ -260,13 +329,13 @@ class Fetcher:
                 redirects.append(Redirect(str(current), response.status_code, location))
                 current = self._next_hop(current, location)
 
-    def _client(self, limits: _Limits) -> httpx.Client:
+    def _client(self, limits: _Limits, *, paced: bool = True) -> httpx.Client:
         transport = _GuardedTransport(
             resolver=self._resolve,
             allowed=self.config.allowed_networks,
             backend=self._backend,
             ssl_context=self._ssl_context or _default_ssl_context(),
-            pacer=self._pacer,
+            pacer=self._pacer if paced else None,
             deadline_at=limits.deadline_at,
         )
         timeout = httpx.Timeout(
@@ -290,12 +359,12 @@ class Fetcher:
             "Connection": "close",
         }
 
-    def _send(self, client: httpx.Client, url: httpx.URL, headers: dict[str, str]) -> httpx.Response:
-        request = client.build_request("GET", url, headers=headers)
+    def _send(self, client: httpx.Client, request: httpx.Request) -> httpx.Response:
         try:
             return client.send(request, stream=True)
         except httpx.HTTPError as exc:  # anything httpx itself refuses (our transport raises FetchError)
-            raise FetchError("connection_error", f"{url} could not be fetched: {exc}.", url=str(url)) from exc
+            url = str(request.url)
+            raise FetchError("connection_error", f"{url} could not be fetched: {exc}.", url=url) from exc
 
     def _next_hop(self, current: httpx.URL, location: str) -> httpx.URL:
         try:
@@ -397,6 +466,13 @@ def fetch(
 def check_url(url: str) -> None:
     """Raise FetchError if `url` would be refused before any connection is made."""
     Fetcher().check_url(url)
+
+
+def post(
+    url: str, *, body: bytes, headers: Mapping[str, str], deadline: float, max_answer_bytes: int = 1024
+) -> PostAnswer:
+    """POST with the FETCH_* settings; see `Fetcher.post`."""
+    return Fetcher().post(url, body=body, headers=headers, deadline=deadline, max_answer_bytes=max_answer_bytes)
 
 
 @lru_cache(maxsize=1)
@@ -659,7 +735,7 @@ class _GuardedTransport(httpx.BaseTransport):
         allowed: Sequence[IPNetwork],
         backend: httpcore.NetworkBackend,
         ssl_context: ssl.SSLContext,
-        pacer: HostPacer,
+        pacer: HostPacer | None,
         deadline_at: float,
     ) -> None:
         self._resolver = resolver
@@ -673,11 +749,12 @@ class _GuardedTransport(httpx.BaseTransport):
         url = str(request.url)
         target = vet_url(request.url, self._allowed)
         addresses = vet_addresses(target, self._resolver, self._allowed)
-        try:
-            self._pacer.wait_turn(target.server_name, self._deadline_at)
-        except FetchError as exc:
-            exc.url = url
-            raise
+        if self._pacer is not None:
+            try:
+                self._pacer.wait_turn(target.server_name, self._deadline_at)
+            except FetchError as exc:
+                exc.url = url
+                raise
         failure: FetchError | None = None
         for ip in addresses:
             try:

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from config.history import tracked
+from core.history import tracked
 
 
 class Ownership(models.TextChoices):
@@ -294,36 +294,3 @@ class Feed(models.Model):
         if self.last_success_at is None:
             return "never polled"
         return "ok"
-
-
-class ExistingFactCheck(models.Model):
-    """A fact-check another organisation already published about a claim like ours
-    (Google Fact Check Tools). Kept and shown as such: it is someone else's verdict,
-    never coverage that supports or disputes the claim."""
-
-    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="existing_fact_checks")
-    url = models.URLField("fact-check URL", max_length=2048)
-    title = models.CharField(max_length=1000, blank=True)
-    publisher_name = models.CharField(max_length=300, blank=True)
-    publisher_site = models.CharField(max_length=253, blank=True)
-    textual_rating = models.CharField(
-        max_length=500, blank=True, help_text="The publisher's verdict in its own words (\u201cPants on Fire\u201d)."
-    )
-    review_date = models.DateTimeField(null=True, blank=True, help_text="Empty when the provider did not say.")
-    claim_text = models.TextField(blank=True, help_text="The claim as the fact-checker worded it.")
-    claimant = models.CharField(max_length=500, blank=True)
-    claim_date = models.DateTimeField(null=True, blank=True)
-    language = models.CharField(max_length=16, blank=True)
-    query = models.CharField(max_length=500, blank=True, help_text="What we searched for.")
-    provider = models.CharField(max_length=20, choices=ArticleProvider.choices, default=ArticleProvider.FACTCHECK_TOOLS)
-    raw_payload = models.JSONField(null=True, blank=True, help_text="What the provider sent, kept for audit.")
-    found_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-review_date", "-found_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["claim", "url"], name="existing_fact_check_once_per_claim"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.publisher_name or self.publisher_site}: {self.textual_rating}"

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.rest import (
+from core.rest import (
     InputSerializer,
     NewsroomOnlyFields,
     ReadSerializer,

@@ -13,28 +13,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from config.services import model_update, service
+from core.leases import Lease
+from core.retry import backoff
+from core.services import model_update, service, task_send
 from sources.canonical import canonical_url
 from sources.extract import MAX_TEXT_CHARS, Extracted, language_code, site_domain, strip_html
 from sources.fetch import Fetcher, FetchError, FetchResult
-from sources.models import Article, ArticleProvider, ExistingFactCheck, Feed, Outlet, Source, SourceKind
+from sources.models import Article, ArticleProvider, Feed, Outlet, Source, SourceKind
 from sources.netguard import parse_networks, vet_url
 from sources.providers.base import Candidate, ProviderError
-from sources.providers.factcheck_tools import FactCheckReview, FactCheckTools
 from sources.providers.feeds import FeedItem, fetch_feed, parse_feed
-
-if TYPE_CHECKING:
-    from claims.models import Claim
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +134,7 @@ def article_update(*, actor: AbstractBaseUser | None, article: Article, **data: 
 # --- Articles from providers: recognised, canonicalised, stored once ---------------------------
 
 
-def _json_safe(value: Any, depth: int = 0) -> Any:
+def json_safe(value: Any, depth: int = 0) -> Any:
     """A provider's payload as PostgreSQL's jsonb takes it: no NUL characters (jsonb
     refuses them), dates as ISO text, nothing nested absurdly deep."""
     if depth > 20:
@@ -144,9 +142,9 @@ def _json_safe(value: Any, depth: int = 0) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "")
     if isinstance(value, dict):
-        return {str(k).replace("\x00", ""): _json_safe(v, depth + 1) for k, v in value.items()}
+        return {str(k).replace("\x00", ""): json_safe(v, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_safe(v, depth + 1) for v in value]
+        return [json_safe(v, depth + 1) for v in value]
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if value is None or isinstance(value, (bool, int, float)):
@@ -154,7 +152,8 @@ def _json_safe(value: Any, depth: int = 0) -> Any:
     return str(value).replace("\x00", "")
 
 
-def _text(value: str, max_length: int) -> str:
+def clipped(value: str, max_length: int) -> str:
+    """Text as a column takes it: no NUL characters, at most `max_length` long."""
     return (value or "").replace("\x00", "")[:max_length]
 
 
@@ -197,7 +196,7 @@ def outlet_recognise(*, url: str, site_name: str = "", domain: str = "") -> Outl
                     actor=None,
                     name=candidate,
                     domains=[host],
-                    notes=f"Recognised automatically from {_text(url, 500)}. Check its name and ownership.",
+                    notes=f"Recognised automatically from {clipped(url, 500)}. Check its name and ownership.",
                 )
         except (IntegrityError, ValidationError):
             # Someone created it at the same moment, or the name belongs to another
@@ -259,9 +258,7 @@ def article_store(
     if raw_payload is not None:
         payload["item"] = raw_payload
     if fetched is not None:
-        from sources.providers.pasted_url import fetch_audit
-
-        payload["fetch"] = fetch_audit(fetched)
+        payload["fetch"] = fetched.audit()
     if extracted is not None:
         payload["page"] = extracted.audit()
     extracted = extracted or Extracted()
@@ -276,12 +273,12 @@ def article_store(
     if link_unresolved:
         payload["link_unresolved"] = True
     values = {
-        "title": _text(extracted.title or strip_html(title), 1000),
-        "byline": _text(extracted.byline or strip_html(byline), 500),
+        "title": clipped(extracted.title or strip_html(title), 1000),
+        "byline": clipped(extracted.byline or strip_html(byline), 500),
         "published_at": extracted.published_at or published_at,
-        "language": _text(extracted.language or language_code(language), 16),
-        "text": _text(extracted.text or text, MAX_TEXT_CHARS),
-        "raw_payload": _json_safe(payload),
+        "language": clipped(extracted.language or language_code(language), 16),
+        "text": clipped(extracted.text or text, MAX_TEXT_CHARS),
+        "raw_payload": json_safe(payload),
     }
     if outlet is None and link_unresolved:
         # The link is an aggregator's, not the publisher's: only what the provider says
@@ -295,7 +292,7 @@ def article_store(
         )
     article = Article(
         canonical_url=canonical,
-        url=_text(url.strip(), 2048),
+        url=clipped(url.strip(), 2048),
         outlet=outlet,
         provider=provider,
         # "" when neither the page nor the provider says: unknown, not the model's "en".
@@ -339,15 +336,13 @@ def article_fill_in(
     none yet; True if it did. The article keeps its canonical URL."""
     if not extracted.text:
         return False
-    from sources.providers.pasted_url import fetch_audit
-
     values = {
-        "text": _text(extracted.text, MAX_TEXT_CHARS),
-        "title": _text(extracted.title, 1000),
-        "byline": _text(extracted.byline, 500),
+        "text": clipped(extracted.text, MAX_TEXT_CHARS),
+        "title": clipped(extracted.title, 1000),
+        "byline": clipped(extracted.byline, 500),
         "published_at": extracted.published_at,
-        "language": _text(extracted.language, 16),
-        "raw_payload": _json_safe({"fetch": fetch_audit(fetched), "page": extracted.audit()}),
+        "language": clipped(extracted.language, 16),
+        "raw_payload": json_safe({"fetch": fetched.audit(), "page": extracted.audit()}),
     }
     outlet = None
     if article.outlet_id is None:
@@ -424,12 +419,10 @@ def feed_update(*, actor: AbstractBaseUser | None, feed: Feed, **data: Any) -> F
 @service
 def feed_poll_soon(*, actor: AbstractBaseUser | None, feeds: Iterable[Feed]) -> int:
     """Make feeds due now and queue a poll of each (after commit); the number queued."""
-    from sources.tasks import poll_feed
-
     ids = [feed.pk for feed in feeds if feed.is_active]
     Feed.objects.filter(pk__in=ids).update(next_poll_at=timezone.now())
     for feed_id in ids:
-        transaction.on_commit(partial(poll_feed.delay, feed_id))
+        transaction.on_commit(partial(task_send, "sources.poll_feed", feed_id))
     return len(ids)
 
 
@@ -462,11 +455,7 @@ def feed_poll(feed: Feed, *, fetcher: Fetcher | None = None) -> PollResult:
     reads the feed again and stores nothing twice). Two polls of one feed never run
     at once: each first takes the feed's lease with a conditional UPDATE."""
     now = timezone.now()
-    claimed = (
-        Feed.objects.filter(pk=feed.pk, is_active=True)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=now + FEED_LEASE)
-    )
+    claimed = Lease("lease_until", FEED_LEASE).take(Feed.objects.filter(pk=feed.pk, is_active=True), now=now)
     if not claimed:
         feed.refresh_from_db()
         return PollResult(feed.pk, "busy" if feed.is_active else "inactive")
@@ -540,15 +529,15 @@ def _feed_succeeded(feed: Feed, fetched: FetchResult, result: PollResult) -> Non
         "lease_until": None,
         "last_items": result.items,
         "last_new_articles": result.new_articles,
-        "last_skipped": _text("\n".join(result.skipped), 10_000),
+        "last_skipped": clipped("\n".join(result.skipped), 10_000),
         "items_seen": F("items_seen") + result.items,
         "articles_created": F("articles_created") + result.new_articles,
     }
     if not fetched.not_modified:
         # What the server says now, including nothing: a validator it stopped sending
         # must not be sent back to it.
-        changes["etag"] = _text(fetched.etag or "", 500)
-        changes["last_modified"] = _text(fetched.last_modified or "", 100)
+        changes["etag"] = clipped(fetched.etag or "", 500)
+        changes["last_modified"] = clipped(fetched.last_modified or "", 100)
     Feed.objects.filter(pk=feed.pk).update(**changes)
 
 
@@ -557,13 +546,20 @@ def _feed_failed(
 ) -> PollResult:
     now = timezone.now()
     failures = feed.consecutive_failures + 1
-    delay = min(timedelta(minutes=feed.poll_interval) * 2 ** min(failures - 1, 10), MAX_FEED_BACKOFF)
-    if retry_after:
-        delay = max(delay, timedelta(seconds=min(retry_after, MAX_FEED_BACKOFF.total_seconds())))
+    # Without jitter: a feed's schedule is its own, and an editor reads the next poll time.
+    delay = timedelta(
+        seconds=backoff(
+            failures,
+            base=feed.poll_interval * 60,
+            cap=MAX_FEED_BACKOFF.total_seconds(),
+            retry_after=retry_after,
+            jitter=False,
+        )
+    )
     error = f"{message} [{code}]"
     Feed.objects.filter(pk=feed.pk).update(
         last_polled_at=now,
-        last_error=_text(error, 2000),
+        last_error=clipped(error, 2000),
         last_error_at=now,
         consecutive_failures=F("consecutive_failures") + 1,
         next_poll_at=now + delay,
@@ -572,66 +568,9 @@ def _feed_failed(
     return PollResult(feed.pk, "failed", error=error, transient=transient, retry_after=retry_after)
 
 
-# --- Existing fact-checks (Google Fact Check Tools) ------------------------------------------------
-
-
-@service
-def existing_fact_checks_store(
-    *, claim: Claim, reviews: Iterable[FactCheckReview], query: str = "", actor: AbstractBaseUser | None = None
-) -> int:
-    """Keep fact-checks others published about `claim`, once per claim and URL; the
-    number new. A review seen again is left as first stored."""
-    rows: dict[str, ExistingFactCheck] = {}
-    for review in reviews:
-        try:
-            url = canonical_url(review.url)
-        except ValueError:
-            continue
-        rows.setdefault(
-            url,
-            ExistingFactCheck(
-                claim=claim,
-                url=url,
-                title=_text(review.title, 1000),
-                publisher_name=_text(review.publisher_name, 300),
-                publisher_site=_text(review.publisher_site, 253),
-                textual_rating=_text(review.textual_rating, 500),
-                review_date=review.review_date,
-                claim_text=_text(review.claim_text, 5000),
-                claimant=_text(review.claimant, 500),
-                claim_date=review.claim_date,
-                language=_text(review.language, 16),
-                query=_text(query, 500),
-                raw_payload=_json_safe(review.raw),
-            ),
-        )
-    if not rows:
-        return 0
-    known = set(ExistingFactCheck.objects.filter(claim=claim, url__in=list(rows)).values_list("url", flat=True))
-    ExistingFactCheck.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
-    return len(set(rows) - known)
-
-
-def existing_fact_checks_find(*, claim: Claim, provider: FactCheckTools | None = None, limit: int = 20) -> int:
-    """Ask Google Fact Check Tools about `claim` and keep what it knows; the number new.
-    ProviderOff without an API key; FetchError/ProviderError when the call fails."""
-    provider = provider or FactCheckTools()
-    query = _query_from(claim.statement)
-    reviews = provider.search(query, language=claim.language or None, limit=limit)
-    return existing_fact_checks_store(claim=claim, reviews=reviews, query=query)
-
-
-def _query_from(statement: str, max_length: int = 200) -> str:
-    """A search query from a claim's statement: its first words, cut at a word."""
-    text = " ".join(statement.split())
-    if len(text) <= max_length:
-        return text
-    return text[:max_length].rsplit(" ", 1)[0]
-
-
 def article_record_fetch_error(*, article: Article, code: str, message: str) -> None:
     """Note on an article why its page could not be fetched (shown in the admin's raw
     payload); the article itself is left as it was."""
     payload = article.raw_payload if isinstance(article.raw_payload, dict) else {}
     payload = {**payload, "text_fetch_error": {"code": code, "message": message[:500], "at": timezone.now()}}
-    Article.objects.filter(pk=article.pk, text="").update(raw_payload=_json_safe(payload))
+    Article.objects.filter(pk=article.pk, text="").update(raw_payload=json_safe(payload))

@@ -8,7 +8,6 @@ down"), with exponential backoff, jitter and a cap; a permanent failure is recor
 from __future__ import annotations
 
 import logging
-import random
 from typing import Any
 
 from celery import shared_task
@@ -16,8 +15,10 @@ from django.db import close_old_connections
 from django.db.models import F
 from django.utils import timezone
 
+from core.retry import backoff
 from sources.fetch import FetchError
 from sources.models import Article, Feed
+from sources.providers.pasted_url import fill_in_text
 from sources.services import FEED_LEASE, article_record_fetch_error, feed_poll
 
 logger = logging.getLogger(__name__)
@@ -25,19 +26,15 @@ logger = logging.getLogger(__name__)
 MAX_RETRIES = 5
 # Never schedule a retry further ahead than this (well under half Redis's visibility timeout).
 MAX_COUNTDOWN = 600
+RETRY_BASE = 30.0
 # Feed polls and page fetches are bounded by FETCH_DEADLINE; these leave room for the writes.
 SOFT_TIME_LIMIT = 120
 TIME_LIMIT = 150
 
 
-def backoff(retries: int, retry_after: float | None = None, *, base: float = 30.0) -> float:
-    """Seconds before retry number `retries` + 1: doubling, half of it random, capped;
-    at least what the server asked for (also capped)."""
-    delay = min(MAX_COUNTDOWN, base * 2**retries)
-    delay = delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not cryptography
-    if retry_after:
-        delay = max(delay, retry_after)
-    return min(delay, MAX_COUNTDOWN)
+def retry_in(retries: int, retry_after: float | None = None) -> float:
+    """Seconds before retry number `retries` + 1 of a task (core/retry.py)."""
+    return backoff(retries + 1, base=RETRY_BASE, cap=MAX_COUNTDOWN, retry_after=retry_after)
 
 
 @shared_task(
@@ -59,7 +56,7 @@ def poll_feed(self: Any, feed_id: int) -> dict[str, Any]:
     for article_id in result.new_article_ids:
         fetch_article_text.delay(article_id)
     if result.outcome == "failed" and result.transient and self.request.retries < MAX_RETRIES:
-        raise self.retry(countdown=backoff(self.request.retries, result.retry_after))
+        raise self.retry(countdown=retry_in(self.request.retries, result.retry_after))
     return {
         "feed": feed_id,
         "outcome": result.outcome,
@@ -96,8 +93,6 @@ def poll_due_feeds() -> int:
 )
 def fetch_article_text(self: Any, article_id: int) -> str:
     """Fetch an article's page and fill in its text, if it has none yet."""
-    from sources.providers.pasted_url import fill_in_text
-
     close_old_connections()
     article = Article.objects.filter(pk=article_id).first()
     if article is None or article.text:
@@ -106,6 +101,6 @@ def fetch_article_text(self: Any, article_id: int) -> str:
         return "filled in" if fill_in_text(article) else "no text found"
     except FetchError as exc:
         if exc.transient and self.request.retries < 3:
-            raise self.retry(countdown=backoff(self.request.retries, exc.retry_after)) from None
+            raise self.retry(countdown=retry_in(self.request.retries, exc.retry_after)) from None
         article_record_fetch_error(article=article, code=exc.code, message=exc.message)
         return f"failed: {exc.code}"

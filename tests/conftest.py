@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
+from claims.models import Rating, RatingScale
 from config.celery import app as celery_app
+from core.roles import EDITOR, REVIEWER, sync_roles
 from reviews.defaults import create_default_scale
-from reviews.models import Rating, RatingScale
-from reviews.roles import EDITOR, REVIEWER, sync_roles
 from tests import factories
 
 # Celery in the test process talks to its own Redis database, never the development one.

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
-from claims.models import Attribution, Claim, Role
-from config.history import history_of
+from claims.models import Attribution, AttributionRole, Claim
+from core.history import history_of
 from tests.factories import SourceFactory, make_anonymous_claim
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_saving_a_claim_in_the_admin_goes_through_the_service(editor_client, edi
     claim.refresh_from_db()
     assert claim.statement == "Country A shared targeting data with Country B."
     assert claim.claimant.sources_claimed == 3
-    assert claim.version == 3  # the claim's own change, then its claimant's
+    assert claim.version == 2  # the claim and its claimant saved together: one new version
     assert history_of(claim)[0].user == editor
 
 
@@ -144,7 +144,7 @@ def test_a_claim_added_in_the_admin_needs_one_claimant(editor_client):
         "attributions-INITIAL_FORMS": 0,
         "attributions-MIN_NUM_FORMS": 1,
         "attributions-MAX_NUM_FORMS": 1000,
-        "attributions-0-role": Role.SUPPORTS,
+        "attributions-0-role": AttributionRole.SUPPORTS,
         "attributions-0-source": source.pk,
         "attributions-0-credibility": 3,
         "attributions-0-identity_known_to_editor": "unknown",
@@ -158,7 +158,7 @@ def test_a_claim_added_in_the_admin_needs_one_claimant(editor_client):
     assert "exactly one claimant" in response.content.decode()
     assert not Claim.objects.exists()
 
-    form["attributions-0-role"] = Role.CLAIMANT
+    form["attributions-0-role"] = AttributionRole.CLAIMANT
     response = editor_client.post(admin_url(Claim, "add"), form)
     assert response.status_code == 302
     claim = Claim.objects.get()

@@ -11,7 +11,6 @@ storing is `sources.services`'s job.
 from __future__ import annotations
 
 import json
-import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import caches
 
+from core.retry import backoff
 from sources.fetch import JSON_TYPES, Fetcher, FetchError, FetchResult
 from sources.robots import HostPacer
 
@@ -76,11 +76,8 @@ class RetryPolicy:
     cap: float = 60.0
 
     def delay(self, retry: int, retry_after: float | None = None) -> float:
-        backoff = min(self.cap, self.base * 2**retry)
-        wait = backoff / 2 + random.uniform(0, backoff / 2)  # noqa: S311 - jitter, not cryptography
-        if retry_after:
-            wait = max(wait, retry_after)
-        return min(wait, self.cap)
+        """Seconds before retry number `retry` + 1 (`retry` 0 after the first failure)."""
+        return backoff(retry + 1, base=self.base, cap=self.cap, retry_after=retry_after)
 
 
 def with_retries(call: Callable[[], T], *, policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> T:

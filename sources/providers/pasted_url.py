@@ -11,13 +11,13 @@ its canonical URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from sources.extract import Extracted, extract_article
 from sources.fetch import HTML_TYPES, Fetcher, FetchResult
 from sources.models import Article, ArticleProvider
+from sources.services import article_fill_in, article_store
 
 
 @dataclass(frozen=True)
@@ -34,22 +34,6 @@ def fetch_page(url: str, *, fetcher: Fetcher | None = None) -> Page:
     return Page(result=result, extracted=extract_article(result.body, url=result.url, charset=result.charset))
 
 
-def fetch_audit(result: FetchResult) -> dict[str, Any]:
-    """How a page was fetched, for an article's raw payload (never the body itself)."""
-    return {
-        "requested_url": result.requested_url,
-        "final_url": result.url,
-        "status": result.status,
-        "content_type": result.content_type,
-        "charset": result.charset,
-        "bytes": len(result.body),
-        "redirects": [{"from": r.url, "status": r.status, "to": r.location} for r in result.redirects],
-        "server_address": result.server_address,
-        "etag": result.etag,
-        "last_modified": result.last_modified,
-    }
-
-
 def store_url(
     url: str,
     *,
@@ -59,7 +43,6 @@ def store_url(
 ) -> tuple[Article, bool]:
     """Fetch, extract and store the page at `url`; (article, created). FetchError when
     the URL is refused or the page cannot be fetched (nothing is stored then)."""
-    from sources.services import article_store
 
     page = fetch_page(url, fetcher=fetcher)
     return article_store(actor=actor, provider=provider, url=url, fetched=page.result, extracted=page.extracted)
@@ -68,8 +51,6 @@ def store_url(
 def fill_in_text(article: Article, *, fetcher: Fetcher | None = None) -> bool:
     """Fetch an article's page and fill in its text (and empty metadata) if it has
     none yet; True if it was filled in. Links a feed marked unresolved are not fetched."""
-    from sources.services import article_fill_in
-
     if article.text or (article.raw_payload or {}).get("link_unresolved"):
         return False
     page = fetch_page(article.url, fetcher=fetcher)

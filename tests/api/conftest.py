@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from integrations.models import ApiToken
-from integrations.services import token_create, token_revoke
+from core.models import ApiToken
+from core.tokens import token_create, token_revoke
 from tests.factories import UserFactory
 from tests.reviews.conftest import Workflow
 

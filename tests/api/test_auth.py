@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from integrations.models import ApiToken
-from integrations.services import token_create, token_revoke
+from core.models import ApiToken
+from core.tokens import token_create, token_revoke
 from tests.api.conftest import make_token, token_client
 from tests.factories import SourceFactory, UserFactory
 
@@ -240,7 +240,7 @@ def test_callers_without_credentials_are_throttled_by_address(settings, db):
 def test_the_admin_shows_a_new_key_once_and_never_the_digest(client, editor, reviewer):
     client.force_login(editor)
     response = client.post(
-        reverse("admin:integrations_apitoken_add"),
+        reverse("admin:core_apitoken_add"),
         {"user": editor.pk, "name": "Chat bot", "scope": "submit", "expires_at_0": "", "expires_at_1": ""},
         follow=True,
     )
@@ -249,17 +249,17 @@ def test_the_admin_shows_a_new_key_once_and_never_the_digest(client, editor, rev
     shown = [str(m) for m in response.context["messages"]]
     key = next(word for m in shown for word in m.replace("<", " ").replace(">", " ").split() if word.startswith("crb_"))
     assert token_client(key).get(CLAIMS).status_code == 200
-    page = client.get(reverse("admin:integrations_apitoken_change", args=[token.pk])).content.decode()
+    page = client.get(reverse("admin:core_apitoken_change", args=[token.pk])).content.decode()
     assert token.digest not in page
     assert key not in page
-    assert key not in client.get(reverse("admin:integrations_apitoken_changelist")).content.decode()
+    assert key not in client.get(reverse("admin:core_apitoken_changelist")).content.decode()
 
 
 def test_the_admin_revokes_tokens(client, editor):
     token, key = make_token(editor, "read")
     client.force_login(editor)
     client.post(
-        reverse("admin:integrations_apitoken_changelist"),
+        reverse("admin:core_apitoken_changelist"),
         {"action": "revoke", "_selected_action": [token.pk]},
     )
     token.refresh_from_db()

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from claims.models import Attribution, Claim, RelationKind
 from claims.services import relation_create
-from integrations.models import ApiToken
 from reviews.models import AP_CONDITIONS
-from reviews.services import claim_transition, sourcing_sign_off
+from reviews.services import sourcing_sign_off, transition_take
+from sources.models import Source
 from tests.api.conftest import CALLERS, make_token, mismatches, new_source_claim, row, token_client
 from tests.factories import ArticleFactory, OutletFactory, SourceFactory, complete_caveats, make_claim
 
@@ -173,18 +173,17 @@ def test_a_submit_token_reads_the_claims_it_created_and_their_history(callers):
     assert token_client(second_key).get(f"{CLAIMS}{claim_id}/").status_code == 404
 
 
-def test_a_claim_and_its_record_on_the_token_are_written_together(callers, monkeypatch):
-    """If recording the claim on the token fails, no claim is left behind."""
-    submit = callers["submit_token_reviewer"]
-    before = Claim.objects.count()
-
-    def broken_add(*args, **kwargs):
-        raise RuntimeError("the token's record could not be written")
-
-    monkeypatch.setattr(type(submit.token.claims), "add", broken_add)
-    with pytest.raises(RuntimeError):
-        submit.post(CLAIMS, new_source_claim())
-    assert Claim.objects.count() == before
+def test_a_claim_refused_half_way_leaves_nothing_behind(callers):
+    """The claim, its new source and its attributions are written in one transaction: a
+    bad second attribution leaves none of them. (The token that recorded a claim is a
+    column of the claim's own row.)"""
+    before = (Claim.objects.count(), Attribution.objects.count(), Source.objects.count())
+    payload = new_source_claim()
+    payload["attributions"].append({"source": SourceFactory(anonymous=True).pk, "role": "supports"})
+    response = callers["reviewer"].post(CLAIMS, payload)
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["attributions.1.attribution_text"]
+    assert (Claim.objects.count(), Attribution.objects.count(), Source.objects.count() - 1) == before
 
 
 def test_relations_to_claims_the_caller_cannot_see_are_left_out(callers, published, others, editor):
@@ -207,7 +206,7 @@ def test_newsroom_only_fields_are_blank_for_the_public(callers, published):
 def test_a_claim_carries_the_public_names_of_appendix_a(callers, workflow, editor):
     claim = workflow.in_review(claimant=SourceFactory(anonymous=True), claimant_fields=complete_caveats())
     sourcing_sign_off(actor=editor, claim=claim, **dict.fromkeys(AP_CONDITIONS, True))
-    claim_transition(actor=editor, claim=claim, name="publish")
+    transition_take(actor=editor, claim=claim, name="publish")
     data = callers["anonymous"].get(f"{CLAIMS}{claim.pk}/").json()
     assert {
         "id",
@@ -280,7 +279,7 @@ def test_recording_a_claim_with_attributions_and_caveats(callers):
     assert data["sourcing"]["summary"] == "1 named · 2 anonymous · caveats complete"
     claim = Claim.objects.get(pk=data["id"])
     assert claim.created_by.username == "rev"
-    assert not ApiToken.objects.filter(claims=claim).exists()  # a session, not a token
+    assert claim.submitted_with is None  # a session, not a token
 
 
 def test_a_claim_needs_exactly_one_claimant(callers):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from claims.models import Attribution, RelationKind
 from claims.services import relation_create
 from integrations.models import WebhookEndpoint
-from reviews.services import claim_transition
+from reviews.services import transition_take
 from tests.factories import ArticleFactory, OutletFactory, SourceFactory, complete_caveats
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,10 @@ def busy(workflow, editor):
         relation_create(actor=editor, from_claim=hub, to_claim=other, kind=RelationKind.RELATED)
         Attribution.objects.create(claim=hub, source=SourceFactory(), role="supports")
     for _ in range(ITEMS // 2):  # reopen and publish again: more transitions and reviews
-        claim_transition(actor=editor, claim=hub, name="reopen", note="A correction.")
+        transition_take(actor=editor, claim=hub, name="reopen", note="A correction.")
         workflow.draft(hub)
-        claim_transition(actor=workflow.reviewer, claim=hub, name="submit_for_review")
-        claim_transition(actor=editor, claim=hub, name="publish")
+        transition_take(actor=workflow.reviewer, claim=hub, name="submit_for_review")
+        transition_take(actor=editor, claim=hub, name="publish")
     for n in range(ITEMS):
         WebhookEndpoint.objects.create(url=f"https://cms.example/{n}", secret="s" * 40, events=["claim.transitioned"])
     return hub

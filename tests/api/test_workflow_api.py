@@ -11,7 +11,7 @@ from django.core import mail
 
 from claims.models import Claim
 from reviews.models import Review, Transition
-from reviews.services import claim_transition, review_update
+from reviews.services import review_update, transition_take
 from tests.api.conftest import CALLERS, Caller, make_token, mismatches, new_source_claim, row, token_client
 from tests.factories import ArticleFactory
 
@@ -99,7 +99,7 @@ def test_the_public_sees_published_verdicts_only(callers, workflow):
 
 
 def claim_transition_reopen(workflow: Any, claim: Claim) -> Claim:
-    claim_transition(actor=workflow.editor, claim=claim, name="reopen", note="The date was wrong.")
+    transition_take(actor=workflow.editor, claim=claim, name="reopen", note="The date was wrong.")
     return claim
 
 

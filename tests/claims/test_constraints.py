@@ -4,8 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import InternalError
 
-from claims.models import Attribution, Claim, ClaimRelation, Role
-from reviews.models import RatingScale
+from claims.models import Attribution, AttributionRole, Claim, ClaimRelation, RatingScale
 from sources.models import Article, Source
 from tests.factories import ArticleFactory, SourceFactory, make_claim
 
@@ -28,7 +27,7 @@ def committed(change) -> None:
 def test_a_claim_has_at_most_one_claimant():
     claim = make_claim()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Attribution.objects.create(claim=claim, source=SourceFactory(), role=Role.CLAIMANT)
+        Attribution.objects.create(claim=claim, source=SourceFactory(), role=AttributionRole.CLAIMANT)
 
 
 def test_a_claim_cannot_be_stored_without_a_claimant():
@@ -39,22 +38,22 @@ def test_a_claim_cannot_be_stored_without_a_claimant():
 def test_the_claimant_cannot_be_removed():
     claim = make_claim()
     with pytest.raises((IntegrityError, InternalError), match="has no claimant"):
-        committed(lambda: Attribution.objects.filter(claim=claim, role=Role.CLAIMANT).delete())
+        committed(lambda: Attribution.objects.filter(claim=claim, role=AttributionRole.CLAIMANT).delete())
 
 
 def test_the_claimant_cannot_be_demoted_to_another_role():
     claim = make_claim()
     with pytest.raises((IntegrityError, InternalError), match="has no claimant"):
-        committed(lambda: Attribution.objects.filter(claim=claim).update(role=Role.SUPPORTS))
+        committed(lambda: Attribution.objects.filter(claim=claim).update(role=AttributionRole.SUPPORTS))
 
 
 def test_the_claimant_may_be_replaced_within_one_transaction():
     claim = make_claim()
     with transaction.atomic():
-        Attribution.objects.filter(claim=claim, role=Role.CLAIMANT).delete()
-        Attribution.objects.create(claim=claim, source=SourceFactory(), role=Role.CLAIMANT)
+        Attribution.objects.filter(claim=claim, role=AttributionRole.CLAIMANT).delete()
+        Attribution.objects.create(claim=claim, source=SourceFactory(), role=AttributionRole.CLAIMANT)
         check_deferred_constraints()
-    assert claim.attributions.filter(role=Role.CLAIMANT).count() == 1
+    assert claim.attributions.filter(role=AttributionRole.CLAIMANT).count() == 1
 
 
 def test_a_claim_and_its_attributions_may_be_deleted_together():

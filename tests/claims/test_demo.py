@@ -7,7 +7,16 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from pghistory.models import Events
 
-from claims.models import Access, AnonymityReason, Claim, ClaimRelation, ContentType, Independence, Response, Role
+from claims.models import (
+    Access,
+    AnonymityReason,
+    AttributionRole,
+    Claim,
+    ClaimRelation,
+    ContentKind,
+    ResponseKind,
+    SourcesIndependence,
+)
 from sources.models import Article, Outlet, Source, SourceKind
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +50,7 @@ def test_the_demo_holds_the_story_and_its_people(demo):
     # A summary in our own words, not the story's text.
     assert article.summary
     assert not article.text
-    assert all(claim.attributions.filter(role=Role.CLAIMANT).count() == 1 for claim in Claim.objects.all())
+    assert all(claim.attributions.filter(role=AttributionRole.CLAIMANT).count() == 1 for claim in Claim.objects.all())
 
 
 def test_the_intelligence_claim_carries_its_whole_caveat_record(demo):
@@ -50,13 +59,13 @@ def test_the_intelligence_claim_carries_its_whole_caveat_record(demo):
     assert claimant.source.kind == SourceKind.ANONYMOUS_GROUP
     assert claimant.attribution_text == "two officials familiar with U.S. intelligence"
     assert claimant.sources_claimed == 2
-    assert claimant.independence == Independence.UNKNOWN
+    assert claimant.independence == SourcesIndependence.UNKNOWN
     assert claimant.access == Access.FAMILIAR_WITH
     assert claimant.anonymity_reason == AnonymityReason.NOT_AUTHORIZED
     assert "not authorized to comment publicly" in claimant.anonymity_reason_text
     assert claimant.condition_text == "spoke on the condition of anonymity"
     assert claimant.stated_limits.startswith("cautioned that the U.S. intelligence has not uncovered")
-    assert claimant.content_type == ContentType.FACT
+    assert claimant.content_type == ContentKind.FACT
     assert claimant.granted_by.name == "The Associated Press"
     assert claimant.credibility == 3
     assert claimant.caveat_warnings() == []
@@ -65,9 +74,9 @@ def test_the_intelligence_claim_carries_its_whole_caveat_record(demo):
 
 def test_peskovs_answers_are_responses_not_denials(demo):
     claim = intelligence_claim()
-    friday = claim.attributions.get(role=Role.RESPONDS)
+    friday = claim.attributions.get(role=AttributionRole.RESPONDS)
     assert friday.source.name == "Dmitry Peskov"
-    assert friday.response == Response.DECLINES_TO_COMMENT
+    assert friday.response == ResponseKind.DECLINES_TO_COMMENT
 
     thursday = ClaimRelation.objects.get(to_claim=claim, kind="responds_to")
     assert "no such requests from Tehran" in thursday.from_claim.quote

@@ -3,9 +3,9 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from claims.models import Attribution, Claim, Role
+from claims.models import Attribution, AttributionRole, Claim
 from claims.services import attribution_update, claim_update
-from config.history import history_of
+from core.history import history_of
 from sources.models import Source
 from sources.services import source_update
 from tests.factories import SourceFactory, make_claim
@@ -43,7 +43,7 @@ def test_a_source_change_is_recorded(editor):
 def test_bulk_updates_are_recorded_too():
     claims = [make_claim(statement=f"Claim {n}.") for n in range(3)]
     Claim.objects.filter(pk__in=[c.pk for c in claims]).update(context="bulk")
-    Attribution.objects.filter(role=Role.CLAIMANT).update(quote="bulk quote")
+    Attribution.objects.filter(role=AttributionRole.CLAIMANT).update(quote="bulk quote")
     for claim in claims:
         entries = history_of(claim)
         assert any(e.model == "Claim" and e.changes.get("context") == ("", "bulk") for e in entries)

@@ -11,12 +11,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from claims.models import Attribution, Claim, ClaimRelation, Priority, RelationKind, Role
+from claims.models import Attribution, AttributionRole, Claim, ClaimRelation, Priority, Rating, RelationKind, Status
 from claims.services import claim_update, relation_create
-from reviews.models import Rating
-from reviews.roles import REVIEWER
-from reviews.services import claim_transition, review_create
-from reviews.workflow import Status, TransitionName
+from core.roles import REVIEWER
+from reviews.models import claims_awaiting_review_by
+from reviews.services import review_create, transition_take
+from reviews.workflow import TransitionName
 from sources.models import Source, SourceKind
 from tests.factories import (
     PASSWORD,
@@ -128,7 +128,7 @@ def test_the_csrf_check_covers_every_reviewer_page():
 def test_a_post_without_a_csrf_token_is_refused(path, editor, default_scale):
     """D2: whatever the page, a session POST without the token changes nothing."""
     claim = make_claim(actor=editor)
-    claim_transition(actor=editor, claim=claim, name=TransitionName.ACCEPT, assignee=editor)
+    transition_take(actor=editor, claim=claim, name=TransitionName.ACCEPT, assignee=editor)
     review = review_create(
         actor=editor, claim=claim, rating=Rating.objects.get(value="true"), rationale="r",
         evidence_urls=["https://a.example"],
@@ -149,7 +149,7 @@ def test_a_post_without_a_csrf_token_is_refused(path, editor, default_scale):
 
 def test_the_dashboard_counts_each_queue(reviewer_client, reviewer, editor, default_scale):
     mine = make_claim(actor=reviewer, statement="Mine to research.")
-    claim_transition(actor=editor, claim=mine, name=TransitionName.ACCEPT, assignee=reviewer)
+    transition_take(actor=editor, claim=mine, name=TransitionName.ACCEPT, assignee=reviewer)
     make_claim(actor=reviewer, statement="Nobody has this one.")
     response = reviewer_client.get("/")
     html = page(response)
@@ -163,7 +163,7 @@ def test_the_dashboard_counts_each_queue(reviewer_client, reviewer, editor, defa
 
 def test_an_editor_sees_claims_awaiting_their_review(editor_client, editor, reviewer, default_scale):
     claim = make_claim(actor=reviewer, statement="Ready for an editor.")
-    claim_transition(actor=editor, claim=claim, name=TransitionName.ACCEPT, assignee=reviewer)
+    transition_take(actor=editor, claim=claim, name=TransitionName.ACCEPT, assignee=reviewer)
     review_create(
         actor=reviewer,
         claim=claim,
@@ -171,7 +171,7 @@ def test_an_editor_sees_claims_awaiting_their_review(editor_client, editor, revi
         rationale="Checked.",
         evidence_urls=["https://records.example"],
     )
-    claim_transition(actor=reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
     html = page(editor_client.get("/"))
     assert "Awaiting my review" in html
     assert "Ready for an editor." in html
@@ -184,23 +184,23 @@ def test_the_queues_select_the_right_claims(reviewer, editor, default_scale):
     rating = {r.value: r for r in Rating.objects.all()}
     unassigned = make_claim(actor=reviewer, statement="Unassigned.")
     mine = make_claim(actor=reviewer, statement="Mine.")
-    claim_transition(actor=editor, claim=mine, name=TransitionName.ACCEPT, assignee=reviewer)
+    transition_take(actor=editor, claim=mine, name=TransitionName.ACCEPT, assignee=reviewer)
     accepted_nobody = make_claim(actor=reviewer, statement="Accepted, nobody on it.")
-    claim_transition(actor=editor, claim=accepted_nobody, name=TransitionName.ACCEPT)
+    transition_take(actor=editor, claim=accepted_nobody, name=TransitionName.ACCEPT)
     in_review = make_claim(actor=reviewer, statement="In review.")
-    claim_transition(actor=editor, claim=in_review, name=TransitionName.ACCEPT, assignee=reviewer)
+    transition_take(actor=editor, claim=in_review, name=TransitionName.ACCEPT, assignee=reviewer)
     review_create(
         actor=reviewer, claim=in_review, rating=rating["unproven"], rationale="r", evidence_urls=["https://e.example"],
         recheck_on=dt.date(2020, 1, 1),
     )  # fmt: skip
-    claim_transition(actor=reviewer, claim=in_review, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=reviewer, claim=in_review, name=TransitionName.SUBMIT_FOR_REVIEW)
 
     assert set(Claim.objects.assigned_to(reviewer)) == {mine, in_review}
     assert set(Claim.objects.unassigned()) == {unassigned, accepted_nobody}
-    assert list(Claim.objects.awaiting_review_by(editor)) == [in_review]
-    assert list(Claim.objects.awaiting_review_by(reviewer)) == []  # they wrote it
+    assert list(claims_awaiting_review_by(editor)) == [in_review]
+    assert list(claims_awaiting_review_by(reviewer)) == []  # they wrote it
     assert list(Claim.objects.rechecks_due()) == []
-    claim_transition(actor=editor, claim=in_review, name=TransitionName.PUBLISH)
+    transition_take(actor=editor, claim=in_review, name=TransitionName.PUBLISH)
     assert list(Claim.objects.rechecks_due()) == [in_review]
     assert list(Claim.objects.rechecks_due(dt.date(2019, 12, 31))) == []
     assert list(Claim.objects.assigned_to(reviewer)) == [mine]  # published is no longer open
@@ -225,7 +225,7 @@ def test_the_list_searches_statements_and_quotes(reviewer_client):
 def test_the_list_filters_by_status_assignee_priority_tag_and_sourcing(reviewer_client, reviewer, editor):
     named = make_claim(statement="Named and tagged.", tags=["budget"], priority=Priority.URGENT)
     anonymous = make_anonymous_claim(actor=reviewer)
-    claim_transition(actor=editor, claim=anonymous, name=TransitionName.ACCEPT, assignee=reviewer)
+    transition_take(actor=editor, claim=anonymous, name=TransitionName.ACCEPT, assignee=reviewer)
 
     def listed(**params: Any) -> set[int]:
         response = reviewer_client.get(reverse("claims:list"), params)
@@ -338,7 +338,7 @@ def test_the_claim_page_shows_on_record_responses(reviewer_client):
         others=[
             {
                 "source": SourceFactory(name="Kremlin spokesman"),
-                "role": Role.RESPONDS,
+                "role": AttributionRole.RESPONDS,
                 "response": "declines_to_comment",
             }
         ]
@@ -351,7 +351,7 @@ def test_the_claim_page_shows_on_record_responses(reviewer_client):
 def test_the_claim_page_shows_the_timeline_and_field_history(reviewer_client, reviewer, editor):
     claim = make_claim(actor=reviewer, statement="Before.")
     claim_update(actor=reviewer, claim=claim, statement="After.")
-    claim_transition(actor=editor, claim=claim, name=TransitionName.ACCEPT, note="Look for the minutes.")
+    transition_take(actor=editor, claim=claim, name=TransitionName.ACCEPT, note="Look for the minutes.")
     html = page(reviewer_client.get(reverse("claims:detail", args=[claim.pk])))
     assert "Look for the minutes." in html
     assert "<strong>statement</strong>: Before. → After." in html
@@ -577,12 +577,12 @@ def test_a_reviewer_edits_a_claim_they_recorded(reviewer_client, reviewer):
     claim.refresh_from_db()
     assert claim.statement == "Country A shared targeting data."
     assert claim.attributions.get().sources_claimed == 3
-    assert claim.version == 3  # one for the claim, one for the attribution
+    assert claim.version == 2  # one save of the claim and its attribution: one new version
 
 
 def test_an_attribution_is_added_and_removed_on_the_edit_page(reviewer_client, reviewer):
     supporter = SourceFactory(name="Jo Support")
-    claim = make_claim(actor=reviewer, others=[{"source": supporter, "role": Role.SUPPORTS}])
+    claim = make_claim(actor=reviewer, others=[{"source": supporter, "role": AttributionRole.SUPPORTS}])
     data = edit_data(claim, **{"attributions-1-DELETE": "on"})
     data.update(management(total=3, initial=2))
     data.update(attribution_data(2, role="disputes", source=SourceFactory(name="Jo Dispute").pk))
@@ -593,7 +593,7 @@ def test_an_attribution_is_added_and_removed_on_the_edit_page(reviewer_client, r
 
 
 def test_the_claimant_cannot_be_removed_on_the_edit_page(reviewer_client, reviewer):
-    claim = make_claim(actor=reviewer, others=[{"source": SourceFactory(), "role": Role.SUPPORTS}])
+    claim = make_claim(actor=reviewer, others=[{"source": SourceFactory(), "role": AttributionRole.SUPPORTS}])
     data = edit_data(claim, **{"attributions-0-DELETE": "on", "attributions-1-role": "claimant"})
     html = page(reviewer_client.post(reverse("claims:edit", args=[claim.pk]), data))
     assert "The claimant cannot be removed" in html
@@ -617,13 +617,13 @@ def test_a_reviewer_cannot_edit_someone_elses_claim(client, reviewer, roles):
 
 def test_a_published_claim_is_not_edited_by_its_reviewer(reviewer_client, reviewer, editor, default_scale):
     claim = make_claim(actor=reviewer)
-    claim_transition(actor=editor, claim=claim, name=TransitionName.ACCEPT, assignee=reviewer)
+    transition_take(actor=editor, claim=claim, name=TransitionName.ACCEPT, assignee=reviewer)
     review_create(
         actor=reviewer, claim=claim, rating=Rating.objects.get(value="true"), rationale="r",
         evidence_urls=["https://e.example"],
     )  # fmt: skip
-    claim_transition(actor=reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
-    claim_transition(actor=editor, claim=claim, name=TransitionName.PUBLISH)
+    transition_take(actor=reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=editor, claim=claim, name=TransitionName.PUBLISH)
     assert reviewer_client.get(reverse("claims:edit", args=[claim.pk])).status_code == 403
 
 

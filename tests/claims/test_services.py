@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims.models import Claim, ClaimRelation, RelationKind, Role
+from claims.models import AttributionRole, Claim, ClaimRelation, RelationKind
 from claims.services import (
     StaleVersion,
     attribution_create,
@@ -25,15 +25,17 @@ def test_recording_a_claim_stores_its_claimant_and_other_attributions(reviewer):
     claim = make_claim(
         actor=reviewer,
         claimant_fields={"attribution_text": "Kremlin spokesman"},
-        others=[{"source": peskov, "role": Role.DISPUTES}],
+        others=[{"source": peskov, "role": AttributionRole.DISPUTES}],
         tags=["russia"],
     )
     assert claim.version == 1
     assert claim.created_by == reviewer
-    assert [a.role for a in claim.attributions.all()] == [Role.CLAIMANT, Role.DISPUTES]
+    assert [a.role for a in claim.attributions.all()] == [AttributionRole.CLAIMANT, AttributionRole.DISPUTES]
 
 
-@pytest.mark.parametrize("roles", [[], [Role.CLAIMANT, Role.CLAIMANT], [Role.SUPPORTS]])
+@pytest.mark.parametrize(
+    "roles", [[], [AttributionRole.CLAIMANT, AttributionRole.CLAIMANT], [AttributionRole.SUPPORTS]]
+)
 def test_a_claim_needs_exactly_one_claimant(roles):
     with pytest.raises(ValidationError) as exc:
         claim_create(
@@ -100,7 +102,7 @@ def test_appearances_are_set_through_the_service():
 
 def test_attribution_changes_bump_the_claim_version():
     claim = make_claim()
-    supporter = attribution_create(actor=None, claim=claim, source=SourceFactory(), role=Role.SUPPORTS)
+    supporter = attribution_create(actor=None, claim=claim, source=SourceFactory(), role=AttributionRole.SUPPORTS)
     attribution_update(actor=None, attribution=supporter, quote="It happened.")
     attribution_delete(actor=None, attribution=supporter)
     assert Claim.objects.get(pk=claim.pk).version == 4
@@ -110,14 +112,14 @@ def test_attribution_changes_respect_the_version_the_caller_saw():
     claim = make_claim()
     claim_update(actor=None, claim=Claim.objects.get(pk=claim.pk), context="new")
     with pytest.raises(StaleVersion):
-        attribution_create(actor=None, claim=claim, version=1, source=SourceFactory(), role=Role.SUPPORTS)
+        attribution_create(actor=None, claim=claim, version=1, source=SourceFactory(), role=AttributionRole.SUPPORTS)
     assert claim.attributions.count() == 1
 
 
 def test_a_second_claimant_is_refused_with_a_message():
     claim = make_claim()
     with pytest.raises(ValidationError) as exc:
-        attribution_create(actor=None, claim=claim, source=SourceFactory(), role=Role.CLAIMANT)
+        attribution_create(actor=None, claim=claim, source=SourceFactory(), role=AttributionRole.CLAIMANT)
     assert "already has its claimant" in str(exc.value)
 
 
@@ -127,8 +129,8 @@ def test_the_claimant_cannot_be_removed_or_demoted():
     with pytest.raises(ValidationError):
         attribution_delete(actor=None, attribution=claimant)
     with pytest.raises(ValidationError):
-        attribution_update(actor=None, attribution=claimant, role=Role.SUPPORTS)
-    assert claim.attributions.get().role == Role.CLAIMANT
+        attribution_update(actor=None, attribution=claimant, role=AttributionRole.SUPPORTS)
+    assert claim.attributions.get().role == AttributionRole.CLAIMANT
 
 
 def test_the_claimant_can_be_changed_by_changing_its_source():

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from claims.models import ContentType, Independence, RelationKind, Response, Role
+from claims.models import AttributionRole, ContentKind, RelationKind, ResponseKind, SourcesIndependence
 from claims.services import (
     attribution_create,
     attribution_override_warnings,
@@ -18,16 +18,17 @@ pytestmark = pytest.mark.django_db
 def test_an_anonymous_attribution_needs_the_storys_words_for_its_sources():
     with pytest.raises(ValidationError) as exc:
         make_claim(claimant=SourceFactory(anonymous=True), claimant_fields=complete_caveats(attribution_text=" "))
-    assert "needs the story's own words" in exc.value.message_dict["attribution_text"][0]
+    # Recorded with the claim, the error names the attribution it is about.
+    assert "needs the story's own words" in exc.value.message_dict["attributions.0.attribution_text"][0]
 
 
 def test_plural_sources_cannot_be_marked_not_independent():
     with pytest.raises(ValidationError) as exc:
         make_claim(
             claimant=SourceFactory(anonymous=True),
-            claimant_fields=complete_caveats(sources_claimed=2, independence=Independence.NOT_INDEPENDENT),
+            claimant_fields=complete_caveats(sources_claimed=2, independence=SourcesIndependence.NOT_INDEPENDENT),
         )
-    message = exc.value.message_dict["independence"][0]
+    message = exc.value.message_dict["attributions.0.independence"][0]
     assert "counts 2 sources" in message
     assert "not independent" in message
 
@@ -35,9 +36,9 @@ def test_plural_sources_cannot_be_marked_not_independent():
 def test_a_single_source_may_be_not_independent():
     claim = make_claim(
         claimant=SourceFactory(anonymous=True),
-        claimant_fields=complete_caveats(sources_claimed=1, independence=Independence.NOT_INDEPENDENT),
+        claimant_fields=complete_caveats(sources_claimed=1, independence=SourcesIndependence.NOT_INDEPENDENT),
     )
-    assert claim.claimant.independence == Independence.NOT_INDEPENDENT
+    assert claim.claimant.independence == SourcesIndependence.NOT_INDEPENDENT
 
 
 def test_anonymity_caveats_are_refused_for_a_named_source():
@@ -52,7 +53,7 @@ def test_anonymity_caveats_are_refused_for_a_named_source():
 def test_an_on_record_response_must_say_what_it_does_with_the_claim():
     claim = make_claim()
     with pytest.raises(ValidationError) as exc:
-        attribution_create(actor=None, claim=claim, source=SourceFactory(), role=Role.RESPONDS)
+        attribution_create(actor=None, claim=claim, source=SourceFactory(), role=AttributionRole.RESPONDS)
     assert "confirms, denies, or neither" in exc.value.message_dict["response"][0]
 
 
@@ -60,14 +61,14 @@ def test_only_a_response_records_a_response():
     claim = make_claim()
     with pytest.raises(ValidationError) as exc:
         attribution_create(
-            actor=None, claim=claim, source=SourceFactory(), role=Role.SUPPORTS, response=Response.DENIES
+            actor=None, claim=claim, source=SourceFactory(), role=AttributionRole.SUPPORTS, response=ResponseKind.DENIES
         )
     assert "Only an on-the-record response" in exc.value.message_dict["response"][0]
 
 
 def test_an_anonymous_source_used_for_opinion_is_a_warning_not_an_error():
     claim = make_claim(
-        claimant=SourceFactory(anonymous=True), claimant_fields=complete_caveats(content_type=ContentType.OPINION)
+        claimant=SourceFactory(anonymous=True), claimant_fields=complete_caveats(content_type=ContentKind.OPINION)
     )
     warnings = claim.claimant.caveat_warnings()
     assert [w.code for w in warnings] == ["anonymous_opinion"]
@@ -89,7 +90,9 @@ def test_an_incomplete_caveat_record_names_what_is_missing():
 
 def test_a_complete_record_reads_as_complete_in_the_summary():
     claim = make_anonymous_claim(
-        others=[{"source": SourceFactory(name="Kremlin spokesman"), "role": Role.RESPONDS, "response": "neither"}]
+        others=[
+            {"source": SourceFactory(name="Kremlin spokesman"), "role": AttributionRole.RESPONDS, "response": "neither"}
+        ]
     )
     assert str(claim.sourcing()) == "1 named · 2 anonymous · caveats complete"
     assert claim.rests_on_anonymous_sourcing
@@ -97,7 +100,7 @@ def test_a_complete_record_reads_as_complete_in_the_summary():
 
 def test_an_editor_can_accept_warnings_with_a_reason(editor, reviewer):
     claim = make_claim(
-        claimant=SourceFactory(anonymous=True), claimant_fields=complete_caveats(content_type=ContentType.OPINION)
+        claimant=SourceFactory(anonymous=True), claimant_fields=complete_caveats(content_type=ContentKind.OPINION)
     )
     attribution = claim.claimant
     with pytest.raises(PermissionDenied):
@@ -113,11 +116,11 @@ def test_an_editor_can_accept_warnings_with_a_reason(editor, reviewer):
 
 def test_changing_the_caveat_record_withdraws_an_override(editor):
     claim = make_claim(
-        claimant=SourceFactory(anonymous=True), claimant_fields=complete_caveats(content_type=ContentType.OPINION)
+        claimant=SourceFactory(anonymous=True), claimant_fields=complete_caveats(content_type=ContentKind.OPINION)
     )
     attribution_override_warnings(actor=editor, attribution=claim.claimant, reason="Accepted for now.")
     attribution = claim.attributions.get()
-    attribution_update(actor=editor, attribution=attribution, content_type=ContentType.SPECULATION)
+    attribution_update(actor=editor, attribution=attribution, content_type=ContentKind.SPECULATION)
     attribution.refresh_from_db()
     assert attribution.warnings_override_reason == ""
     assert [w.code for w in attribution.unresolved_warnings()] == ["anonymous_opinion"]

@@ -7,7 +7,7 @@ import re
 
 import trafilatura
 
-from corroboration.demo import CORPUS_DIR, CORPUS_OUTLETS, PAGES
+from demo.corpus import CORPUS_DIR, CORPUS_OUTLETS, PAGES
 from sources.models import Article, Outlet
 from sources.services import article_create, outlet_create
 

@@ -4,6 +4,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -78,7 +79,9 @@ def test_a_failing_job_retries_with_backoff_then_fails_for_good(job):
         stored = Job.objects.get(pk=job.pk)
         if attempt < job.max_attempts:
             assert stored.status == JobStatus.QUEUED
-            assert delay.total_seconds() >= 8 * 2 ** (attempt - 1)
+            # JOB_RETRY_BASE_SECONDS doubled per attempt, of which up to half is jitter.
+            ceiling = settings.JOB_RETRY_BASE_SECONDS * 2 ** (attempt - 1)
+            assert ceiling / 2 <= delay.total_seconds() <= ceiling
             assert stored.run_after > timezone.now()
         else:
             assert delay is None

@@ -4,6 +4,7 @@ fails, and an enqueue inside a rolled-back transaction (reliability.md J1, J2, J
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -29,7 +30,7 @@ from tests.worker import running_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-CORPUS = Path(__file__).resolve().parents[2] / "corroboration" / "demo_corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "demo" / "corpus_pages"
 PAGE = "wire/russia-iran-intelligence.html"
 
 
@@ -221,12 +222,26 @@ def ask_then_fail(claim) -> None:
     raise RuntimeError("the view failed after asking")
 
 
-def test_an_enqueue_inside_a_rolled_back_transaction_never_runs(claim, worker_env):
+def queued_messages(broker: redis.Redis) -> int:
+    return int(broker.llen(celery_app.conf.task_default_queue or "celery"))
+
+
+def test_an_enqueue_inside_a_rolled_back_transaction_never_runs(claim):
+    """No worker runs here, so every message sent stays in the broker's queue, where the
+    test can count it: none for the rolled-back request, one for a committed one."""
     broker = redis.Redis.from_url(celery_app.conf.broker_url)
-    with running_worker(extra_env=worker_env):
-        with pytest.raises(RuntimeError):
-            ask_then_fail(claim)
-        time.sleep(3)
-        assert broker.llen("celery") == 0
+    broker.delete(celery_app.conf.task_default_queue or "celery")
+    with pytest.raises(RuntimeError):
+        ask_then_fail(claim)
+    assert queued_messages(broker) == 0
     assert not Job.objects.exists()
-    assert not Coverage.objects.exists()
+
+    # The same request, committed: its message is sent once, after the commit.
+    with transaction.atomic():
+        job, _ = job_request(actor=None, kind=JobKind.FIND_COVERAGE, claim=claim)
+        assert queued_messages(broker) == 0  # not before the commit
+    assert queued_messages(broker) == 1
+    message = json.loads(broker.lindex(celery_app.conf.task_default_queue or "celery", 0))
+    assert message["headers"]["task"] == "corroboration.run_job"
+    assert json.loads(base64.b64decode(message["body"]))[0] == [job.pk]
+    broker.delete(celery_app.conf.task_default_queue or "celery")

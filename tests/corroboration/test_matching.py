@@ -6,8 +6,8 @@ import re
 import pytest
 import trafilatura
 
-from corroboration.demo import CORPUS_DIR, CORPUS_OUTLETS, PAGES
 from corroboration.matching import ClaimProfile, match_article, outlet_names
+from demo.corpus import CORPUS_DIR, CORPUS_OUTLETS, PAGES
 
 STATEMENT = (
     "Russia has provided Iran with information that could help Tehran strike U.S. warships, aircraft and other "

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims.models import Claim
-from corroboration.models import Coverage, Independence, Syndication
+from corroboration.models import Coverage, CoverageIndependence, Syndication
 from corroboration.services import coverage_confirm, coverage_match, credibility_accept, ledger
 from sources.models import Article
 from tests.corroboration.corpus import corpus_outlets, store_corpus
@@ -56,9 +56,9 @@ def test_the_ledger_shows_exactly_the_corpus(claim, corpus):
     unrelated = [a for path, a in corpus.items() if "business" in path or "europe" in path or "inspectors" in path]
     assert not Coverage.objects.filter(article__in=unrelated).exists()
     by_page = {c.article.canonical_url.split("corpus.example/")[1]: c for c in claim.coverage.all()}
-    assert by_page[WIRE].independence == Independence.ORIGIN
-    assert {by_page[p].independence for p in COPIES} == {Independence.SYNDICATED}
-    assert by_page["daily-roundup/briefing/2026-03-07.html"].independence == Independence.ECHO
+    assert by_page[WIRE].independence == CoverageIndependence.ORIGIN
+    assert {by_page[p].independence for p in COPIES} == {CoverageIndependence.SYNDICATED}
+    assert by_page["daily-roundup/briefing/2026-03-07.html"].independence == CoverageIndependence.ECHO
     assert by_page["daily-roundup/briefing/2026-03-07.html"].echo_of.name == "The Associated Press"
     fna = next(o for o in result.outlets if o.name == "Federal News Agency")
     assert (fna.state_controlled, fna.stance) == (True, "disputes")
@@ -101,7 +101,7 @@ def test_matching_twice_changes_nothing(claim, corpus):
 def test_the_credibility_suggestion_follows_confirmations(claim, corpus, reviewer, editor):
     coverage_match(claim)
     assert ledger(claim).suggested_credibility == 2  # two independent reports, none confirmed yet
-    for item in Coverage.objects.filter(independence=Independence.INDEPENDENT, suggested_stance="supports"):
+    for item in Coverage.objects.filter(independence=CoverageIndependence.INDEPENDENT, suggested_stance="supports"):
         coverage_confirm(actor=reviewer, coverage=item, stance="supports")
     result = ledger(claim)
     assert result.suggested_credibility == 1
@@ -116,7 +116,7 @@ def test_the_credibility_suggestion_follows_confirmations(claim, corpus, reviewe
 
 def test_a_confirmed_stance_survives_rematching(claim, corpus, reviewer):
     coverage_match(claim)
-    echo = Coverage.objects.get(independence=Independence.ECHO)
+    echo = Coverage.objects.get(independence=CoverageIndependence.ECHO)
     coverage_confirm(actor=reviewer, coverage=echo, stance="mentions")
     coverage_match(claim)
     echo.refresh_from_db()

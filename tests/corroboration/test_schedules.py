@@ -3,20 +3,19 @@ of Unproven verdicts on their date, the admin action and the command."""
 
 import datetime as dt
 
-import pgtrigger
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Claim
+from claims.models import Claim, Rating
 from corroboration import pipeline
 from corroboration.models import Coverage, Job, JobKind, JobStatus
 from corroboration.services import job_claim, job_finish
 from corroboration.tasks import match_new_articles, recheck_due_claims
-from reviews.models import Rating
 from tests.corroboration.corpus import store_corpus
 from tests.corroboration.test_pipeline import claim  # noqa: F401 - a fixture
+from tests.factories import force_status
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +43,7 @@ def test_articles_that_arrive_are_matched_to_the_open_claims(claim, django_captu
 def test_unproven_verdicts_are_searched_again_on_their_date(claim, default_scale):  # noqa: F811
     unproven = Rating.objects.get(value="unproven")
     # A published Unproven verdict, set up directly (the workflow tests cover the way there).
-    with pgtrigger.ignore("claims.Claim:status_follows_workflow"):
-        Claim.objects.filter(pk=claim.pk).update(
-            status="published", rating=unproven, recheck_on=timezone.localdate() + dt.timedelta(days=1)
-        )
+    force_status(claim, "published", rating=unproven, recheck_on=timezone.localdate() + dt.timedelta(days=1))
     assert recheck_due_claims() == 0
     Claim.objects.filter(pk=claim.pk).update(recheck_on=timezone.localdate())
     assert recheck_due_claims() == 1

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from claims.demo import INTELLIGENCE_CLAIM_START
 from claims.models import Claim
-from corroboration.demo import register_corpus
-from corroboration.management.commands.serve_demo_corpus import CorpusHandler, _pages
+from demo.story import register_corpus
+from demo.management.commands.serve_demo_corpus import CorpusHandler, _pages
+from demo.story import INTELLIGENCE_CLAIM_START
 from tests.e2e.conftest import log_in
 from tests.worker import running_worker
 

@@ -134,7 +134,7 @@ def test_a_claim_from_recording_to_correction(page: Page, live_server, demo, log
     )
     expect(page.get_by_role("heading", name="You cannot do that")).to_be_visible()
     expect(page.locator("main")).to_contain_text(
-        "“Publish” can be taken only by an editor who did not write the review."
+        "“Publish” can be taken only by an editor who did not write or edit the review."
     )
     shot("reviewer-cannot-publish")
     assert Claim.objects.get(pk=claim_id).status == "in_review"

@@ -20,10 +20,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from claims.models import Claim, RelationKind, Role
+from claims.models import AttributionRole, Claim, Rating, RelationKind
 from claims.services import claim_create, relation_create
-from reviews.models import Rating
-from reviews.services import claim_transition, review_create
+from reviews.services import review_create, transition_take
 from reviews.workflow import TransitionName
 from sources.html import clean_html
 from sources.models import SourceKind
@@ -113,7 +112,7 @@ def store_payloads() -> list[Claim]:
             quote=payload,
             context=payload,
             tags=["xss"],
-            attributions=[{"source": source, "role": Role.CLAIMANT, "attribution_text": payload}],
+            attributions=[{"source": source, "role": AttributionRole.CLAIMANT, "attribution_text": payload}],
         )
     galleries = []
     for start in range(0, len(PAYLOADS), GALLERY_SIZE):
@@ -125,11 +124,11 @@ def store_payloads() -> list[Claim]:
             quote=first_payload,
             tags=["xss-gallery"],
             attributions=[
-                {"source": first_source, "role": Role.CLAIMANT, "attribution_text": first_payload},
+                {"source": first_source, "role": AttributionRole.CLAIMANT, "attribution_text": first_payload},
                 *(
                     {
                         "source": source,
-                        "role": Role.SUPPORTS,
+                        "role": AttributionRole.SUPPORTS,
                         "attribution_text": payload,
                         "quote": payload,
                         "anonymity_reason_text": payload,
@@ -148,7 +147,7 @@ def store_payloads() -> list[Claim]:
     others = list(Claim.objects.filter(tags__contains=["xss"]).order_by("pk")[:10])
     for other, payload in zip(others, PAYLOADS[10:20], strict=True):
         relation_create(actor=reviewer, from_claim=other, to_claim=first, kind=RelationKind.RELATED, note=payload)
-    claim_transition(actor=editor, claim=first, name=TransitionName.ACCEPT, assignee=reviewer, note=PAYLOADS[2])
+    transition_take(actor=editor, claim=first, name=TransitionName.ACCEPT, assignee=reviewer, note=PAYLOADS[2])
     review_create(
         actor=reviewer,
         claim=first,

@@ -11,12 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.http import Http404
 
-from claims.demo import ARTICLE, STORY_URL
-from claims.models import Claim
+from claims.models import Claim, Rating
 from claims.services import attribution_update
+from demo.story import ARTICLE, STORY_URL
 from reviews.claimreview import ClaimNotPublished, claimreview_feed, claimreview_for, claims_for_feed
-from reviews.models import Confidence, Rating
-from reviews.services import claim_transition, review_create, sourcing_sign_off
+from reviews.models import Confidence
+from reviews.services import review_create, sourcing_sign_off, transition_take
 from reviews.workflow import TransitionName
 from tests.integrations.conftest import AP_OK
 
@@ -113,8 +113,8 @@ def test_the_url_follows_the_request_when_there_is_one(demo, rf, settings):
 def test_an_unproven_verdict_keeps_its_words_and_the_scale_but_has_no_number(workflow):
     claim = workflow.researching()
     workflow.draft(claim, rating="unproven", recheck_on=dt.date(2030, 1, 1), summary="Nobody has shown it yet.")
-    claim_transition(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
+    transition_take(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
 
     rating = claimreview_for(claim)["reviewRating"]
 
@@ -134,8 +134,8 @@ def test_the_rating_comes_from_the_configured_scale(workflow):
     mostly_false.save()
     claim = workflow.researching()
     workflow.draft(claim, rating="mostly_false")
-    claim_transition(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
+    transition_take(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
 
     rating = claimreview_for(claim)["reviewRating"]
 
@@ -176,9 +176,9 @@ def publish_the_intelligence_claim(demo: dict[str, Any]) -> Claim:
         rationale="AP's two sources are not named and no other outlet has confirmed the report independently.",
         evidence_attributions=list(claim.attributions.all()),
     )
-    claim_transition(actor=demo["reviewer"], claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=demo["reviewer"], claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
     sourcing_sign_off(actor=demo["editor"], claim=claim, **AP_OK)
-    claim_transition(actor=demo["editor"], claim=claim, name=TransitionName.PUBLISH)
+    transition_take(actor=demo["editor"], claim=claim, name=TransitionName.PUBLISH)
     return claim
 
 
@@ -258,11 +258,11 @@ def test_a_single_anonymous_source_is_a_person(workflow):
         sources_claimed=1,
         attribution_text="a senior official",
     )
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.ACCEPT, assignee=workflow.reviewer)
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.ACCEPT, assignee=workflow.reviewer)
     workflow.draft(claim)
-    claim_transition(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
     sourcing_sign_off(actor=workflow.editor, claim=claim, **AP_OK)
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
 
     author = claimreview_for(claim)["itemReviewed"]["author"]
 
@@ -281,10 +281,10 @@ def test_a_corrected_claim_has_date_modified_and_the_correction(workflow):
     claim = workflow.published()
     first = Claim.objects.get(pk=claim.pk).first_published_at
     note = "The agreement was signed on Wednesday, not Tuesday."
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note=note)
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note=note)
     workflow.draft(claim, rating="mostly_true", summary="Signed, but a day later than claimed.")
-    claim_transition(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
+    transition_take(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
     claim.refresh_from_db()
 
     review = claimreview_for(claim)
@@ -300,10 +300,10 @@ def test_a_corrected_claim_has_date_modified_and_the_correction(workflow):
 def test_every_correction_is_listed_oldest_first(workflow):
     claim = workflow.published()
     for note in ("First fix.", "Second fix."):
-        claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note=note)
+        transition_take(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note=note)
         workflow.draft(claim)
-        claim_transition(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
-        claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
+        transition_take(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+        transition_take(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
 
     corrections = claimreview_for(claim)["correction"]
 
@@ -323,7 +323,7 @@ def test_a_claim_that_is_not_published_has_no_claimreview(workflow, state):
 
 def test_a_reopened_claim_has_no_claimreview_until_it_is_published_again(workflow):
     claim = workflow.published()
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note="Checking the date.")
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note="Checking the date.")
     with pytest.raises(Http404):  # ClaimNotPublished is a 404 wherever it is not caught
         claimreview_for(claim)
 
@@ -429,10 +429,10 @@ def nodes(value: Any) -> list[dict[str, Any]]:
 def test_every_node_uses_only_properties_its_schema_org_type_has(demo, workflow):
     intelligence = publish_the_intelligence_claim(demo)
     corrected = workflow.published()
-    claim_transition(actor=workflow.editor, claim=corrected, name=TransitionName.REOPEN, note="A fix.")
+    transition_take(actor=workflow.editor, claim=corrected, name=TransitionName.REOPEN, note="A fix.")
     workflow.draft(corrected)
-    claim_transition(actor=workflow.reviewer, claim=corrected, name=TransitionName.SUBMIT_FOR_REVIEW)
-    claim_transition(actor=workflow.editor, claim=corrected, name=TransitionName.PUBLISH)
+    transition_take(actor=workflow.reviewer, claim=corrected, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=workflow.editor, claim=corrected, name=TransitionName.PUBLISH)
 
     documents = [claimreview_feed([intelligence, corrected, Claim.objects.get(statement=TREATY)])]
     checked = 0
@@ -457,11 +457,11 @@ def test_an_anonymous_supporting_source_travels_as_a_comment_about_it(workflow):
             }
         ]
     )
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.ACCEPT, assignee=workflow.reviewer)
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.ACCEPT, assignee=workflow.reviewer)
     workflow.draft(claim)
-    claim_transition(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
     sourcing_sign_off(actor=workflow.editor, claim=claim, **AP_OK)
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
     supporter = claim.attributions.get(role="supports")
 
     item = claimreview_for(claim)["itemReviewed"]

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from claims.models import Claim
 from reviews.claimreview import claimreview_for
-from reviews.services import claim_transition
+from reviews.services import transition_take
 from reviews.workflow import TransitionName
 from tests.integrations.test_claimreview import INTELLIGENCE, publish_the_intelligence_claim
 
@@ -105,7 +105,7 @@ def test_an_unpublished_claim_is_not_found(client, workflow, state):
 
 def test_a_reopened_claim_is_not_found_and_a_missing_one_neither(client, workflow):
     claim = workflow.published()
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note="Checking the date.")
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note="Checking the date.")
     assert page(client, claim).status_code == 404
     assert client.get("/fact-checks/999999/").status_code == 404
 
@@ -157,10 +157,10 @@ def test_the_anonymous_sourcing_caveats_are_shown_plainly(client, roles):
 
 def test_the_correction_note_is_shown(client, workflow):
     claim = workflow.published()
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note="The date was wrong.")
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.REOPEN, note="The date was wrong.")
     workflow.draft(claim, rating="mostly_true")
-    claim_transition(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
-    claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
+    transition_take(actor=workflow.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
 
     html = page(client, claim).content.decode()
 

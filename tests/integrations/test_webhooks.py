@@ -20,7 +20,7 @@ from django.utils import timezone
 from werkzeug import Request, Response
 
 from config.celery import app as celery_app
-from config.history import history_of
+from core.history import history_of
 from integrations import webhooks
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from integrations.services import (
@@ -33,7 +33,8 @@ from integrations.services import (
     webhook_retry_delay,
 )
 from integrations.tasks import deliver_webhook, sweep_webhook_deliveries
-from reviews.services import claim_transition
+from reviews.services import transition_take
+from reviews.webhooks import transition_event
 from reviews.workflow import TransitionName
 from tests.integrations.conftest import Receiver, verify
 from tests.worker import running_worker
@@ -56,9 +57,14 @@ def register(editor: Any, receiver: Receiver, **fields: Any) -> WebhookEndpoint:
     return endpoint
 
 
+def deliveries_of(transition: Any) -> Any:
+    """The deliveries of a transition's event: its claim's event number `sequence`."""
+    return WebhookDelivery.objects.filter(claim=transition.claim_id, sequence=transition.sequence)
+
+
 def accept(workflow: Any, claim: Any = None) -> Any:
     claim = claim or workflow.submitted()
-    return claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.ACCEPT, note="Worth checking.")
+    return transition_take(actor=workflow.editor, claim=claim, name=TransitionName.ACCEPT, note="Worth checking.")
 
 
 # --- Endpoints ---------------------------------------------------------------------------------
@@ -157,7 +163,7 @@ def test_a_transition_writes_one_delivery_per_active_subscribed_endpoint(workflo
 
     transition = accept(workflow)
 
-    deliveries = WebhookDelivery.objects.filter(transition=transition).order_by("endpoint_id")
+    deliveries = deliveries_of(transition).order_by("endpoint_id")
     assert [d.endpoint for d in deliveries] == [cms, bot]
     assert {d.status for d in deliveries} == {DeliveryStatus.PENDING}
     assert {d.attempts for d in deliveries} == {0}
@@ -167,14 +173,15 @@ def test_a_transition_writes_one_delivery_per_active_subscribed_endpoint(workflo
 def test_the_payload_is_the_claim_and_the_transition(workflow, editor):
     webhook_endpoint_create(actor=editor, url="https://hooks.example.org/cms")
     claim = workflow.in_review()
-    transition = claim_transition(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH, note="Confirmed.")
+    transition = transition_take(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH, note="Confirmed.")
     claim.refresh_from_db()
 
-    delivery = WebhookDelivery.objects.get(transition=transition)
+    delivery = deliveries_of(transition).get()
 
     assert delivery.payload == {
         "event": "claim.transitioned",
         "delivery": str(delivery.delivery_id),
+        "sequence": transition.sequence,
         "claim": {
             "id": claim.pk,
             "statement": claim.statement,
@@ -201,7 +208,7 @@ def test_the_payload_is_the_claim_and_the_transition(workflow, editor):
 
 def test_an_unpublished_claim_has_no_public_url_in_the_payload(workflow, editor):
     webhook_endpoint_create(actor=editor, url="https://hooks.example.org/cms")
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     assert delivery.payload["claim"]["url"] is None
     assert delivery.payload["claim"]["rating"] is None
 
@@ -211,7 +218,7 @@ def test_the_outbox_refuses_to_write_outside_the_transitions_transaction(workflo
     transition = accept(workflow)
     # On its own (autocommit) it could leave a delivery behind a rolled-back transition.
     with pytest.raises(RuntimeError):
-        webhook_deliveries_record(transition)
+        webhook_deliveries_record(transition_event(transition, transition.claim))
 
 
 def test_a_transition_rolled_back_creates_no_delivery_and_sends_nothing(
@@ -250,7 +257,7 @@ def test_the_receiver_gets_a_signed_post_after_a_real_transition(
     with django_capture_on_commit_callbacks(execute=True):
         transition = accept(workflow, claim)
 
-    delivery = WebhookDelivery.objects.get(transition=transition)
+    delivery = deliveries_of(transition).get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == (DeliveryStatus.DELIVERED, 1, 200)
     assert delivery.delivered_at is not None
     assert delivery.last_error == ""
@@ -276,7 +283,7 @@ def test_a_receiver_with_the_wrong_secret_refuses_the_delivery(
     receiver.secret = "crb_whsec_not-the-right-one"
     with django_capture_on_commit_callbacks(execute=True):
         transition = accept(workflow)
-    delivery = WebhookDelivery.objects.get(transition=transition)
+    delivery = deliveries_of(transition).get()
     assert receiver.refused == ["bad signature"]
     assert (delivery.status, delivery.last_status_code) == (DeliveryStatus.FAILED, 401)
 
@@ -297,7 +304,7 @@ def test_the_signature_is_hmac_sha256_over_timestamp_dot_body():
 def test_a_500_then_200_is_retried_after_a_backoff_and_delivered_in_two_attempts(workflow, editor, receiver):
     receiver.statuses = [500, 200]
     register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
 
     first = webhook_delivery_attempt(delivery.pk)
 
@@ -327,7 +334,7 @@ def test_retries_run_on_their_own_through_the_task(
     register(editor, receiver)
     with django_capture_on_commit_callbacks(execute=True):
         transition = accept(workflow)
-    delivery = WebhookDelivery.objects.get(transition=transition)
+    delivery = deliveries_of(transition).get()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 3)
 
 
@@ -339,7 +346,7 @@ def test_a_permanently_failing_endpoint_ends_failed_after_the_cap_with_the_error
     with django_capture_on_commit_callbacks(execute=True):
         transition = accept(workflow)
 
-    delivery = WebhookDelivery.objects.get(transition=transition)
+    delivery = deliveries_of(transition).get()
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == django_settings.WEBHOOK_MAX_ATTEMPTS == 6
     assert receiver.calls == 6
@@ -354,7 +361,7 @@ def test_a_permanently_failing_endpoint_ends_failed_after_the_cap_with_the_error
 def test_a_4xx_answer_fails_at_once(workflow, editor, receiver, status, ends):
     receiver.statuses = [status]
     register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     assert webhook_delivery_attempt(delivery.pk).status == ends
     delivery.refresh_from_db()
     assert (delivery.attempts, delivery.last_status_code) == (1, status)
@@ -364,7 +371,7 @@ def test_a_4xx_answer_fails_at_once(workflow, editor, receiver, status, ends):
 def test_408_and_429_are_retried(workflow, editor, receiver, status):
     receiver.statuses = [status, 200]
     register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     assert webhook_delivery_attempt(delivery.pk).status == DeliveryStatus.PENDING
 
 
@@ -373,7 +380,7 @@ def test_a_redirect_is_not_followed(workflow, editor, httpserver, loopback_allow
         "", status=301, headers={"Location": "http://127.0.0.1:1/internal"}
     )
     webhook_endpoint_create(actor=editor, url=httpserver.url_for("/moved"))
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     assert webhook_delivery_attempt(delivery.pk).status == DeliveryStatus.FAILED
     delivery.refresh_from_db()
     assert "do not follow redirects" in delivery.last_error
@@ -392,7 +399,7 @@ def test_a_receiver_that_does_not_answer_is_cut_off_and_retried(
 
     httpserver.expect_request("/slow", method="POST").respond_with_handler(never_answers)
     webhook_endpoint_create(actor=editor, url=httpserver.url_for("/slow"))
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
 
     started = timezone.now()
     outcome = webhook_delivery_attempt(delivery.pk)
@@ -407,7 +414,7 @@ def test_a_receiver_that_does_not_answer_is_cut_off_and_retried(
 
 def test_nothing_listening_is_a_connection_error_that_is_retried(workflow, editor, loopback_allowed):
     webhook_endpoint_create(actor=editor, url="http://127.0.0.1:9/hook")  # the discard port: closed
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     assert webhook_delivery_attempt(delivery.pk).status == DeliveryStatus.PENDING
     delivery.refresh_from_db()
     assert delivery.last_error.startswith("Could not connect to 127.0.0.1")
@@ -415,7 +422,7 @@ def test_nothing_listening_is_a_connection_error_that_is_retried(workflow, edito
 
 def test_a_name_that_now_resolves_inside_is_refused_at_delivery_time(workflow, editor, dns):
     webhook_endpoint_create(actor=editor, url="https://hooks.example.org/cms")
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     dns["hooks.example.org"] = ["10.9.8.7"]  # DNS changed after registration
 
     assert webhook_delivery_attempt(delivery.pk).status == DeliveryStatus.FAILED
@@ -425,7 +432,7 @@ def test_a_name_that_now_resolves_inside_is_refused_at_delivery_time(workflow, e
 
 def test_a_deactivated_endpoint_gets_nothing_more(workflow, editor, receiver):
     endpoint = register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     webhook_endpoint_update(actor=editor, endpoint=endpoint, is_active=False)
 
     assert webhook_delivery_attempt(delivery.pk).status == DeliveryStatus.FAILED
@@ -439,7 +446,7 @@ def test_a_deactivated_endpoint_gets_nothing_more(workflow, editor, receiver):
 
 def test_running_the_delivery_task_twice_sends_once(workflow, editor, receiver):
     register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
 
     assert deliver_webhook(delivery.pk) == DeliveryStatus.DELIVERED
     assert deliver_webhook(delivery.pk) == "skipped"
@@ -456,7 +463,7 @@ def test_a_missing_delivery_is_skipped(db):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_cannot_both_send_a_delivery(workflow, editor, receiver):
     register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     results: list[str] = []
     start = threading.Barrier(6)
 
@@ -494,9 +501,9 @@ def test_the_backoff_doubles_with_jitter_up_to_the_cap(settings):
 
 def test_the_sweeper_requeues_overdue_deliveries_and_closes_abandoned_ones(workflow, editor, receiver):
     register(editor, receiver)
-    overdue = WebhookDelivery.objects.get(transition=accept(workflow))
-    fresh = WebhookDelivery.objects.get(transition=accept(workflow))
-    abandoned = WebhookDelivery.objects.get(transition=accept(workflow))
+    overdue = deliveries_of(accept(workflow)).get()
+    fresh = deliveries_of(accept(workflow)).get()
+    abandoned = deliveries_of(accept(workflow)).get()
     now = timezone.now()
     WebhookDelivery.objects.filter(pk=overdue.pk).update(next_attempt_at=now - dt.timedelta(minutes=5), attempts=2)
     WebhookDelivery.objects.filter(pk=fresh.pk).update(next_attempt_at=now)
@@ -514,7 +521,7 @@ def test_the_sweeper_requeues_overdue_deliveries_and_closes_abandoned_ones(workf
 
 def test_the_sweeper_task_delivers_what_it_requeues(workflow, editor, receiver, eager_tasks):
     register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))  # its message was lost
+    delivery = deliveries_of(accept(workflow)).get()  # its message was lost
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - dt.timedelta(minutes=2))
 
     assert sweep_webhook_deliveries() == 1
@@ -535,7 +542,7 @@ def test_an_editor_retries_a_failed_delivery_from_scratch(
 ):
     receiver.statuses = [410, 200]
     register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     deliver_webhook(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
@@ -550,7 +557,7 @@ def test_an_editor_retries_a_failed_delivery_from_scratch(
 
 def test_only_failed_deliveries_are_retried_and_only_by_editors(workflow, editor, reviewer, receiver):
     register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     with pytest.raises(ValidationError, match="Only a failed delivery"):
         webhook_delivery_retry(actor=editor, delivery=delivery)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED)
@@ -584,7 +591,7 @@ def test_a_real_worker_delivers_a_transition_retrying_a_500(workflow, editor, re
 
     with running_worker(extra_env={"FETCH_ALLOWED_NETWORKS": "127.0.0.0/8", "WEBHOOK_RETRY_BASE_DELAY": "1"}):
         transition = accept(workflow, claim)  # commits; the delivery is queued after the commit
-        delivery = WebhookDelivery.objects.get(transition=transition)
+        delivery = deliveries_of(transition).get()
         deadline = timezone.now() + dt.timedelta(seconds=30)
         while delivery.status == DeliveryStatus.PENDING and timezone.now() < deadline:
             threading.Event().wait(0.2)
@@ -665,7 +672,7 @@ def test_the_delivery_log_is_read_only_filterable_and_retries_failed_ones(
 ):
     receiver.statuses = [410, 200]
     register(editor, receiver)
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     deliver_webhook(delivery.pk)
     changelist = reverse("admin:integrations_webhookdelivery_changelist")
 
@@ -701,7 +708,7 @@ def test_the_worked_example_in_the_docs_verifies():
 
 def test_a_name_that_stops_resolving_is_retried(workflow, editor, dns):
     webhook_endpoint_create(actor=editor, url="https://hooks.example.org/cms")
-    delivery = WebhookDelivery.objects.get(transition=accept(workflow))
+    delivery = deliveries_of(accept(workflow)).get()
     del dns["hooks.example.org"]
 
     assert webhook_delivery_attempt(delivery.pk).status == DeliveryStatus.PENDING

@@ -4,10 +4,9 @@ from typing import Any
 
 import pytest
 
-from claims.models import Claim
-from reviews.models import Rating
-from reviews.roles import EDITOR, REVIEWER
-from reviews.services import claim_transition, review_create
+from claims.models import Claim, Rating
+from core.roles import EDITOR, REVIEWER
+from reviews.services import review_create, transition_take
 from reviews.workflow import TransitionName
 from tests.factories import ArticleFactory, UserFactory, make_anonymous_claim, make_claim
 
@@ -38,7 +37,7 @@ class Workflow:
 
     def researching(self, **fields: Any) -> Claim:
         claim = self.submitted(**fields)
-        claim_transition(actor=self.editor, claim=claim, name=TransitionName.ACCEPT, assignee=self.reviewer)
+        transition_take(actor=self.editor, claim=claim, name=TransitionName.ACCEPT, assignee=self.reviewer)
         return claim
 
     def draft(self, claim: Claim, *, author: Any = None, rating: str = "true", **fields: Any):
@@ -55,17 +54,17 @@ class Workflow:
     def in_review(self, *, author: Any = None, **fields: Any) -> Claim:
         claim = self.researching(**fields)
         self.draft(claim, author=author)
-        claim_transition(actor=author or self.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
+        transition_take(actor=author or self.reviewer, claim=claim, name=TransitionName.SUBMIT_FOR_REVIEW)
         return claim
 
     def published(self, **fields: Any) -> Claim:
         claim = self.in_review(**fields)
-        claim_transition(actor=self.editor, claim=claim, name=TransitionName.PUBLISH)
+        transition_take(actor=self.editor, claim=claim, name=TransitionName.PUBLISH)
         return claim
 
     def rejected(self, **fields: Any) -> Claim:
         claim = self.submitted(**fields)
-        claim_transition(actor=self.editor, claim=claim, name=TransitionName.REJECT, reason="not_check_worthy")
+        transition_take(actor=self.editor, claim=claim, name=TransitionName.REJECT, reason="not_check_worthy")
         return claim
 
 

@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from claims.models import Claim
+from claims.models import Claim, Status
 from reviews.models import StandardsSignOff, Transition
-from reviews.workflow import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db import connection
 from claims.models import Claim
 from claims.services import StaleVersion, claim_update
 from reviews.models import Transition
-from reviews.services import claim_transition
+from reviews.services import transition_take
 from reviews.workflow import TransitionName
 from tests.factories import UserFactory, make_claim
 
@@ -51,8 +51,8 @@ def editors(roles):
 def test_two_editors_acting_on_the_same_version_one_wins(editors):
     claim = make_claim()
     seen = claim.version
-    accept = lambda: claim_transition(actor=editors[0], claim=claim, name=TransitionName.ACCEPT, version=seen)  # noqa: E731
-    reject = lambda: claim_transition(  # noqa: E731
+    accept = lambda: transition_take(actor=editors[0], claim=claim, name=TransitionName.ACCEPT, version=seen)  # noqa: E731
+    reject = lambda: transition_take(  # noqa: E731
         actor=editors[1], claim=claim, name=TransitionName.REJECT, version=seen, reason="not_check_worthy"
     )
     results = race([accept, reject])
@@ -73,7 +73,7 @@ def test_ten_concurrent_transitions_on_one_version_exactly_one_applies(editors, 
     claim = make_claim(statement=f"Trial {trial}.")
     seen = claim.version
     results = race(
-        [lambda e=e: claim_transition(actor=e, claim=claim, name=TransitionName.ACCEPT, version=seen) for e in editors]
+        [lambda e=e: transition_take(actor=e, claim=claim, name=TransitionName.ACCEPT, version=seen) for e in editors]
     )
     assert sum(isinstance(r, Transition) for r in results) == 1
     assert sum(isinstance(r, StaleVersion) for r in results) == 9

@@ -8,11 +8,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from claims.models import Claim
-from config.history import history_of
+from claims.models import Claim, Status
+from core.history import history_of
 from reviews.models import Transition
-from reviews.services import claim_transition, review_create, sourcing_sign_off
-from reviews.workflow import STATUS_EDGES, Status, TransitionName
+from reviews.services import review_create, sourcing_sign_off, transition_take
+from reviews.workflow import STATUS_EDGES, TransitionName
 from tests.reviews.test_workflow import AP_OK
 
 pytestmark = pytest.mark.django_db
@@ -78,13 +78,13 @@ def test_the_intelligence_claim_cannot_be_published_without_a_standards_sign_off
         rationale="Two anonymous officials; no independent confirmation yet; the Kremlin declined to comment.",
         evidence_attributions=list(intelligence.attributions.all()),
     )
-    claim_transition(actor=reviewer, claim=intelligence, name=TransitionName.SUBMIT_FOR_REVIEW)
+    transition_take(actor=reviewer, claim=intelligence, name=TransitionName.SUBMIT_FOR_REVIEW)
     with pytest.raises(ValidationError) as exc:
-        claim_transition(actor=editor, claim=intelligence, name=TransitionName.PUBLISH)
+        transition_take(actor=editor, claim=intelligence, name=TransitionName.PUBLISH)
     assert "must sign off the sourcing" in " ".join(exc.value.messages)
 
     sourcing_sign_off(actor=editor, claim=intelligence, **AP_OK, note="AP's two officials; limits stated.")
-    claim_transition(actor=editor, claim=intelligence, name=TransitionName.PUBLISH)
+    transition_take(actor=editor, claim=intelligence, name=TransitionName.PUBLISH)
     intelligence.refresh_from_db()
     assert (intelligence.status, intelligence.rating.value) == (Status.PUBLISHED, "unproven")
     assert str(intelligence.recheck_on) == "2026-12-31"

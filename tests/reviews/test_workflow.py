@@ -10,13 +10,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from claims.models import Attribution, Claim, ClaimRelation
+from claims.models import Attribution, Claim, ClaimRelation, Status
 from claims.services import StaleVersion, attribution_update
 from config.celery import app as celery_app
-from config.history import history_of
-from reviews.models import Assignment, Review, Transition
-from reviews.services import claim_assign, claim_transition, review_create, review_update, sourcing_sign_off
-from reviews.workflow import RULES, STATUS_EDGES, WORKFLOW, Status, TransitionName
+from core.history import history_of
+from reviews.models import Assignment, Review, Transition, claims_awaiting_review_by
+from reviews.services import assignment_create, review_create, review_update, sourcing_sign_off, transition_take
+from reviews.workflow import RULES, STATUS_EDGES, WORKFLOW, TransitionName
 from tests.factories import SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ AP_OK = {
 
 
 def take(actor, claim, name, **params) -> Transition:
-    return claim_transition(actor=actor, claim=claim, name=name, **params)
+    return transition_take(actor=actor, claim=claim, name=name, **params)
 
 
 def messages(exc: pytest.ExceptionInfo) -> str:
@@ -376,7 +376,7 @@ def test_evidence_must_belong_to_the_claim(workflow):
 
 def test_assigning_a_reviewer_ends_the_earlier_assignment(workflow, reviewer2):
     claim = workflow.researching()
-    claim_assign(actor=workflow.editor, claim=claim, assignee=reviewer2)
+    assignment_create(actor=workflow.editor, claim=claim, assignee=reviewer2)
     claim.refresh_from_db()
     assert claim.assignee == reviewer2
     assert list(claim.assignments.filter(ended_at__isnull=True).values_list("assignee__username", flat=True)) == [
@@ -384,13 +384,13 @@ def test_assigning_a_reviewer_ends_the_earlier_assignment(workflow, reviewer2):
     ]
     assert claim.assignments.count() == 2
     with pytest.raises(PermissionDenied):
-        claim_assign(actor=workflow.reviewer, claim=claim, assignee=workflow.reviewer)
+        assignment_create(actor=workflow.reviewer, claim=claim, assignee=workflow.reviewer)
 
 
 def test_a_reviewer_loses_edit_rights_when_reassigned(workflow, reviewer2):
     claim = workflow.researching(statement="A claim recorded by someone else.")
     Claim.objects.filter(pk=claim.pk).update(created_by=None)
-    claim_assign(actor=workflow.editor, claim=claim, assignee=reviewer2)
+    assignment_create(actor=workflow.editor, claim=claim, assignee=reviewer2)
     with pytest.raises(PermissionDenied):
         attribution_update(actor=workflow.reviewer, attribution=claim.attributions.get(), quote="x")
 
@@ -441,7 +441,7 @@ def test_a_source_changing_mid_review_is_in_the_history(workflow):
 
 def test_awaiting_my_review_leaves_out_reviews_an_editor_edited(workflow, editor2):
     claim = workflow.in_review()
-    assert list(Claim.objects.awaiting_review_by(editor2)) == [claim]
+    assert list(claims_awaiting_review_by(editor2)) == [claim]
     review_update(actor=editor2, review=claim.reviews.get(), summary="Tightened by the desk.")
-    assert list(Claim.objects.awaiting_review_by(editor2)) == []
-    assert list(Claim.objects.awaiting_review_by(workflow.editor)) == [claim]
+    assert list(claims_awaiting_review_by(editor2)) == []
+    assert list(claims_awaiting_review_by(workflow.editor)) == [claim]

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from claims.models import Claim
-from reviews.models import Rating, Review
-from reviews.roles import EDITOR, REVIEWER
-from reviews.services import claim_transition, review_create
-from reviews.workflow import STATUS_EDGES, Status, TransitionName
+from claims.models import Claim, Rating, Status
+from core.roles import EDITOR, REVIEWER
+from reviews.models import Review
+from reviews.services import review_create, transition_take
+from reviews.workflow import STATUS_EDGES, TransitionName
 from tests.factories import UserFactory, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ class WorkflowMachine(RuleBasedStateMachine):
     def try_transition(self, who: str, name: str, note: str, reason: str) -> None:
         before = Claim.objects.get(pk=self.claim.pk)
         try:
-            logged = claim_transition(
+            logged = transition_take(
                 actor=self.people[who],
                 claim=before,
                 name=name,

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from corroboration.models import ExistingFactCheck
+from corroboration.services import existing_fact_checks_find
 from sources.fetch import FetchError
-from sources.models import Article, ExistingFactCheck
+from sources.models import Article
 from sources.providers import registry
 from sources.providers.base import ProviderOff, RetryPolicy
 from sources.providers.factcheck_tools import FactCheckTools
-from sources.services import existing_fact_checks_find
 from tests.factories import make_claim
 from tests.sources.conftest import LocalServer, static
 from tests.sources.shapes import FACTCHECK_PAGE_1, FACTCHECK_PAGE_2, json_route, query_of, sequence
@@ -126,6 +127,6 @@ def test_the_claim_admin_shows_them_as_other_organisations_verdicts(tools, serve
     html = page.content.decode()
     assert "Fact-checks by other organisations (their verdicts, not coverage)" in html
     assert "Pants on Fire" in html
-    listing = client.get("/admin/sources/existingfactcheck/")
+    listing = client.get("/admin/corroboration/existingfactcheck/")
     assert listing.status_code == 200
     assert "date not given" in listing.content.decode()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 # Every Django app (a folder with apps.py) and the project package, so new apps are covered.
 APP_DIRS = sorted({path.parent.name for path in ROOT.glob("*/apps.py")} | {"config"})
@@ -13,8 +15,11 @@ THE_CLIENT = {ROOT / "sources" / "fetch.py", ROOT / "sources" / "netguard.py", R
 
 FORBIDDEN = {
     "urllib.request": re.compile(r"\burllib\.request\b|\burlopen\("),
+    "urllib3": re.compile(r"^\s*(import urllib3|from urllib3\b)|\burllib3\.", re.MULTILINE),
     "requests": re.compile(r"^\s*(import requests|from requests\b)", re.MULTILINE),
+    "httpcore": re.compile(r"^\s*(import httpcore|from httpcore\b)|\bhttpcore\.", re.MULTILINE),
     "httpx outside the client": re.compile(r"\bhttpx\.(get|post|request|stream|Client|AsyncClient)\b"),
+    "socket connections": re.compile(r"\bsocket\.(create_connection|socket)\("),
     "trafilatura.fetch_url": re.compile(r"\bfetch_url\s*\("),
     "feedparser given a URL": re.compile(r"feedparser\.parse\(\s*(f?['\"]https?:|url\b|\w*_url\b)"),
     "http.client": re.compile(r"\bhttp\.client\b"),
@@ -37,7 +42,18 @@ def test_no_module_but_the_client_opens_urls():
     assert offenders == []
 
 
-def test_the_scan_would_notice(tmp_path: Path):
-    sample = "import feedparser\nfeed = feedparser.parse(feed_url)\ntrafilatura.fetch_url(url)\n"
-    assert FORBIDDEN["feedparser given a URL"].search(sample)
-    assert FORBIDDEN["trafilatura.fetch_url"].search(sample)
+@pytest.mark.parametrize(
+    ("rule", "sample"),
+    [
+        ("feedparser given a URL", "import feedparser\nfeed = feedparser.parse(feed_url)\n"),
+        ("trafilatura.fetch_url", "trafilatura.fetch_url(url)\n"),
+        ("httpcore", "import httpcore\nconnection = httpcore.HTTPConnection(origin=o)\n"),
+        ("httpcore", "from httpcore import HTTPConnection\n"),
+        ("urllib3", "import urllib3\nurllib3.PoolManager().request('GET', url)\n"),
+        ("requests", "import requests\nrequests.get(url)\n"),
+        ("socket connections", "sock = socket.create_connection((host, 443))\n"),
+        ("httpx outside the client", "with httpx.Client() as client:\n    client.get(url)\n"),
+    ],
+)
+def test_the_scan_would_notice(rule: str, sample: str):
+    assert FORBIDDEN[rule].search(sample)

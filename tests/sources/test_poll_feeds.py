@@ -208,7 +208,7 @@ def test_a_feed_url_that_could_never_be_fetched_is_refused_at_once(url: str, db:
 
 
 def test_feed_settings_are_in_the_change_history_and_poll_state_is_not(feed: Feed, site: LocalServer):
-    from config.history import history_of
+    from core.history import history_of
 
     site.route("/world/rss.xml", feed_route(world_feed(site, 1)))
     feed_poll(feed)
@@ -293,11 +293,11 @@ def test_due_feeds_are_queued_once_however_often_the_schedule_runs(site: LocalSe
 
 def test_backoff_grows_with_jitter_and_a_cap():
     for retries in range(8):
-        delays = [tasks.backoff(retries) for _ in range(50)]
+        delays = [tasks.retry_in(retries) for _ in range(50)]
         top = min(tasks.MAX_COUNTDOWN, 30 * 2**retries)
         assert all(top / 2 <= d <= top for d in delays)
-    assert len({round(tasks.backoff(3), 3) for _ in range(20)}) > 1
-    assert tasks.backoff(0, retry_after=10_000) == tasks.MAX_COUNTDOWN
+    assert len({round(tasks.retry_in(3), 3) for _ in range(20)}) > 1
+    assert tasks.retry_in(0, retry_after=10_000) == tasks.MAX_COUNTDOWN
 
 
 def test_the_beat_schedule_polls_due_feeds_and_every_task_is_bounded():
@@ -335,13 +335,13 @@ def test_the_feed_list_shows_polls_and_which_providers_are_off(feed: Feed, site:
 def test_poll_now_in_the_admin_queues_the_feeds(
     feed: Feed, client, editor, monkeypatch, django_capture_on_commit_callbacks
 ):
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.poll_feed, "delay", queued.append)
+    queued: list[tuple] = []
+    monkeypatch.setattr(tasks.poll_feed, "apply_async", lambda args, **options: queued.append(tuple(args)))
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post("/admin/sources/feed/", {"action": "poll_now", "_selected_action": [feed.pk]}, follow=True)
     assert "1 feeds queued for polling." in page.content.decode()
-    assert queued == [feed.pk]
+    assert queued == [(feed.pk,)]
     feed.refresh_from_db()
     assert feed.next_poll_at <= timezone.now()
 

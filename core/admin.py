@@ -1,0 +1,185 @@
+"""Admin pages save through the services, like every other interface."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import construct_change_message
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import QuerySet
+from django.forms import BaseModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+
+from core.history import history_of
+from core.models import ApiToken
+from core.services import Conflict
+from core.tokens import token_create, token_revoke
+
+
+def changed_values(form: BaseModelForm, fields: frozenset[str]) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in fields and name in form.cleaned_data}
+
+
+def all_values(form: BaseModelForm, fields: frozenset[str]) -> dict[str, Any]:
+    return {name: value for name, value in form.cleaned_data.items() if name in fields}
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Routes the admin's writes through the app's services.
+
+    Subclasses implement `create_object` and `update_object`; the ModelForm still
+    validates (and shows errors inline) before anything is written."""
+
+    service_fields: frozenset[str] = frozenset()
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def create_object(self, request: HttpRequest, data: dict[str, Any]) -> models.Model:
+        raise NotImplementedError
+
+    def update_object(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: BaseModelForm, change: bool) -> None:
+        if change:
+            # The form has already copied its values onto `obj`; the service needs the
+            # stored row to see what changed.
+            self.update_object(request, type(obj).objects.get(pk=obj.pk), changed_values(form, self.service_fields))
+        else:
+            created = self.create_object(request, all_values(form, self.service_fields))
+            obj.pk = created.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: BaseModelForm, formsets: Any, change: bool) -> None:
+        # Many-to-many fields are part of `service_fields`; inlines save themselves.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def construct_change_message(
+        self, request: HttpRequest, form: BaseModelForm, formsets: Any, add: bool = False
+    ) -> Any:
+        # The services saved the inlines; the change history holds the details.
+        return construct_change_message(form, [], add)
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A rule only the service can check (e.g. someone else saved first) ends in a
+        # message and a fresh form instead of a server error.
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Logs and history: visible, never editable."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def history_table(*objs: models.Model) -> str:
+    """The change history of objects, as an HTML table for a read-only admin field."""
+    if not all(obj.pk for obj in objs):
+        return "—"
+    return render_to_string("admin/history_table.html", {"entries": history_of(*objs)})
+
+
+def bullet_list(items: list[str]) -> str:
+    return format_html_join("", "<li>{}</li>", ((item,) for item in items)) if items else ""
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name", "scope", "expires_at"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ServiceAdmin):
+    """Editors create tokens here; the key is shown once, in a message, right after
+    creation (only its digest is stored, and it is never shown). A token is not edited
+    or deleted: it is revoked, and the next request made with it is refused."""
+
+    form = ApiTokenForm
+    service_fields = frozenset(ApiTokenForm.Meta.fields)
+    list_display = ("name", "user", "scope", "prefix", "state", "created_at", "expires_at", "last_used_at")
+    list_filter = ("scope", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("user",)
+    search_fields = ("name", "user__username", "prefix")
+    autocomplete_fields = ("user",)
+    actions = ("revoke",)
+    shown = (
+        "user",
+        "name",
+        "scope",
+        "prefix",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_by",
+        "revoked_at",
+        "last_used_at",
+        "claims_submitted",
+    )
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.shown if obj else ApiTokenForm.Meta.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.shown if obj else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="state")
+    def state(self, token: ApiToken) -> str:
+        if token.revoked_at is not None:
+            return "revoked"
+        return "usable" if token.is_usable else "expired"
+
+    @admin.display(description="claims submitted with it")
+    def claims_submitted(self, token: ApiToken) -> int:
+        return token.claims.count()  # Claim.submitted_with
+
+    def create_object(self, request: HttpRequest, data: dict[str, Any]) -> ApiToken:
+        token, key = token_create(actor=request.user, **data)
+        messages.warning(
+            request,
+            format_html(
+                "API key for “{}” ({} scope, for {}): <code>{}</code> — copy it now: it is not shown again. "
+                "Send it as the header <code>Authorization: Token &lt;key&gt;</code>.",
+                token.name,
+                token.scope,
+                token.user,
+                key,
+            ),
+        )
+        return token
+
+    def update_object(self, request: HttpRequest, obj: ApiToken, data: dict[str, Any]) -> None:
+        """Nothing about a token changes after creation except its revocation (an action)."""
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            token_revoke(actor=request.user, token=token)
+        self.message_user(request, f"{len(tokens)} token(s) revoked; requests made with them are refused.")

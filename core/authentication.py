@@ -1,0 +1,56 @@
+"""`Authorization: Token <key>` for the REST API.
+
+The key is looked up by its SHA-256 digest (the only form stored) and compared in
+constant time. An expired or revoked token, or one whose user is disabled, is refused
+with a 401 that says which, on the very next request after the change.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
+
+from core.models import ApiToken
+from core.tokens import token_digest, token_touch
+
+KEYWORD = "Token"
+
+
+class TokenAuthentication(BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != KEYWORD.lower().encode():
+            return None  # another scheme, or none: not ours to judge
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Malformed Authorization header: send “Token <key>”, with the key and no spaces in it.",
+                code="invalid_token_header",
+            )
+        try:
+            key = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("Invalid token.", code="invalid_token") from None
+        return self.authenticate_key(key)
+
+    def authenticate_key(self, key: str) -> tuple[Any, ApiToken]:
+        digest = token_digest(key)
+        token = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        if token is None or not hmac.compare_digest(token.digest, digest):
+            raise exceptions.AuthenticationFailed("Invalid token.", code="invalid_token")
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("This token has been revoked.", code="token_revoked")
+        if not token.is_usable:
+            raise exceptions.AuthenticationFailed("This token has expired.", code="token_expired")
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(
+                "The account this token belongs to is disabled.", code="user_inactive"
+            )
+        token_touch(token=token)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return KEYWORD

@@ -1,0 +1,432 @@
+"""What every API endpoint shares: the error format, strict input fields, filters,
+pagination and throttles. (The base viewset is in config/viewsets.py and the OpenAPI
+description in config/schema.py: the API settings name classes in this module, so it
+must not import DRF's views.)
+
+The error format (product.md Appendix A) is made in one place, `exception_handler`:
+
+    {"detail": "<for a person>", "code": "<for a machine>"}
+    + "fields": {"<field>": ["<message>", …]}   on a validation error (400)
+    + "current_version": <int>                  on a stale version (409)
+
+Services raise Django's ValidationError and PermissionDenied, and `Conflict`
+(StaleVersion); they are answered 400, 403 and 409 here, never 500.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, MutableMapping
+from datetime import datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, renderers, serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+from core.services import Conflict
+
+# --- Errors ------------------------------------------------------------------------------
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"attributions.0.source": ["…"]}."""
+    if isinstance(detail, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if key in ("non_field_errors", NON_FIELD_ERRORS) and prefix:
+                name = prefix  # about the nested object as a whole: "attributions", not "attributions.non_field_errors"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for field, messages in _flatten(value, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, (Mapping, list)) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            if item:
+                flat.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    items = detail if isinstance(detail, list) else [detail]
+    return {prefix or NON_FIELD_ERRORS: [str(item) for item in items]}
+
+
+def validation_error(fields: dict[str, list[str]], code: str = "invalid") -> dict[str, Any]:
+    general = [m for key in (NON_FIELD_ERRORS, "non_field_errors") for m in fields.pop(key, [])]
+    if general:
+        detail = " ".join(general)
+    elif fields:
+        detail = "Some fields are not valid: " + ", ".join(fields) + "."
+    else:
+        detail = "The request is not valid."
+    data: dict[str, Any] = {"detail": detail, "code": code}
+    if fields:
+        data["fields"] = fields
+    return data
+
+
+def _django_validation_error(exc: DjangoValidationError) -> dict[str, Any]:
+    if hasattr(exc, "error_dict"):
+        fields = {key: list(messages) for key, messages in exc.message_dict.items()}
+    else:
+        fields = {NON_FIELD_ERRORS: list(exc.messages)}
+    codes = {e.code for e in exc.error_list} if hasattr(exc, "error_list") else set()
+    code = codes.pop() if len(codes) == 1 else None
+    return validation_error(fields, code or "invalid")
+
+
+def _conflict(exc: Conflict) -> dict[str, Any]:
+    data: dict[str, Any] = {"detail": str(exc), "code": "conflict"}
+    current = getattr(exc, "current_version", None)
+    if current is not None:
+        data.update(code="stale_version", current_version=current)
+    return data
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Imported here: rest_framework.views reads the API settings, which name this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
+
+    if isinstance(exc, DjangoValidationError):
+        set_rollback()
+        return Response(_django_validation_error(exc), status=400)
+    if isinstance(exc, Conflict):
+        set_rollback()
+        return Response(_conflict(exc), status=409)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = validation_error(_flatten(exc.detail))
+    else:
+        codes = exc.get_codes()
+        response.data = {
+            "detail": str(exc.detail),
+            "code": codes if isinstance(codes, str) else exc.default_code,
+        }
+    return response
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any URL under /api/ that names no endpoint: the same JSON error as the rest."""
+    detail = "There is no API endpoint at this address."
+    if not request.path.endswith("/"):
+        try:
+            if resolve(request.path + "/").func is not not_found:
+                detail += f" Did you mean {request.path}/ (with the trailing slash)?"
+        except Resolver404:
+            pass
+    return JsonResponse({"detail": detail, "code": "not_found"}, status=404)
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """UTF-8 JSON. An error message may quote what the caller sent, and JSON text may
+    carry lone surrogates that UTF-8 cannot: such an answer is sent with every
+    non-ASCII character escaped rather than failing."""
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except UnicodeEncodeError:
+            self.ensure_ascii = True
+            return super().render(data, accepted_media_type, renderer_context)
+
+
+# --- Strict input ------------------------------------------------------------------------
+# JSON has types; an API that turns 12 into "12" or "yes" into True hides mistakes in the
+# caller's code. These fields take exactly the JSON type the schema documents.
+
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        # The length limit applies to what was sent (as the schema says), not to what is
+        # left once surrounding spaces are trimmed.
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    def to_internal_value(self, data: Any) -> Any:
+        if data == "" and self.allow_blank:
+            return ""
+        if isinstance(data, bool) or not any(type(data) is type(choice) for choice in self.choices):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+class StrictDateField(serializers.DateField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", data):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(data)
+
+
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < data < 2**63:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class StrictSlugRelatedField(serializers.SlugRelatedField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        # PostgreSQL cannot even compare text holding NUL or lone surrogates: such a
+        # value names nothing, and must not reach the query.
+        if "\x00" in data or any("\ud800" <= char <= "\udfff" for char in data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
+class InputSerializer(serializers.Serializer):
+    """A request body. An unknown field is an error, not silently dropped: a PATCH with a
+    misspelt "contxt" would otherwise answer 200 and change nothing."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {key: ["Unknown field."] for key in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not errors:
+                raise
+            detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+            raise serializers.ValidationError({**detail, **errors}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+    def create(self, validated_data: Any) -> Any:  # pragma: no cover - views call services
+        raise NotImplementedError
+
+    def update(self, instance: Any, validated_data: Any) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+
+# --- Output ------------------------------------------------------------------------------
+
+
+class ReadSerializer(serializers.ModelSerializer):
+    """A model as the API shows it. Keeps `allow_blank` on read-only fields, so that the
+    schema says an unset choice ("") may appear (DRF drops it for read-only fields)."""
+
+    def include_extra_kwargs(
+        self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        allow_blank = kwargs.get("allow_blank")
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank:
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
+class NewsroomOnlyFields(serializers.Serializer):
+    """Fields named in `Meta.newsroom_only` (internal notes, who is assigned) are blanked
+    for callers who see published work only; the view says which kind of caller it serves."""
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if not self.context.get("reads_unpublished", False):
+            for name in getattr(getattr(self, "Meta", None), "newsroom_only", ()):
+                if name in data:
+                    data[name] = None if self.fields[name].allow_null else ""
+        return data
+
+
+def positive_int_param(request: Request, name: str, *, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if re.fullmatch(r"[0-9]{1,18}", raw) and int(raw) >= 1 and (maximum is None or int(raw) <= maximum):
+        return int(raw)
+    limit = f" from 1 to {maximum}" if maximum else " of 1 or more"
+    raise exceptions.ValidationError({name: [f"Must be a whole number{limit}."]})
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter given with no value (?status=) or twice (?status=a&status=b) is an error,
+    never silently ignored: the caller meant something by it."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            if name not in self.data:
+                continue
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
+            if len(values) > 1:
+                self.form.add_error(name, "Give this parameter once.")
+                valid = False
+            elif not str(values[0]).strip():
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+
+class IdField(forms.Field):
+    def to_python(self, value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        if not re.fullmatch(r"[0-9]{1,18}", str(value)) or int(value) < 1:
+            raise DjangoValidationError("Give an id: a whole number of 1 or more.", code="invalid")
+        return int(value)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1})
+class IdFilter(django_filters.Filter):
+    field_class = IdField
+
+
+MOMENT = r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?"
+
+
+class MomentField(forms.Field):
+    """An ISO 8601 date (2026-03-08: midnight at its start, in the site's time zone) or
+    date-time (2026-03-08T14:00:00Z; without an offset, in the site's time zone)."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in (None, ""):
+            return None
+        try:
+            if not re.fullmatch(MOMENT, str(value)):
+                raise ValueError
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise DjangoValidationError(
+                "Give a date (2026-03-08) or a date and time (2026-03-08T14:00:00Z).", code="invalid"
+            ) from None
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^{MOMENT}$",
+        "description": "ISO 8601 date (start of that day) or date-time; inclusive for *_after, exclusive for *_before.",
+    }
+)
+class MomentFilter(django_filters.Filter):
+    field_class = MomentField
+
+
+def text_filter(description: str, **kwargs: Any) -> django_filters.CharFilter:
+    """A free-text filter; given, it must not be empty (see StrictFilterSet)."""
+    return extend_schema_field({"type": "string", "minLength": 1, "description": description})(
+        django_filters.CharFilter(help_text=description, **kwargs)
+    )
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """?ordering=priority,-created_at; ties are broken by id so that pages never overlap."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value if param]
+        tie_breaker = "-pk" if ordering and ordering[-1].startswith("-") else "pk"
+        return qs.order_by(*ordering, tie_breaker)
+
+
+# --- Pagination --------------------------------------------------------------------------
+
+MAX_PAGE_SIZE = 100
+
+
+class Pagination(PageNumberPagination):
+    """?page= and ?page_size= (at most 100); the items are in `results`."""
+
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request: Request) -> int:
+        return positive_int_param(request, "page_size", default=settings.API_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+
+    def get_page_number(self, request: Request, paginator: Any) -> int:
+        return positive_int_param(request, "page", default=1)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1. A page past the last answers 404.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": f"Items per page (default {settings.API_PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+        ]
+
+
+# --- Throttles ---------------------------------------------------------------------------
+# Rates are read from settings on every request (not frozen at import), so a deployment
+# and the tests can change them.
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """Callers without credentials, counted by address."""
+
+    def get_rate(self) -> str:
+        return settings.API_THROTTLE_ANON
+
+
+class CallerThrottle(SimpleRateThrottle):
+    """Each token on its own; a signed-in person by account."""
+
+    scope = "caller"
+
+    def get_rate(self) -> str:
+        return settings.API_THROTTLE_USER
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if request.auth is not None and hasattr(request.auth, "pk"):
+            ident = f"token-{request.auth.pk}"
+        elif request.user is not None and request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}
