@@ -18,8 +18,10 @@ def _load(path: Path) -> tuple[str, dict[str, Any]]:
     return path.with_suffix(".txt").read_text(encoding="utf-8"), json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_the_test_split_has_articles() -> None:
-    assert len(list(CORPUS.glob("test/*.json"))) >= 8
+def test_the_corpus_has_24_articles_and_a_third_of_them_are_held_out() -> None:
+    test, dev = len(list(CORPUS.glob("test/*.json"))), len(list(CORPUS.glob("dev/*.json")))
+    assert test + dev >= 24
+    assert test * 3 >= test + dev
 
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
