@@ -240,6 +240,7 @@ def _pronoun_fits(pronoun: str) -> Any:
 # --- judging the words -------------------------------------------------------------------
 
 _FUTURE: Final = re.compile(r"\b(will|would|’ll|'ll|plans to|intends to|is scheduled to|are scheduled to)\b")
+_NEGATED_FUTURE: Final = re.compile(r"\b(will not|would not|won’t|won't|wouldn’t|wouldn't)\b")
 _TIME_EXPRESSION: Final = re.compile(
     r"\b(on (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|tomorrow|next (week|month|year)|this week|later this (week|month|year)|"
@@ -368,26 +369,30 @@ def extract(text: str, *, max_chars: int = MAX_CHARS) -> Extraction:
         if sentence.start < consumed:
             continue
         words = text[sentence.start : sentence.end]
+        if words.rstrip(" ”\"’").endswith("?") and words[0] not in OPENING:
+            skipped.append(Skipped(sentence.start, sentence.end, "a question, not a claim"))
+            continue
         frame = find_frame(text, sentence.start, sentence.end, quotes)
         if frame is None:
             frame = _run_on_of_previous(text, sentence, found, quotes)
             if frame is None:
                 _note_caveat_sentence(words, registry, sentence, skipped)
                 continue
-        if words.rstrip(" ”\"’").endswith("?") and not frame.direct:
-            skipped.append(Skipped(sentence.start, sentence.end, "a question, not a claim"))
-            continue
         frame = _extend_over_quotations(text, frame, units[index + 1 :], sentence, quotes)
         consumed = max(sentence.end, frame.content_end)
         descriptor = text[frame.speaker_start : frame.speaker_end]
         source, cue = registry.resolve(descriptor)
         source.learn(_outside(words, frame, sentence.start))
         content = text[frame.content_start : frame.content_end]
-        if source.anonymous and caveats.is_limit(frame.verb, content):
-            source.limits.append(content)
+        negated = re.match(r"(Neither|None of them)\b", descriptor) is not None
+        if source.anonymous and (negated or caveats.is_limit(frame.verb, content)):
+            root = source
+            while root.parent is not None:
+                root = root.parent
+            root.limits.append(text[trim(text, sentence.start, sentence.end)[0] : sentence.end].rstrip(".") if negated else content)
             skipped.append(Skipped(sentence.start, sentence.end, f"a stated limit of {source.descriptor!r}"))
             continue
-        if _is_plan(content, frame, source):
+        if _reply(words, frame) is None and _is_plan(content, frame, source):
             skipped.append(Skipped(sentence.start, sentence.end, "a named source's plan or schedule, not a claim"))
             continue
         found.append(_Found(frame, sentence, words, source, cue, _reply(words, frame)))
@@ -464,10 +469,11 @@ def _note_caveat_sentence(words: str, registry: _Sources, sentence: Sentence, sk
 
 def _is_plan(content: str, frame: Frame, source: _Source) -> bool:
     """A named source's own plan or schedule: checked by waiting, not by research."""
-    if frame.direct or source.anonymous or not _FUTURE.search(content[:80]):
+    if frame.direct or source.anonymous or _NEGATED_FUTURE.search(content[:80]):
         return False
-    own = re.match(r"^(he|she|it|they|we|I)\b", content) is not None
-    return own or _TIME_EXPRESSION.search(content) is not None
+    if re.match(r"(he|she|it|they|we|I) " + _FUTURE.pattern, content):
+        return True
+    return _FUTURE.search(content[:80]) is not None and _TIME_EXPRESSION.search(content) is not None
 
 
 def _inherit_replies(found: list[_Found]) -> None:

@@ -16,7 +16,7 @@ from typing import Final
 from extraction.segment import OPENING, Quotation
 
 REPORTING_VERB: Final = re.compile(
-    r"\b(said|says|told|tells|added|adds|noted|observed|cautioned|warned|wrote|writes|argued|stated|insisted|"
+    r"\b(said|says|say|told|tells|added|adds|noted|observed|cautioned|warned|wrote|writes|argued|stated|insisted|"
     r"explained|claimed|contended|asserted|acknowledged|conceded|admitted|confirmed|announced|predicted|"
     r"estimated|recalled|stressed|emphasized|underscored|responded|replied|denied|denies|disputed|rejected|"
     r"reported|testified|alleged|complained|maintained|found|showed|shows|concluded|called|declined|refused|"
@@ -29,7 +29,7 @@ _CALLED_NEEDS_QUOTE: Final = "called"
 
 # What may sit between a reporting verb and the words it reports.
 _MODIFIER: Final = re.compile(
-    r"^\s*,?\s*(?:"
+    r"\s*,?\s*(?:"
     r"(?:on |last |this )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?: night| morning| evening)?"
     r"|today|yesterday|tonight|also|only|repeatedly|again|publicly|privately|separately|earlier|later"
     r"|(?:in|on|via) (?:an? |his |her |their |its |the )?[\w’'. -]{0,40}?(?:statement|interview|email|e-mail|"
@@ -37,9 +37,9 @@ _MODIFIER: Final = re.compile(
     r"(?: (?:to|on|with|released|posted|published)\b[\w’'. ]{0,40}?(?=,| that\b| “| \"|:|$))?"
     r")\b\s*"
 )
-_TOLD_OBJECT: Final = re.compile(r"^\s*([^,“\":]{1,60}?)(?=\s+that\b|:|,|$)")
+_TOLD_OBJECT: Final = re.compile(r"\s*([^,“\":]{1,60}?)(?=\s+that\b|:|,|$)")
 _LEADING_ADVERBIAL: Final = re.compile(
-    r"^(?:(?:But|And|Yet|Still|Also|However|Meanwhile),?\s+)?"
+    r"(?:(?:But|And|Yet|Still|Also|However|Meanwhile),?\s+)?"
     r"(?:(?:On|In|At|By|After|Before|During|Hours after|Asked|Pressed|When asked|Speaking|Earlier|Later|"
     r"Separately|Last|This)\b[^,]{0,160},\s*)?"
 )
@@ -52,8 +52,10 @@ _CAVEAT_CLAUSE: Final = re.compile(
     r"(?:anonymity|authorized|permitted|named|identified|condition|fear|safety|reprisal|retaliation|because)",
     re.I,
 )
+# A sentence that opens with a subordinate clause has no source before its verb.
+_SUBORDINATE: Final = re.compile(r"(As|While|When|If|Although|Though|Because|Since|Even|Once|Until|Unless)\b")
 _ACCORDING: Final = re.compile(r"\b[Aa]ccording to ")
-_INVERTED_LEAD: Final = re.compile(r"^(Noted|Said|Added|Wrote|Asked)\s+([^:“\"]{2,80}?):\s*")
+_INVERTED_LEAD: Final = re.compile(r"(Noted|Said|Added|Wrote|Asked)\s+([^:“\"]{2,80}?):\s*")
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def find_frame(text: str, start: int, end: int, quotes: QuoteIndex) -> Frame | N
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """The span without surrounding spaces, final punctuation and outer quotation marks."""
-    while start < end and (text[start].isspace() or text[start] in OPENING or text[start] in ",:"):
+    while start < end and (text[start].isspace() or text[start] in OPENING or text[start] in ",:—–"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?”\"—"):
         end -= 1
@@ -120,13 +122,15 @@ def speaker_span(text: str, start: int, end: int) -> tuple[int, int]:
     if caveat:
         end = caveat.start()
     words = text[start:end]
-    stripped = re.sub(r"\s+(also|only|later|then)$", "", words)
+    stripped = re.sub(r"\s+(also|only|later|then|first)$", "", words)
     end = start + len(stripped)
     return trim(text, start, end)
 
 
 def plausible_speaker(words: str, *, limit: int = 20) -> bool:
     words = words.strip()
+    if _SUBORDINATE.match(words):
+        return False
     if not words or len(words.split()) > limit or any(mark in words for mark in "“”\""):
         return False
     first_chunk = _RELATIVE.sub("", words.split(",")[0])
@@ -135,6 +139,7 @@ def plausible_speaker(words: str, *, limit: int = 20) -> bool:
     return words[0].isupper() or words.split()[0].lower() in {
         "two", "three", "four", "five", "six", "several", "a", "an", "one", "some", "many", "the", "officials",
         "people", "analysts", "residents", "critics", "experts", "local", "state", "prosecutors", "police",
+        "he", "she", "they", "it", "we", "i",
     }
 
 
@@ -243,6 +248,9 @@ def _trailing_or_inside(
         s_start, s_end = speaker_span(text, verb.end(), end)
         candidate = text[s_start:s_end]
         first = candidate.split(",")[0]
+        modifier = _MODIFIER.match(text, verb.end(), end)
+        if re.search(r"\bthat\b", first) or (modifier is not None and modifier.end() > verb.end() + 1):
+            return None
         if before_words >= 3 and plausible_speaker(candidate, limit=12) and not _FINITE.search(_RELATIVE.sub("", first)):
             c_start, c_end = trim(text, start, comma)
             return Frame(s_start, s_end, verb.group(0), c_start, c_end, "after", text[start] in OPENING)
@@ -262,12 +270,12 @@ def _trailing_or_inside(
 
 
 def _leading(text: str, start: int, end: int, lead: int, verb: re.Match[str]) -> Frame | None:
-    speaker = text[lead : verb.start()]
-    if not plausible_speaker(speaker):
-        return None
     s_start, s_end = speaker_span(text, lead, verb.start())
+    if not plausible_speaker(text[s_start:s_end]):
+        return None
     word = verb.group(0)
-    if NO_WORDS.match(word) or (DENIAL_VERBS.match(word) and not re.match(r"\s+that\b", text[verb.end() : end])):
+    no_that = not re.match(r"\s+(?:[A-Z]\w+\s+)?that\b", text[verb.end() : end])
+    if NO_WORDS.match(word) or ((DENIAL_VERBS.match(word) or word == "reported") and no_that):
         c_start, c_end = trim(text, start, end)
     else:
         c_start, c_end = trim(text, _after_verb(text, verb.end(), end, word), end)

@@ -35,7 +35,7 @@ _ORG_WORDS: Final = re.compile(
     r"union|party|bank|federation|authority|regulator|body|institute|university|college|hospital|group|team|"
     r"club|league|government|kremlin|white house|inc|corp|co|ltd|llc|holdings|partners|airlines|pharmaceuticals|"
     r"semiconductor|medical|foods|logistics|data|analytics|research|securities|racing|united|sons|project|"
-    r"center|centre|mission|firm|developer|manufacturer|operator|chain|times|post|journal|ledger|gazette|"
+    r"center|centre|mission|elementary|school|firm|developer|manufacturer|operator|chain|times|post|journal|ledger|gazette|"
     r"herald|tribune|courier|chronicle|review|observer|independent|sentinel|news|press|wire|radio|daily|"
     r"newspaper|site|channel|broadcaster|magazine|reuters|bloomberg|tribuna|sportif|matin|cdc|fbi|nasa|pentagon|state department)\b",
     re.IGNORECASE,
@@ -165,6 +165,11 @@ def kind_of(descriptor: str) -> SourceKind:
     if _SPOKESPERSON.search(text) and person_name(text) is None:
         return "organization"
     head = head_of(text)
+    head_words = re.findall(r"[\w’']+", head.split(",")[0])
+    if head_words and _ORG_WORDS.fullmatch(head_words[-1]) and not _PEOPLE_WORDS.fullmatch(head_words[-1]):
+        return "organization" if person_name(text) is None else "person"
+    if _PEOPLE_WORDS.search(" ".join(head_words[:2])) and not re.match(r"(?i)(one|each|both|neither)\b", text):
+        return "anonymous_group"
     if person_name(text) is not None:
         return "person"
     if _PEOPLE_WORDS.search(head):
