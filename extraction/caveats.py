@@ -30,8 +30,8 @@ _ACCESS_RULES: Final[tuple[tuple[Access, re.Pattern[str]], ...]] = (
 )
 
 CONDITION: Final = re.compile(
-    r"(?:\b(?:spoke|speaking|spoken|talked|talking)\s+)?\bon (?:the )?condition (?:of anonymity|that \w+ (?:not|would not) "
-    r"be (?:named|identified|quoted))"
+    r"(?:\b(?:spoke|speaking|spoken|talked|talking)\s+)?\bon (?:the )?condition "
+    r"(?:of anonymity|that \w+ (?:not|would not) be (?:named|identified|quoted))"
     r"|\b(?:asked|asking|requested|requesting)\s+(?:not to be (?:named|identified|quoted)|that (?:his|her|their) "
     r"names? not be (?:used|published))"
     r"|\b(?:requested|requesting|insisted on|insisting on|(?:was|were) granted|granted|sought)\s+anonymity"
@@ -43,7 +43,10 @@ _REASON_RULES: Final[tuple[tuple[Reason, re.Pattern[str]], ...]] = (
     ("not_authorized", re.compile(r"\b(not|n’t|n't) (authorized|permitted|allowed|cleared)\b", re.I)),
     ("sensitive_intelligence", re.compile(r"\b(sensitive intelligence|classified|intelligence matters?)\b", re.I)),
     ("safety", re.compile(r"\b(safety|for fear for|feared for)\b", re.I)),
-    ("reprisal", re.compile(r"\b(reprisals?|retaliation|retribution|losing (his|her|their) jobs?|being fired)\b", re.I)),
+    (
+        "reprisal",
+        re.compile(r"\b(reprisals?|retaliation|retribution|losing (his|her|their) jobs?|being fired)\b", re.I),
+    ),
 )
 # A stated reason that fits no code: "because the talks are private", "to avoid …".
 _OTHER_REASON: Final = re.compile(r"\b(because|since|as|to avoid|for fear of|so as not to)\b[^,.;]*", re.I)

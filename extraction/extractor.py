@@ -9,6 +9,7 @@ dismisses each suggestion.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -272,9 +273,12 @@ _NO_RESPONSE: Final = re.compile(
 )
 _RESPONSE_OPENING: Final = re.compile(r"^(?:(?:But|And)\s+)?(Asked|Pressed|When asked|In response|Responding)\b")
 _STOPWORDS: Final = frozenset(
-    "the a an and or of to in on at for by with from that this these those it its is was were be been has have "
-    "had will would could may might can not no such any as about into than then there their they he she his "
-    "her we our you your i said says told since whether what which who whom also more most very".split()
+    re.findall(
+        r"\w+",
+        "the a an and or of to in on at for by with from that this these those it its is was were be been has "
+        "have had will would could may might can not no such any as about into than then there their they he "
+        "she his her we our you your i said says told since whether what which who whom also more most very",
+    )
 )
 _ENGLISH_HINTS: Final = re.compile(r"\b(the|and|of|to|in|said|that|is|was|for)\b", re.I)
 
@@ -353,8 +357,8 @@ def check(text: str, *, max_chars: int = MAX_CHARS) -> None:
 
 def extract(text: str, *, max_chars: int = MAX_CHARS) -> Extraction:
     check(text, max_chars=max_chars)
-    words = len(re.findall(r"\w+", text[:200_000]))
-    if words and len(_ENGLISH_HINTS.findall(text[:200_000])) < words * 0.04:
+    word_count = len(re.findall(r"\w+", text[:200_000]))
+    if word_count and len(_ENGLISH_HINTS.findall(text[:200_000])) < word_count * 0.04:
         why = "no English reporting cues: the text may be in another language, which this extractor does not read"
         return Extraction(text, (), (), (Skipped(0, len(text), why),))
 
@@ -369,7 +373,7 @@ def extract(text: str, *, max_chars: int = MAX_CHARS) -> Extraction:
         if sentence.start < consumed:
             continue
         words = text[sentence.start : sentence.end]
-        if words.rstrip(" ”\"’").endswith("?") and words[0] not in OPENING:
+        if words.rstrip(' ”"’').endswith("?") and words[0] not in OPENING:
             skipped.append(Skipped(sentence.start, sentence.end, "a question, not a claim"))
             continue
         frame = find_frame(text, sentence.start, sentence.end, quotes)
@@ -389,7 +393,9 @@ def extract(text: str, *, max_chars: int = MAX_CHARS) -> Extraction:
             root = source
             while root.parent is not None:
                 root = root.parent
-            root.limits.append(text[trim(text, sentence.start, sentence.end)[0] : sentence.end].rstrip(".") if negated else content)
+            root.limits.append(
+                text[trim(text, sentence.start, sentence.end)[0] : sentence.end].rstrip(".") if negated else content
+            )
             skipped.append(Skipped(sentence.start, sentence.end, f"a stated limit of {source.descriptor!r}"))
             continue
         if _reply(words, frame) is None and _is_plan(content, frame, source):
@@ -441,10 +447,10 @@ def _extend_over_quotations(
                 break
             if find_frame(text, nxt.start, nxt.end, quotes) is not None:
                 break
-            quote = quotes.starting_at(nxt.start + 1)
-            if quote is None:
+            run_on = quotes.starting_at(nxt.start + 1)
+            if run_on is None:
                 break
-            end = max(end, quote.end)
+            end = max(end, run_on.end)
     _, end = trim(text, frame.content_start, end)
     if end == frame.content_end:
         return frame
@@ -478,7 +484,7 @@ def _is_plan(content: str, frame: Frame, source: _Source) -> bool:
 
 def _inherit_replies(found: list[_Found]) -> None:
     """A source's next words after its reply are part of the reply ("Pike denied …. “We have nothing to hide”")."""
-    for previous, item in zip(found, found[1:], strict=False):
+    for previous, item in itertools.pairwise(found):
         if (
             item.reply is None
             and previous.reply is not None
@@ -556,6 +562,8 @@ def _relations(text: str, found: list[_Found]) -> list[Relation]:
         else:
             addresses = "partly" if overlap >= 0.2 else "different_proposition"
         relations.append(
-            Relation(index, best[1], "responds_to", addresses, f"{item.reply} sharing {overlap:.0%} of the claim's words")
+            Relation(
+                index, best[1], "responds_to", addresses, f"{item.reply} sharing {overlap:.0%} of the claim's words"
+            )
         )
     return relations

@@ -110,7 +110,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """The span without surrounding spaces, final punctuation and outer quotation marks."""
     while start < end and (text[start].isspace() or text[start] in OPENING or text[start] in ",:—–"):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?”\"—"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in '.,;:!?”"—'):
         end -= 1
     return start, end
 
@@ -131,15 +131,40 @@ def plausible_speaker(words: str, *, limit: int = 20) -> bool:
     words = words.strip()
     if _SUBORDINATE.match(words):
         return False
-    if not words or len(words.split()) > limit or any(mark in words for mark in "“”\""):
+    if not words or len(words.split()) > limit or any(mark in words for mark in '“”"'):
         return False
     first_chunk = _RELATIVE.sub("", words.split(",")[0])
     if _FINITE.search(first_chunk) or REPORTING_VERB.search(first_chunk):
         return False
     return words[0].isupper() or words.split()[0].lower() in {
-        "two", "three", "four", "five", "six", "several", "a", "an", "one", "some", "many", "the", "officials",
-        "people", "analysts", "residents", "critics", "experts", "local", "state", "prosecutors", "police",
-        "he", "she", "they", "it", "we", "i",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "several",
+        "a",
+        "an",
+        "one",
+        "some",
+        "many",
+        "the",
+        "officials",
+        "people",
+        "analysts",
+        "residents",
+        "critics",
+        "experts",
+        "local",
+        "state",
+        "prosecutors",
+        "police",
+        "he",
+        "she",
+        "they",
+        "it",
+        "we",
+        "i",
     }
 
 
@@ -169,7 +194,7 @@ def _quotation_first(text: str, start: int, end: int, quotes: QuoteIndex) -> Fra
         if quotes.inside(verb.start()):
             continue
         between = text[after : verb.start()].strip(" ,")
-        later = [q for q in quotes.within(verb.end(), end)]
+        later = quotes.within(verb.end(), end)
         content_end = later[-1].end if later else quote.end
         if between:
             if not plausible_speaker(between, limit=15):
@@ -251,7 +276,11 @@ def _trailing_or_inside(
         modifier = _MODIFIER.match(text, verb.end(), end)
         if re.search(r"\bthat\b", first) or (modifier is not None and modifier.end() > verb.end() + 1):
             return None
-        if before_words >= 3 and plausible_speaker(candidate, limit=12) and not _FINITE.search(_RELATIVE.sub("", first)):
+        if (
+            before_words >= 3
+            and plausible_speaker(candidate, limit=12)
+            and not _FINITE.search(_RELATIVE.sub("", first))
+        ):
             c_start, c_end = trim(text, start, comma)
             return Frame(s_start, s_end, verb.group(0), c_start, c_end, "after", text[start] in OPENING)
         return None
@@ -259,7 +288,7 @@ def _trailing_or_inside(
         return None
     s_start, s_end = speaker_span(text, comma + 1, verb.start())
     rest = _after_verb(text, verb.end(), end, verb.group(0))
-    remainder = text[rest:end].strip(" .”\"")
+    remainder = text[rest:end].strip(' .”"')
     if not remainder:
         c_start, c_end = trim(text, start, comma)
         return Frame(s_start, s_end, verb.group(0), c_start, c_end, "after", text[start] in OPENING)

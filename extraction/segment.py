@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import syntok.segmenter
 
-OPENING = "“\""
-CLOSING = "”\""
+OPENING = '“"'
+CLOSING = '”"'
 # A blank line separates paragraphs; a single line break inside one is only wrapping.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
@@ -74,7 +74,7 @@ def quotations(text: str, paragraph_spans: list[tuple[int, int]]) -> list[Quotat
         # A run-on quotation's paragraph opens with a mark that reopens, not closes.
         for at in range(para_start + 1 if run_on else para_start, para_end):
             char = text[at]
-            if char not in "“”\"":
+            if char not in '“”"':
                 continue
             if open_at is None:
                 if char != "”":

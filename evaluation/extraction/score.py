@@ -152,7 +152,9 @@ def score_article(text: str, gold: dict[str, Any], result: SplitScore, name: str
             result.misses.append(f"{name}: extra claim {claim['quote'][:70]!r}")
 
 
-def _score_attributions(gold: list[dict[str, Any]], predicted: list[dict[str, Any]], result: SplitScore, name: str) -> None:
+def _score_attributions(
+    gold: list[dict[str, Any]], predicted: list[dict[str, Any]], result: SplitScore, name: str
+) -> None:
     used: set[int] = set()
     for g in gold:
         for pi, p in enumerate(predicted):
