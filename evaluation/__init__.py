@@ -1,0 +1,1 @@
+"""Measured judgement code: annotated corpora and their scorers."""

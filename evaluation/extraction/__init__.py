@@ -1,0 +1,1 @@
+"""The extraction corpus (dev and test splits) and its scorer."""

@@ -1,0 +1,1 @@
+"""Claims, attributions and anonymity caveats suggested from the text of a news story."""
