@@ -211,9 +211,18 @@ def _whom(voice: Voice | None) -> str:
 def _read(text: str, words: list[Token], spans: list[Span], indexes: object, profile: ClaimProfile) -> _Reading:
     """The most telling reading of some sentences: a verdict, then a denial, a hedge,
     a negation of the claim's own words, else asserted."""
-    readings = [_read_sentence(text, words, spans[i], profile) for i in indexes]  # type: ignore[attr-defined]
+    chosen = list(indexes)  # type: ignore[call-overload]
+    readings = [_read_sentence(text, words, spans[i], profile) for i in chosen]
     order = {"verdict": 0, "denial": 1, "negation": 2, "hedge": 3, "asserted": 4}
-    return min(readings, key=lambda r: order[r.kind]) if readings else _Reading("asserted")
+    reading = min(readings, key=lambda r: order[r.kind]) if readings else _Reading("asserted")
+    if reading.kind == "asserted" and profile.negations and chosen:
+        # The claim is a negation ("no plans to visit"); a passage that drops it says the opposite.
+        if not any(_negations(text, words, spans[i], profile) for i in chosen):
+            span = (spans[chosen[0]][0], spans[chosen[-1]][1])
+            attributed = _SPEECH.search(text[span[0] : span[1]])
+            voice = _speaker(text, words, span, attributed.start() + span[0], profile) if attributed else Voice.OUTLET
+            return _Reading("negation", "", None, span, voice)
+    return reading
 
 
 def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> _Reading:
@@ -268,6 +277,12 @@ def _following(text: str, words: list[Token], span: Span, profile: ClaimProfile)
 def _negation(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> Span | None:
     """The first negation governing one of the claim's own words, when the sentence
     negates more than the claim itself does."""
+    hits = _negations(text, words, span, profile)
+    return hits[0] if len(hits) > profile.negations else None
+
+
+def _negations(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> list[Span]:
+    """Negations in the sentence that govern one of the claim's own words."""
     inside = [t for t in words if span[0] <= t.start < span[1]]
     own_terms = profile.terms - profile.figures - {t for p in profile.parties for t in p.terms}
     hits: list[Span] = []
@@ -283,7 +298,7 @@ def _negation(text: str, words: list[Token], span: Span, profile: ClaimProfile) 
             if set(term_forms(later.plain)) & own_terms:
                 hits.append((token.start, later.end))
             break
-    return hits[0] if len(hits) > profile.negations else None
+    return hits
 
 
 def _speaker(text: str, words: list[Token], span: Span, cue_at: int, profile: ClaimProfile) -> Voice:
