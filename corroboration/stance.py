@@ -215,13 +215,13 @@ def _read(text: str, words: list[Token], spans: list[Span], indexes: object, pro
     readings = [_read_sentence(text, words, spans[i], profile) for i in chosen]
     order = {"verdict": 0, "denial": 1, "negation": 2, "hedge": 3, "asserted": 4}
     reading = min(readings, key=lambda r: order[r.kind]) if readings else _Reading("asserted")
-    if reading.kind == "asserted" and profile.negations and chosen:
-        # The claim is a negation ("no plans to visit"); a passage that drops it says the opposite.
-        if not any(_negations(text, words, spans[i], profile) for i in chosen):
-            span = (spans[chosen[0]][0], spans[chosen[-1]][1])
-            attributed = _SPEECH.search(text[span[0] : span[1]])
-            voice = _speaker(text, words, span, attributed.start() + span[0], profile) if attributed else Voice.OUTLET
-            return _Reading("negation", "", None, span, voice)
+    # The claim is a negation ("no plans to visit"); a passage that drops it says the opposite.
+    dropped = profile.negations and chosen and not any(_negations(text, words, spans[i], profile) for i in chosen)
+    if reading.kind == "asserted" and dropped:
+        span = (spans[chosen[0]][0], spans[chosen[-1]][1])
+        attributed = _SPEECH.search(text[span[0] : span[1]])
+        voice = _speaker(text, words, span, attributed.start() + span[0], profile) if attributed else Voice.OUTLET
+        return _Reading("negation", "", None, span, voice)
     return reading
 
 
