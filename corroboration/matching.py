@@ -1,130 +1,460 @@
-"""Does an article carry a claim's proposition, and how?
+"""Does an article carry a claim's proposition, and where?
 
-A claim becomes a profile: its weighted terms and the names it is about. Each article
-is read sentence by sentence; the best passage is the shortest run of at most three
-sentences that covers most of the claim's weighted terms and names every party the
-claim is about. From that passage come the score, the excerpt shown to reviewers, the
-suggested stance and whether the article merely repeats another outlet's reporting.
+A claim becomes a profile: the terms of its neutral statement and of its verbatim quote,
+each weighted by how much it distinguishes (a rare term such as "Patriot" or "1,284"
+weighs more than "Russia", which half the news names), and the parties it is about.
+Names are folded through an alias table first, so "the Kremlin" meets "Russia" and
+"the Islamic Republic" meets "Iran".
 
-An article about the same countries and the same war that does not carry the
-proposition ("Iran will share information with nuclear inspectors") leaves out one
-of the parties or most of the predicate, so it scores low and is not suggested.
+An article is read sentence by sentence. Its passage for the claim is the shortest run
+of at most three sentences that carries the largest weighted share of the claim's terms
+(scored against the statement and the quote, the better of the two), and that names
+every party the claim is about; a passage that leaves a party out scores half. From the
+passage come the score, the excerpt with its matched words marked (offsets, not HTML),
+and the place where stance and echo detection look.
+
+A claim that merely *responds* to this one and addresses a different proposition
+(Peskov's "no such requests from Tehran" to "Russia has provided Iran with
+information") is passed in as a response: the sentences that carry it are not read as
+carrying this claim, so its negation never becomes a denial of this claim.
+
+    stats = TermStats.of_texts(texts)            # maintained by the database layer
+    profile = ClaimProfile.of(statement, quote, aliases=table, stats=stats)
+    result = match(profile, text, responses=[ClaimProfile.of(...)])
+    result.related, result.score, result.excerpt, result.marks
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from corroboration.text import normalize, proper_names, sentences, terms
+from corroboration.aliases import AliasTable
+from corroboration.echoes import EchoFinding, OutletNames, find_echo, outlet_names
+from corroboration.stance import Stance, StanceSuggestion, suggest_stance
+from corroboration.text import NEGATORS, Token, is_content, sentence_spans, stem, term_forms, tokens
 
-# Below this an article is not coverage of the claim; up to SUPPORT it only mentions it.
+__all__ = [
+    "MAX_WINDOW",
+    "RELATED",
+    "ClaimProfile",
+    "Document",
+    "Match",
+    "Span",
+    "TermStats",
+    "match",
+    "match_article",
+    "outlet_names",
+    "responses_to",
+]
+
+# Below RELATED an article does not carry the claim (stance.SUPPORT: up to there it only mentions it).
 RELATED = 0.5
-SUPPORT = 0.65
-NAME_WEIGHT = 2.0
 MAX_WINDOW = 3
+# A passage that leaves out a party the claim is about is worth this much of its score.
+MISSING_PARTY = 0.5
+# A quote carrying less than this share of the statement's weight is marked down.
+QUOTE_DISTINCTIVENESS = 0.8
+# Parties may be named this many sentences before a passage ("it", "the club" after the name).
+CONTEXT = 2
 
-DENIAL = re.compile(
-    r"\b(den(y|ies|ied|ial)|false(ly)?|fabricat\w*|baseless|untrue|unfounded|refut\w*|reject(s|ed)?|"
-    r"dismiss(es|ed)?|disinformation|no basis)\b"
+# Words of a name that say what kind of body it is rather than which one: "Harbor
+# United" is named by "Harbor", "Supreme Court" by nothing in particular.
+_GENERIC_NAME_STEMS = frozenset(
+    stem(w)
+    for w in """fc united city court supreme ministry department agency council government state club inc ltd
+    corp company group news times post herald national federal international president minister spokesman
+    spokeswoman spokesperson""".split()  # noqa: SIM905
 )
-HEDGE = re.compile(
-    r"\b(unconfirmed|unverified|could not (be )?(independently )?verif\w*|not independently verif\w*|"
-    r"alleged(ly)?|rumou?rs?|it (is|was) (not )?(yet )?(un)?clear whether)\b"
+# "assets in the Middle East": a name after one of these says where, not who.
+_LOCATIVE = frozenset({"in", "at", "across", "throughout", "near", "around", "inside", "within"})
+# Ordinary news vocabulary, weighed low when no statistics are given.
+_COMMON_NEWS_STEMS = frozenset(
+    stem(w)
+    for w in """official officials government minister ministry president country countries people state states
+    city new year years time first last percent million billion week spokesman spokesperson statement
+    added including told news""".split()  # noqa: SIM905
 )
-REPORTING = r"(reported|reports|said|says|wrote|writes|revealed|first reported)"
+
+Span = tuple[int, int]
 
 
-class Stance:
-    SUPPORTS = "supports"
-    DISPUTES = "disputes"
-    MENTIONS = "mentions"
-    UNRELATED = "unrelated"
+@dataclass(frozen=True)
+class TermStats:
+    """Document frequencies of terms over the articles the tracker holds: `df[term]`
+    is how many of `doc_count` articles contain the term (terms as `Document.terms`
+    gives them). Maintained by the database layer; `TermStats()` (no articles) falls
+    back to a rough prior by kind of term."""
+
+    doc_count: int = 0
+    df: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of_texts(cls, texts: Iterable[str], aliases: AliasTable | None = None) -> TermStats:
+        table = aliases or AliasTable()
+        counts: dict[str, int] = {}
+        n = 0
+        for text in texts:
+            n += 1
+            for term in Document(text, table).all_terms:
+                counts[term] = counts.get(term, 0) + 1
+        return cls(doc_count=n, df=counts)
+
+    def weight(self, term: str, *, entity: bool = False, name: bool = False) -> float:
+        """Inverse document frequency, ln((N + 1) / (df + 0.5)); a rarer term weighs
+        more. Without statistics: entities and common news words 0.5, names and
+        numbers 1.5, anything else 1."""
+        if self.doc_count > 0:
+            df = self.df.get(term, 0)
+            return max(0.1, math.log((self.doc_count + 1) / (df + 0.5)))
+        if entity or term in _COMMON_NEWS_STEMS:
+            return 0.5
+        if name or term[:1].isdigit():
+            return 1.5
+        return 1.0
+
+
+@dataclass(frozen=True)
+class _Term:
+    term: str
+    first: int  # token indexes, [first, last)
+    last: int
+
+
+class Document:
+    """A text read once: its sentences and, for each, its terms with the tokens they
+    came from (entities folded through the alias table, other words stemmed)."""
+
+    def __init__(self, text: str, aliases: AliasTable | None = None) -> None:
+        self.text = text
+        self.aliases = aliases or AliasTable()
+        self.tokens: list[Token] = tokens(text)
+        self.spans: list[Span] = sentence_spans(text)
+        self.sentence_terms: list[list[_Term]] = []
+        self.sentence_tokens: list[tuple[int, int]] = []
+        i = 0
+        for start, end in self.spans:
+            first = i
+            while i < len(self.tokens) and self.tokens[i].start < end:
+                i += 1
+            # Tokens before `start` (whitespace-only gaps) belong to no sentence.
+            while first < i and self.tokens[first].start < start:
+                first += 1
+            self.sentence_tokens.append((first, i))
+            self.sentence_terms.append(self._terms(first, i))
+
+    def _terms(self, first: int, last: int) -> list[_Term]:
+        words = self.tokens[first:last]
+        found: list[_Term] = []
+        entities = {e.first: e for e in self.aliases.entities(words)}
+        j = 0
+        while j < len(words):
+            entity = entities.get(j)
+            if entity is not None:
+                found.append(_Term(entity.key, first + entity.first, first + entity.last))
+                j = entity.last
+                continue
+            plain = words[j].plain
+            if is_content(plain):
+                found.extend(_Term(form, first + j, first + j + 1) for form in term_forms(plain))
+            j += 1
+        return found
+
+    @cached_property
+    def all_terms(self) -> set[str]:
+        return {t.term for terms in self.sentence_terms for t in terms}
+
+    def terms_in(self, first: int, last: int) -> set[str]:
+        """The terms of sentences [first, last)."""
+        return {t.term for i in range(max(first, 0), min(last, len(self.spans))) for t in self.sentence_terms[i]}
+
+    def passage(self, first: int, last: int) -> Span:
+        return self.spans[first][0], self.spans[last - 1][1]
+
+
+@dataclass(frozen=True)
+class _Party:
+    """A name the claim is about; present when any of its distinguishing terms is."""
+
+    label: str
+    terms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Version:
+    weights: Mapping[str, float]
+
+    @cached_property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    def coverage(self, found: set[str]) -> float:
+        if not self.total:
+            return 0.0
+        return sum(w for t, w in self.weights.items() if t in found) / self.total
 
 
 @dataclass(frozen=True)
 class ClaimProfile:
-    weights: dict[str, float]
-    names: frozenset[str]
+    """What distinguishes a claim: weighted terms of each wording, and its parties."""
+
+    versions: tuple[_Version, ...]
+    parties: tuple[_Party, ...]
+    negations: int  # negators in the statement: "no requests" carries one of its own
+    aliases: AliasTable = field(compare=False, repr=False, default_factory=AliasTable)
 
     @classmethod
-    def of(cls, statement: str, quote: str = "") -> ClaimProfile:
-        """The terms of the neutral statement and of the verbatim quote. The parties a
-        claim is about are the names both versions share (the quote may say "American"
-        where the statement says "U.S.", and "the region" for "the Middle East")."""
-        names = proper_names(statement)
-        if quote.strip():
-            names &= proper_names(quote) or names
-        counts = Counter(terms(statement)) + Counter(terms(quote))
-        weights = {term: NAME_WEIGHT if term in names else 1.0 for term in counts}
-        return cls(weights=weights, names=frozenset(names))
+    def of(
+        cls,
+        statement: str,
+        quote: str = "",
+        *,
+        aliases: AliasTable | Mapping[str, Sequence[str]] | None = None,
+        stats: TermStats | None = None,
+    ) -> ClaimProfile:
+        """The profile of a claim from its neutral statement and verbatim quote.
+        `aliases` is a compiled table or a mapping canonical → other names (default:
+        the seed table); `stats` the document frequencies (default: a rough prior)."""
+        table = aliases if isinstance(aliases, AliasTable) else AliasTable(aliases)
+        stats = stats or TermStats()
+        parties = _parties(statement, table)
+        names = {t for p in parties for t in p.terms}
+        versions = []
+        for wording in (statement, quote):
+            if not wording.strip():
+                continue
+            document = Document(wording, table)
+            weights = {
+                term: stats.weight(term, entity=table.is_entity(term), name=term in names)
+                for term in document.all_terms
+            }
+            if weights:
+                versions.append(_Version(weights))
+        negations = sum(1 for t in tokens(statement) if _negator(t.plain))
+        return cls(versions=tuple(versions), parties=tuple(parties), negations=negations, aliases=table)
 
-    @property
-    def total(self) -> float:
-        return sum(self.weights.values())
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        return frozenset(t for v in self.versions for t in v.weights)
+
+    @cached_property
+    def figures(self) -> frozenset[str]:
+        return frozenset(t for t in self.terms if t[:1].isdigit())
+
+    @cached_property
+    def subject(self) -> frozenset[str]:
+        """Terms naming the claim's first party, normally its grammatical subject."""
+        return self.parties[0].terms if self.parties else frozenset()
+
+    def _distinctiveness(self, version: _Version) -> float:
+        # A wording that distinguishes less than the statement ("it has received no such
+        # requests") counts only as far as it distinguishes: the statement is the yardstick.
+        if not self.versions or not self.versions[0].total:
+            return 1.0
+        return min(1.0, version.total / (QUOTE_DISTINCTIVENESS * self.versions[0].total))
+
+    def score(self, found: set[str], context: set[str]) -> tuple[float, tuple[str, ...]]:
+        """(score, parties missing) of a passage with terms `found`; parties may also
+        be named in `context` (the sentences just before, where a pronoun's antecedent is)."""
+        coverage = max((v.coverage(found) * self._distinctiveness(v) for v in self.versions), default=0.0)
+        missing = tuple(p.label for p in self.parties if not p.terms & (found | context))
+        return coverage * (MISSING_PARTY if missing else 1.0), missing
+
+
+def _negator(plain: str) -> bool:
+    return plain in NEGATORS or plain.endswith("n't")
+
+
+def _parties(statement: str, table: AliasTable) -> list[_Party]:
+    """The names the statement is about: entities from the alias table and runs of
+    capitalised words, except a sentence's first word when it is an ordinary word,
+    and names that only say where ("in the Middle East")."""
+    document = Document(statement, table)
+    words = document.tokens
+    lowercase = {t.plain for t in words if t.surface.islower()}
+    parties: dict[str, _Party] = {}
+    for s, (first, _) in enumerate(document.sentence_tokens):
+        run: list[_Term] = []
+        for term in [*document.sentence_terms[s], None]:
+            token = words[term.first] if term is not None else None
+            is_name = term is not None and (
+                table.is_entity(term.term)
+                or (
+                    token is not None
+                    and token.capitalised
+                    and not (term.first == first and token.plain in lowercase)
+                    and not token.plain[:1].isdigit()
+                )
+            )
+            # Adjacent names are one party: "Tomas Vekic", "Estmark's Health Ministry".
+            if is_name and run and term.first != run[-1].last:
+                _add_party(parties, run, words, table)
+                run = []
+            if is_name:
+                run.append(term)
+            elif run:
+                _add_party(parties, run, words, table)
+                run = []
+    return list(parties.values())
+
+
+def _add_party(parties: dict[str, _Party], run: list[_Term], words: list[Token], table: AliasTable) -> None:
+    first = run[0].first
+    # Skip over "the" to find the preposition before the name.
+    before = first - 1
+    while before >= 0 and words[before].plain == "the":
+        before -= 1
+    if before >= 0 and words[before].plain in _LOCATIVE:
+        return
+    distinguishing = frozenset(t.term for t in run if t.term not in _GENERIC_NAME_STEMS)
+    if not distinguishing:
+        return
+    label = " ".join(words[i].surface for i in range(first, run[-1].last))
+    parties.setdefault(" ".join(sorted(distinguishing)), _Party(label=label, terms=distinguishing))
 
 
 @dataclass(frozen=True)
 class Match:
+    """The best passage of an article for a claim. `passage` and `marks` are offsets
+    into the article text; `sentences` is the [first, last) range of its sentences."""
+
     score: float
-    excerpt: str
-    stance: str
-    echo_of: str | None = None
-    names_found: frozenset[str] = field(default_factory=frozenset)
+    passage: Span = (0, 0)
+    excerpt: str = ""
+    marks: tuple[Span, ...] = ()
+    sentences: tuple[int, int] = (0, 0)
+    missing_parties: tuple[str, ...] = ()
+    excluded: tuple[int, ...] = ()  # sentences that carry a response, not this claim
+    carriers: tuple[tuple[int, float], ...] = ()  # every sentence carrying the claim alone: (index, score)
 
     @property
     def related(self) -> bool:
         return self.score >= RELATED
 
 
-def _coverage(profile: ClaimProfile, found: set[str]) -> float:
-    if not profile.total:
-        return 0.0
-    return sum(w for t, w in profile.weights.items() if t in found) / profile.total
+def match(
+    profile: ClaimProfile,
+    text: str | Document,
+    *,
+    responses: Sequence[ClaimProfile] = (),
+) -> Match:
+    """Score one article against a claim and find its passage.
 
-
-def best_passage(profile: ClaimProfile, text: str) -> tuple[float, list[str], set[str]]:
-    """The shortest run of sentences that best carries the claim: (score, sentences,
-    terms found). A passage that leaves out a party the claim is about counts half."""
-    parts = sentences(text)
-    sentence_terms = [set(terms(s)) for s in parts]
-    best: tuple[float, int, int, set[str]] = (0.0, 0, 0, set())
-    for start in range(len(parts)):
+    `responses` are profiles of claims that respond to this one with a different
+    proposition; a sentence that carries one of them is left out of this claim's
+    passages. Returns a `Match` (score 0 and an empty passage when nothing matches)."""
+    document = text if isinstance(text, Document) else Document(text, profile.aliases)
+    excluded = set(_carriers(document, responses)) | set(_other_figures(profile, document))
+    best: tuple[float, int, int, int, tuple[str, ...]] = (0.0, 0, 0, 0, ())
+    for start in range(len(document.spans)):
         found: set[str] = set()
-        for end in range(start, min(start + MAX_WINDOW, len(parts))):
-            found |= sentence_terms[end]
-            score = _coverage(profile, found)
-            if not profile.names <= found:
-                score /= 2
-            # Strictly better only: the shortest window wins a tie.
-            if score > best[0] + 1e-9:
-                best = (score, start, end + 1, set(found))
-    score, start, end, found = best
-    return score, parts[start:end], found
-
-
-def _outlet_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    alternatives = sorted({re.escape(normalize(n)) for n in names if n.strip()}, key=len, reverse=True)
-    if not alternatives:
-        return None
-    outlet = "(?:" + "|".join(alternatives) + ")"
-    return re.compile(
-        rf"\b{outlet}\b,? (?:\w+ ){{0,3}}{REPORTING}\b|according to (?:the )?{outlet}\b|"
-        rf"\btold (?:the )?{outlet}\b|\b{outlet}\b (?:\w+ ){{0,2}}(?:reported|said)[^.]*\bciting\b"
+        for end in range(start, min(start + MAX_WINDOW, len(document.spans))):
+            if end in excluded:
+                break
+            found |= document.terms_in(end, end + 1)
+            context = document.terms_in(start - CONTEXT, start)
+            score, missing = profile.score(found, context)
+            length = document.spans[end][1] - document.spans[start][0]
+            # Strictly better, or as good and shorter: the shortest passage holding the claim.
+            if score > best[0] + 1e-9 or (score > 0 and abs(score - best[0]) <= 1e-9 and length < best[3]):
+                best = (score, start, end + 1, length, missing)
+    score, first, last, _, missing = best
+    if score <= 0:
+        return Match(score=0.0, excluded=tuple(sorted(excluded)))
+    passage = document.passage(first, last)
+    marks = tuple(
+        (document.tokens[t.first].start, document.tokens[t.last - 1].end)
+        for s in range(first, last)
+        for t in document.sentence_terms[s]
+        if t.term in profile.terms
+    )
+    return Match(
+        score=round(min(score, 1.0), 3),
+        passage=passage,
+        excerpt=document.text[passage[0] : passage[1]],
+        marks=tuple(sorted(set(marks))),
+        sentences=(first, last),
+        missing_parties=missing,
+        excluded=tuple(sorted(excluded)),
+        carriers=tuple(carriers(profile, document, excluded=excluded)),
     )
 
 
-def outlet_names(name: str) -> list[str]:
-    """How copy refers to an outlet: its name, without a leading "The", and its
-    initials (The Associated Press → Associated Press, AP)."""
-    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
-    initials = "".join(word[0] for word in bare.split() if word[:1].isupper())
-    names = [name, bare]
-    if len(initials) >= 2:
-        names.append(initials)
-    return names
+def carriers(profile: ClaimProfile, document: Document, *, excluded: Iterable[int] = ()) -> list[tuple[int, float]]:
+    """Every sentence that on its own (with the sentence before as context for the
+    parties) carries the claim: (index, score), for reading stance beyond the best passage."""
+    skip = set(excluded)
+    found = []
+    for i in range(len(document.spans)):
+        if i in skip:
+            continue
+        score, _ = profile.score(document.terms_in(i, i + 1), document.terms_in(i - CONTEXT, i))
+        if score >= RELATED:
+            found.append((i, score))
+    return found
+
+
+def _other_figures(profile: ClaimProfile, document: Document) -> list[int]:
+    """Sentences that give figures, none of them the claim's: "12,840 cases" is another
+    claim than "1,284 cases", and a verdict on it is no verdict on this one."""
+    figures = profile.figures
+    if not figures:
+        return []
+    return [
+        i
+        for i, terms in enumerate(document.sentence_terms)
+        if (own := {t.term for t in terms if t.term[:1].isdigit()}) and not own & figures
+    ]
+
+
+def _carriers(document: Document, responses: Sequence[ClaimProfile]) -> list[int]:
+    return sorted({i for response in responses for i, _ in carriers(response, document)})
+
+
+def responses_to(
+    claim_id: object,
+    relations: Iterable[tuple[object, str, object, str]],
+) -> list[object]:
+    """Ids of the claims that respond to `claim_id` with a different proposition, from
+    relations given as (from, kind, to, addresses): their profiles go to `match(...,
+    responses=...)` and `suggest_stance(..., responses=...)`."""
+    return [
+        source
+        for source, kind, target, addresses in relations
+        if target == claim_id and kind == "responds_to" and addresses == "different_proposition"
+    ]
+
+
+@dataclass(frozen=True)
+class ArticleReading:
+    """A match with its suggested stance and echo finding, in the shape the service
+    layer stores today (`echo_of` is the re-cited outlet's name)."""
+
+    found: Match
+    suggestion: StanceSuggestion
+    echo: EchoFinding | None = None
+
+    @property
+    def related(self) -> bool:
+        return self.found.related
+
+    @property
+    def score(self) -> float:
+        return self.found.score
+
+    @property
+    def excerpt(self) -> str:
+        return self.found.excerpt
+
+    @property
+    def stance(self) -> str:
+        return str(self.suggestion.stance)
+
+    @property
+    def echo_of(self) -> str | None:
+        return str(self.echo.outlet_id) if self.echo else None
 
 
 def match_article(
@@ -133,33 +463,16 @@ def match_article(
     *,
     own_outlet: str = "",
     other_outlets: Sequence[str] = (),
-) -> Match:
-    """Score one article against a claim and suggest a stance. `other_outlets` are the
-    names of outlets whose reporting a story might re-cite (an echo); the article's own
-    outlet is never an echo of itself."""
-    score, passage, found = best_passage(profile, text)
-    excerpt = " ".join(passage)
-    if score < RELATED:
-        return Match(score=round(score, 3), excerpt=excerpt, stance=Stance.UNRELATED)
-    plain = normalize(excerpt)
-    if DENIAL.search(plain):
-        stance = Stance.DISPUTES
-    elif HEDGE.search(plain) or score < SUPPORT:
-        stance = Stance.MENTIONS
-    else:
-        stance = Stance.SUPPORTS
-    own = {normalize(n) for n in outlet_names(own_outlet)} if own_outlet else set()
-    echo_of = None
-    for outlet in other_outlets:
-        names = [n for n in outlet_names(outlet) if normalize(n) not in own]
-        pattern = _outlet_pattern(names)
-        if pattern and pattern.search(plain):
-            echo_of = outlet
-            break
-    return Match(
-        score=round(score, 3),
-        excerpt=excerpt,
-        stance=stance,
-        echo_of=echo_of,
-        names_found=frozenset(profile.names & found),
+) -> ArticleReading:
+    """Match, stance and echo for one article, outlets given by name (the service
+    layer's current call). New callers use `match`, `suggest_stance` and `find_echo`."""
+    found = match(profile, text)
+    if not found.related:
+        return ArticleReading(found, StanceSuggestion(Stance.UNRELATED, "No passage of the article carries the claim."))
+    echo = find_echo(
+        text,
+        [OutletNames(id=name, name=name) for name in other_outlets if name != own_outlet],
+        own_names=[own_outlet] if own_outlet else [],
+        passage=found.sentences,
     )
+    return ArticleReading(found, suggest_stance(text, found, profile), echo)

@@ -1,8 +1,10 @@
-"""Plain-text tools the coverage pipeline is built on: sentences, comparable terms,
-word shingles for near-duplicate detection, and a 64-bit fingerprint.
+"""Plain-text tools the coverage pipeline is built on: sentences and words with their
+offsets, comparable terms (Snowball-stemmed), and word shingles for near-duplicate
+detection.
 
 Everything here is a pure function of strings, so it is cheap to test and to run
-inside a job without touching the database.
+inside a job without touching the database. Offsets are Python string indices into
+the text given, so a passage or a cue found here can be shown in place.
 """
 
 from __future__ import annotations
@@ -11,46 +13,57 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
-# Words that carry no proposition of their own.
+import snowballstemmer
+
+# Words that carry no proposition of their own. Reporting verbs are here too: "said"
+# and "told" say who speaks, not what happened (stance and echo detection read them
+# from the raw text instead).
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had has
     have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    most my myself nor now of off on once only or other our ours ourselves out over own same she
     should so some such than that the their theirs them themselves then there these they this those
     through to too under until up very was we were what when where which while who whom why will with
     would you your yours yourself yourselves said says say told tell according reported report reports
-    friday thursday saturday sunday monday tuesday wednesday week year years one two three""".split()  # noqa: SIM905 - a word list reads best as words
+    monday tuesday wednesday thursday friday saturday sunday week weeks today yesterday
+    january february march april may june july august september october november december""".split()  # noqa: SIM905 - a word list reads best as words
 )
 
-# Names that stand for one another in news copy: a capital for its country, a
-# demonym for its nation. Kept small and explicit; matching needs the usual ones.
-ALIASES = {
-    "moscow": "russia",
-    "kremlin": "russia",
-    "russian": "russia",
-    "russians": "russia",
-    "tehran": "iran",
-    "iranian": "iran",
-    "iranians": "iran",
-    "washington": "us",
-    "american": "us",
-    "americans": "us",
-    "pentagon": "us",
-    "kyiv": "ukraine",
-    "ukrainian": "ukraine",
-    "israeli": "israel",
-    "beijing": "china",
-    "chinese": "china",
-}
+# Words that turn a statement round. Kept out of STOPWORDS' effect on stance: matching
+# ignores them, stance reading counts them.
+NEGATORS = frozenset({"no", "not", "never", "none", "nor", "neither", "without", "n't", "cannot", "nothing"})
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     "u.s u.k u.n e.u mr mrs ms dr st gen col lt sen rep gov prof jan feb mar apr aug sept sep oct nov dec vs".split()  # noqa: SIM905
 )
-_WORD = re.compile(r"[a-z0-9]+(?:[.'’][a-z0-9]+)*", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+# A word: letters/digits with inner apostrophes or dots (U.S., don't), or a number
+# with thousands separators (1,284), optionally with a money or magnitude suffix.
+_WORD = re.compile(r"\d+(?:,\d{3})+(?:\.\d+)?|[^\W_]+(?:[.'’][^\W_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9£$€])")
+_MAGNITUDE = re.compile(r"^(\d+(?:\.\d+)?)(m|bn|k)$")
+_MAGNITUDE_WORDS = {"m": "million", "bn": "billion", "k": "thousand"}
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a text: where it is, how it was written, and its plain form
+    (lower case, typographic apostrophes made plain, dots and separators dropped)."""
+
+    start: int
+    end: int
+    surface: str
+    plain: str
+
+    @property
+    def capitalised(self) -> bool:
+        return self.surface[:1].isupper()
 
 
 def normalize(text: str) -> str:
@@ -61,72 +74,104 @@ def normalize(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def sentences(text: str) -> list[str]:
-    """Split running text into sentences, without breaking after U.S. or Mr."""
-    pieces: list[str] = []
-    for paragraph in re.split(r"\n\s*\n|\n", text):
+def tokens(text: str) -> list[Token]:
+    """Every word of `text` with its offsets."""
+    found = []
+    for match in _WORD.finditer(text):
+        surface = match.group()
+        plain = surface.lower().replace("’", "'")
+        # "1,284" keeps its digits together; "U.S." loses its dots.
+        plain = plain.replace(",", "") if plain[:1].isdigit() else plain.replace(".", "")
+        found.append(Token(match.start(), match.end(), surface, plain))
+    return found
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, without breaking after U.S. or Mr.; a line
+    break always ends a sentence (paragraphs of extracted text are lines)."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
         start = 0
-        for match in _SENTENCE_END.finditer(paragraph):
-            before = paragraph[start : match.start()].rstrip('"”’)')
+        for match in _SENTENCE_END.finditer(line):
+            before = line[start : match.start()].rstrip('"”’)')
             last_word = before.rsplit(None, 1)[-1].rstrip(".").lower() if before.split() else ""
             if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
                 continue
-            pieces.append(paragraph[start : match.start()].strip())
+            spans.append(_trimmed(line, start, match.start(), offset))
             start = match.end()
-        pieces.append(paragraph[start:].strip())
-    return [p for p in pieces if p]
+        spans.append(_trimmed(line, start, len(line), offset))
+        offset += len(line) + 1
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _trimmed(line: str, start: int, end: int, offset: int) -> tuple[int, int]:
+    piece = line[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    trail = len(piece) - len(piece.rstrip())
+    return offset + start + lead, offset + end - trail
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of running text."""
+    return [text[s:e] for s, e in sentence_spans(text)]
 
 
 def words(text: str) -> list[str]:
-    return [w.replace("’", "'").replace(".", "") for w in _WORD.findall(normalize(text))]
+    """The plain forms of the words of a text, in order."""
+    return [t.plain for t in tokens(text)]
 
 
+@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    """A deliberately small suffix stripper: enough to make provided/provides/providing,
-    strike/striking and warship/warships meet, and nothing cleverer."""
-    if word in ALIASES:
-        return ALIASES[word]
+    """The Snowball (Porter 2) stem of a plain word, possessive dropped: provided,
+    provides and providing all become "provid"; numbers are kept as they are."""
     if word.endswith("'s"):
         word = word[:-2]
-    for suffix, replacement, min_len in (
-        ("ies", "y", 4),
-        ("sses", "ss", 4),
-        ("ing", "", 5),
-        ("ed", "", 4),
-        ("es", "e", 4),
-        ("s", "", 3),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= min_len - len(replacement) and not word.endswith("ss"):
-            word = word[: -len(suffix)] + replacement
-            break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    return ALIASES.get(word, word)
+    word = word.replace("'", "")
+    if not word or word[0].isdigit():
+        return word
+    return _STEMMER.stemWord(word)
+
+
+def term_forms(plain: str) -> list[str]:
+    """The terms one plain word contributes: its stem, or for "£48m" the number and
+    its magnitude ("48", "million"), so that "£48m" and "£48 million" meet."""
+    magnitude = _MAGNITUDE.match(plain)
+    if magnitude:
+        return [magnitude.group(1), _MAGNITUDE_WORDS[magnitude.group(2)]]
+    return [stem(plain)]
+
+
+def is_content(plain: str) -> bool:
+    """A word that can carry a proposition: not a stopword or a negator, not a lone letter."""
+    return plain not in STOPWORDS and plain not in NEGATORS and (len(plain) > 1 or plain.isdigit())
 
 
 def terms(text: str) -> list[str]:
     """Comparable content terms of a text, in order."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+    return [form for t in tokens(text) if is_content(t.plain) for form in term_forms(t.plain)]
 
 
 def proper_names(text: str) -> set[str]:
-    """The names a proposition is about (Russia, Iran, U.S.): capitalised terms. A
+    """The names a text is about (Russia, Iran, U.S.) as stems: capitalised words. A
     capital at the start of a sentence counts unless the word also appears in lower
     case in the text (then it is an ordinary word that happened to start a sentence)."""
-    lowercase = {w for w in _WORD.findall(text) if w.islower()}
+    every = tokens(text)
+    lowercase = {t.plain for t in every if t.surface.islower()}
     names: set[str] = set()
-    for sentence in sentences(text):
-        for i, token in enumerate(_WORD.findall(sentence)):
-            plain = token.lower()
-            if not token[0].isupper() or plain in STOPWORDS:
+    for start, end in sentence_spans(text):
+        inside = [t for t in every if start <= t.start < end]
+        for i, token in enumerate(inside):
+            if not token.capitalised or not is_content(token.plain):
                 continue
-            if i == 0 and plain in lowercase:
+            if i == 0 and token.plain in lowercase:
                 continue
-            names.add(stem(plain.replace(".", "")))
+            names.add(stem(token.plain))
     return names
 
 
-# --- Near-duplicate detection --------------------------------------------------------------
+# --- Near-duplicate detection (kept for the stored SimHash; see fingerprint.py) ------------
 
 SHINGLE_SIZE = 5
 
@@ -134,10 +179,10 @@ SHINGLE_SIZE = 5
 def shingles(text: str, size: int = SHINGLE_SIZE) -> set[int]:
     """Hashes of every run of `size` consecutive words. Two copies of one story share
     most of them, whatever headline, boilerplate or credit line surrounds the text."""
-    tokens = words(text)
-    if len(tokens) < size:
-        return {_hash(" ".join(tokens))} if tokens else set()
-    return {_hash(" ".join(tokens[i : i + size])) for i in range(len(tokens) - size + 1)}
+    plain = words(text)
+    if len(plain) < size:
+        return {_hash(" ".join(plain))} if plain else set()
+    return {_hash(" ".join(plain[i : i + size])) for i in range(len(plain) - size + 1)}
 
 
 def _hash(value: str) -> int:

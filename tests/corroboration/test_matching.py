@@ -1,12 +1,16 @@
-"""The scoring on the demo corpus: the pages that carry the claim score high with the
-right stance and echo; those that only share its vocabulary do not."""
+"""Matching on the demo corpus and on sentences written to the point: pages that carry
+the claim are found with the right stance and echo; pages that only share its names do
+not match; the excerpt is the shortest passage holding the claim."""
 
 import re
 
 import pytest
 import trafilatura
 
-from corroboration.matching import ClaimProfile, match_article, outlet_names
+from corroboration.aliases import AliasTable
+from corroboration.echoes import OutletNames, find_echo
+from corroboration.matching import ClaimProfile, TermStats, match, responses_to
+from corroboration.stance import suggest_stance
 from demo.corpus import CORPUS_DIR, CORPUS_OUTLETS, PAGES
 
 STATEMENT = (
@@ -17,7 +21,8 @@ QUOTE = (
     "Russia has provided Iran with information that could help Tehran strike American warships, aircraft and other "
     "assets in the region."
 )
-OUTLETS = [name for name, *_ in CORPUS_OUTLETS]
+NO_REQUESTS = "Russia has received no requests from Iran for weapons."
+OUTLETS = [OutletNames(id=name, name=name) for name, *_ in CORPUS_OUTLETS]
 
 
 def page(path):
@@ -27,46 +32,111 @@ def page(path):
 
 
 @pytest.fixture(scope="module")
-def profile():
-    return ClaimProfile.of(STATEMENT, QUOTE)
+def stats():
+    return TermStats.of_texts(page(path)[0] for path in PAGES)
+
+
+@pytest.fixture(scope="module")
+def profile(stats):
+    return ClaimProfile.of(STATEMENT, QUOTE, stats=stats)
 
 
 @pytest.mark.parametrize("path", list(PAGES))
-def test_each_corpus_page_is_read_as_what_it_is(profile, path):
+def test_each_demo_page_is_read_as_what_it_is(profile, path):
     text, site = page(path)
-    match = match_article(profile, text, own_outlet=site, other_outlets=[o for o in OUTLETS if o != site])
+    found = match(profile, text)
     kind = PAGES[path]
     if kind == "unrelated":
-        assert not match.related, (match.score, match.excerpt)
+        assert not found.related, (found.score, found.excerpt)
         return
-    assert match.related
+    assert found.related, (found.score, found.excerpt)
     expected = {"denial": "disputes"}.get(kind, "supports")
-    assert match.stance == expected, match.excerpt
-    assert (match.echo_of == "The Associated Press") == (kind == "echo")
+    assert suggest_stance(text, found, profile).stance == expected, found.excerpt
+    echo = find_echo(text, OUTLETS, own_outlet=site, passage=found.sentences)
+    if kind in ("echo", "syndicated"):
+        # A copy carries the wire's credit too; classification makes it a syndicated copy.
+        assert echo is not None
+        assert echo.outlet_id == "The Associated Press"
+    else:
+        assert echo is None, echo
 
 
-def test_an_article_naming_only_some_of_the_parties_is_not_support(profile):
+def test_a_page_naming_only_the_same_countries_is_not_coverage(profile):
+    text = "Russia and Iran held talks in Moscow on Tuesday. Iranian and Russian officials discussed trade."
+    assert not match(profile, text).related
+
+
+def test_a_short_claim_does_not_match_a_page_that_only_shares_its_country_names():
+    profile = ClaimProfile.of(NO_REQUESTS)
+    text = "Russia and Iran signed a trade agreement in Tehran. Moscow said exports to Iran would grow."
+    assert not match(profile, text).related
+
+
+def test_a_paraphrase_with_aliases_is_found(profile):
     text = (
-        "Iran will provide information to international inspectors about damage, officials said, "
-        "as U.S. warships gathered."
+        "The Kremlin has been passing the Islamic Republic information that could help it strike American "
+        "warships, aircraft and other assets in the region, three European officials said."
     )
-    assert not match_article(profile, text).related
+    found = match(profile, text)
+    assert found.related
+    assert not found.missing_parties
 
 
-def test_hedged_reports_only_mention_the_claim(profile):
+def test_aliases_are_an_input():
+    profile = ClaimProfile.of("Estmark recorded 1,284 measles cases.", aliases={"Estmark": ["Velden"]})
+    assert match(profile, "Velden recorded 1,284 measles cases last year.").related
+    assert not match(ClaimProfile.of("Estmark recorded 1,284 measles cases."), "Velden recorded 1,284 cases.").related
+
+
+def test_a_passage_that_leaves_out_a_party_scores_half(profile):
+    full = match(profile, "Russia gave Iran information that could help it strike U.S. warships and aircraft.")
+    partial = match(profile, "Someone gave Iran information that could help it strike U.S. warships and aircraft.")
+    assert partial.score == pytest.approx(full.score / 2, abs=0.05)
+    assert partial.missing_parties == ("Russia",)
+
+
+def test_rarer_terms_weigh_more_than_country_names():
+    stats = TermStats(doc_count=1000, df={"@russia": 400, "@iran": 300, "warship": 5})
+    profile = ClaimProfile.of("Russia helps Iran target warships.", stats=stats)
+    weights = profile.versions[0].weights
+    assert weights["warship"] > 3 * weights["@russia"]
+
+
+def test_the_excerpt_is_the_shortest_passage_holding_the_claim_with_its_words_marked(profile):
     text = (
-        "Unverified reports said Russia has provided Iran with information that could help Tehran strike "
-        "American warships, aircraft and other assets in the region."
+        "Markets were calm on Monday. Officials said Russia has provided Iran with information that could help "
+        "Tehran strike American warships, aircraft and other assets in the region. Oil prices rose."
     )
-    assert match_article(profile, text).stance == "mentions"
+    found = match(profile, text)
+    assert found.excerpt.startswith("Officials said Russia")
+    assert found.excerpt.endswith("in the region.")
+    assert text[found.passage[0] : found.passage[1]] == found.excerpt
+    marked = {text[s:e] for s, e in found.marks}
+    assert {"Russia", "Iran", "warships", "Tehran"} <= marked
 
 
-def test_the_excerpt_is_the_best_passage(profile):
-    text, site = page("capital-dispatch/national-security/russia-iran-intelligence-sharing.html")
-    match = match_article(profile, text, own_outlet=site)
-    assert "A U.S. defense official told The Capital Dispatch on Saturday that Russia has shared" in match.excerpt
-    assert "no evidence" not in match.excerpt  # a later caveat is not read as a denial
+def test_a_response_to_another_proposition_is_not_read_as_this_claim(stats):
+    claim = ClaimProfile.of(STATEMENT, QUOTE, stats=stats)
+    response = ClaimProfile.of(NO_REQUESTS, "it has received no such requests from Tehran", stats=stats)
+    text = (
+        "Russia has provided Iran with information that could help Tehran strike U.S. warships, officials said. "
+        "Kremlin spokesman Dmitry Peskov said Moscow had received no requests from Tehran for weapons."
+    )
+    found = match(claim, text, responses=[response])
+    assert 1 in found.excluded
+    assert suggest_stance(text, found, claim).stance == "supports"
 
 
-def test_outlets_are_known_by_their_short_names():
-    assert outlet_names("The Associated Press") == ["The Associated Press", "Associated Press", "AP"]
+def test_responses_come_from_relations_that_address_a_different_proposition():
+    relations = [
+        ("no_requests", "responds_to", "intelligence", "different_proposition"),
+        ("denial", "responds_to", "intelligence", "fully"),
+        ("other", "related", "intelligence", ""),
+    ]
+    assert responses_to("intelligence", relations) == ["no_requests"]
+
+
+def test_a_sentence_giving_another_figure_does_not_carry_a_statistic():
+    profile = ClaimProfile.of("Estmark recorded 1,284 measles cases in 2025.", aliases=AliasTable({"Estmark": []}))
+    found = match(profile, "A viral post says Estmark recorded 12,840 measles cases in 2024.")
+    assert not found.related

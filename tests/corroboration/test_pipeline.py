@@ -106,7 +106,7 @@ def test_the_credibility_suggestion_follows_confirmations(claim, corpus, reviewe
     result = ledger(claim)
     assert result.suggested_credibility == 1
     assert "Confirmed by 2 independent reports" in result.credibility_reason
-    assert "3 syndicated copies and 1 echo repeat the origin" in result.credibility_reason
+    assert "3 syndicated copies and 1 echo repeat other reporting and do not count" in result.credibility_reason
 
     with pytest.raises(PermissionDenied):
         credibility_accept(actor=reviewer, claim=claim)

@@ -12,9 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from claims.models import Claim
-from demo.story import register_corpus
 from demo.management.commands.serve_demo_corpus import CorpusHandler, _pages
-from demo.story import INTELLIGENCE_CLAIM_START
+from demo.story import INTELLIGENCE_CLAIM_START, register_corpus
 from tests.e2e.conftest import log_in
 from tests.worker import running_worker
 

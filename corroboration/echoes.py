@@ -1,0 +1,192 @@
+"""Does an article re-cite another outlet's reporting (an echo), and whose?
+
+    finding = find_echo(text, outlets, own_outlet=outlet_id, passage=found.sentences)
+    finding.outlet_id, finding.cue, finding.cue_span
+
+An echo repeats what another outlet's sources told it; however many echoes there are,
+they add no independent confirmation. The credit can sit anywhere on the page, so the
+whole text is read, for two kinds of cue:
+
+- credits that attribute the story itself — "first reported by X", "according to a
+  report by/in X", "as reported by X", "X, which first reported", "X contributed to
+  this report", "(X) —" in a dateline — count wherever they are;
+- credits that attribute one statement — "X reported", "according to X", "citing X",
+  "told X" — count only in the passage that carries the claim or next to it, since
+  elsewhere they may be about something else on the page.
+
+X must resolve to a known outlet, by name or alias ("the AP", "Associated Press").
+An outlet crediting itself ("told The Capital Dispatch") is not an echo, and neither is
+a speaker who "told reporters": reporters are no outlet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from corroboration.text import sentence_spans
+
+__all__ = ["EchoFinding", "OutletNames", "find_echo", "outlet_names"]
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class OutletNames:
+    """An outlet as copy names it."""
+
+    id: int | str
+    name: str
+    aliases: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class EchoFinding:
+    """The outlet re-cited and the credit that says so (offsets into the text)."""
+
+    outlet_id: int | str
+    cue: str
+    cue_span: Span
+    sentence: Span
+    strong: bool  # a credit for the story itself, not for one statement
+
+
+def outlet_names(name: str, aliases: Iterable[str] = ()) -> list[str]:
+    """How copy refers to an outlet: its name, without a leading "The", its initials
+    (The Associated Press → Associated Press, AP) and its aliases."""
+    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    initials = "".join(word[0] for word in bare.split() if word[:1].isupper())
+    names = [name.strip(), bare]
+    if len(initials) >= 2:
+        names.append(initials)
+    for alias in aliases:
+        alias = alias.strip()
+        names.append(alias)
+        names.append(re.sub(r"^the\s+", "", alias, flags=re.IGNORECASE))
+    return list(dict.fromkeys(n for n in names if n))
+
+
+_THE = r"(?:[Tt]he\s+)?"
+_STRONG_BEFORE = [
+    r"(?:first|originally|initially|earlier|previously) (?:reported|published|revealed|broken|disclosed) (?:by|in|on)",
+    r"according to (?:a|an|the) (?:\w+ )?"
+    r"(?:report|story|article|investigation|reporting|dispatch|exclusive) (?:by|in|from|of)",
+    r"as (?:first |originally |previously )?(?:reported|revealed|disclosed) (?:by|in|on)",
+    r"(?:a|the|an earlier) (?:report|story|article|investigation) (?:by|in|from)",
+    r"reported (?:first |earlier )?by",
+    r"first appeared (?:on|in)",
+    r"(?:story|report|article) (?:was )?(?:first )?(?:published|reported|broken) (?:by|in|on)",
+]
+_STRONG_AFTER = [
+    r",? which (?:first )?(?:reported|broke|revealed)",
+    r" (?:was|were) (?:the )?first to report",
+    r" first reported",
+    r" contributed to this (?:report|story|article)",
+    r" broke the (?:story|news)",
+]
+_WEAK_BEFORE = [
+    r"according to",
+    r"citing",
+    r"told",
+    r"(?:said|spoke) (?:to|in an interview with)",
+    r"in an interview with",
+    r"quoted by",
+    r"confirmed to",
+]
+_WEAK_AFTER = [
+    r",? (?:reported|reports|said|says|wrote|writes|revealed|learned|has learned|disclosed)\b",
+    r",? citing\b",
+    r"['’]s (?:report|reporting|story)\b",
+]
+
+
+def _mention_pattern(names: Sequence[str]) -> str:
+    """A regex for any of the names. Proper names are matched in their own case
+    ("the Post" is not "the post"); only a leading "The" may change case."""
+    alternatives = []
+    for name in sorted(set(names), key=len, reverse=True):
+        bare = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+        alternatives.append(re.escape(bare).replace(r"\ ", r"\s+"))
+    return rf"(?<![\w]){_THE}(?:{'|'.join(alternatives)})(?![\w])"
+
+
+def find_echo(
+    text: str,
+    outlets: Iterable[OutletNames],
+    *,
+    own_outlet: int | str | None = None,
+    own_names: Iterable[str] = (),
+    passage: tuple[int, int] | None = None,
+) -> EchoFinding | None:
+    """The first credit on the page to another known outlet, preferring story credits
+    over statement credits; None when the article credits nobody else.
+
+    `own_outlet` (an id in `outlets`) and `own_names` (what the page calls itself) are
+    never an echo. `passage` is the [first, last) sentence range carrying the claim;
+    statement credits count only there and in the sentence on either side. Without a
+    passage they count anywhere."""
+    own_keys = {_key(n) for n in own_names}
+    candidates: list[tuple[OutletNames, str]] = []
+    for outlet in outlets:
+        names = outlet_names(outlet.name, outlet.aliases)
+        if outlet.id == own_outlet or own_keys & {_key(n) for n in names}:
+            continue
+        candidates.append((outlet, _mention_pattern(names)))
+    if not candidates:
+        return None
+    spans = sentence_spans(text)
+    near = range(len(spans)) if passage is None else range(max(passage[0] - 1, 0), passage[1] + 1)
+    strong: list[EchoFinding] = []
+    weak: list[EchoFinding] = []
+    for index, (start, end) in enumerate(spans):
+        sentence = text[start:end]
+        for outlet, mention in candidates:
+            for found in re.finditer(mention, sentence):
+                before = sentence[: found.start()].rstrip()
+                after = sentence[found.end() :]
+                cue = _cue(before, after, found, sentence)
+                if cue is None:
+                    continue
+                kind, cue_span = cue
+                finding = EchoFinding(
+                    outlet.id,
+                    sentence[cue_span[0] : cue_span[1]],
+                    (start + cue_span[0], start + cue_span[1]),
+                    (start, end),
+                    kind,
+                )
+                if kind:
+                    strong.append(finding)
+                elif index in near:
+                    weak.append(finding)
+    found_all = strong or weak
+    return min(found_all, key=lambda f: f.cue_span) if found_all else None
+
+
+def _cue(before: str, after: str, mention: re.Match[str], sentence: str) -> tuple[bool, Span] | None:
+    """(strong?, span of cue and name in the sentence) if the words round the mention credit it."""
+    for pattern in _STRONG_BEFORE:
+        hit = re.search(rf"\b{pattern}$", before, re.IGNORECASE)
+        if hit:
+            return True, (hit.start(), mention.end())
+    for pattern in _STRONG_AFTER:
+        hit = re.match(pattern, after, re.IGNORECASE)
+        if hit:
+            return True, (mention.start(), mention.end() + hit.end())
+    # A dateline credit: "MOSCOW (AP) —".
+    if before.endswith("(") and re.match(r"\)\s*[—–-]", after):
+        return True, (mention.start() - 1, mention.end() + 1)
+    for pattern in _WEAK_BEFORE:
+        hit = re.search(rf"\b{pattern}$", before, re.IGNORECASE)
+        if hit:
+            return False, (hit.start(), mention.end())
+    for pattern in _WEAK_AFTER:
+        hit = re.match(pattern, after, re.IGNORECASE)
+        if hit:
+            return False, (mention.start(), mention.end() + hit.end())
+    return None
+
+
+def _key(name: str) -> str:
+    return re.sub(r"^the ", "", " ".join(re.sub(r"[^\w\s]", " ", name.lower()).split()))

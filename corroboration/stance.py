@@ -1,0 +1,318 @@
+"""What stance an article takes on a claim it carries, read from the article, with the
+words that decided it.
+
+    suggestion = suggest_stance(text, found, profile)
+    suggestion.stance, suggestion.cue, suggestion.cue_span, suggestion.sentence, suggestion.reason
+
+The passage `match` found is read with its neighbourhood: the sentence after it (where
+"This claim is false." or "That could not be independently verified." sits), and every
+other sentence that carries the claim on its own.
+
+Who speaks decides how much a denial weighs:
+
+1. The outlet's own verdict — a debunk in its own voice, not attributed to anyone
+   ("This claim is false.", "There is no evidence that…", "It is not true that…"), in
+   the passage or in the sentence right after it — makes the article dispute the claim.
+2. An article that carries the claim on its own sourcing (not under a denial, not
+   hedged) supports it, even when it also reports a denial: the subject denying ("The
+   Kremlin denied the report") is the right of reply, and the article still confirms.
+3. An article that carries the claim only as the object of a denial — by the claim's
+   subject, another party it names, or a third party ("A Pentagon spokesperson said
+   there was no evidence that…", "Harbor United denied that…") — disputes it. The
+   reason says whose denial it is.
+4. A hedged carrier ("unverified reports", "could not be independently verified",
+   "posts claim") or a weak match only mentions the claim.
+
+A negation counts against the claim only when it governs one of the claim's own words
+("Russia has not provided…"), and only beyond the negations the claim itself carries
+("received no requests" is the claim, not its denial).
+
+No Django here; `Stance` values are the API's coverage-stance values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from corroboration.text import NEGATORS, Token, is_content, sentence_spans, stem, term_forms, tokens
+
+if TYPE_CHECKING:
+    from corroboration.matching import ClaimProfile, Match
+
+__all__ = ["Stance", "StanceSuggestion", "Voice", "suggest_stance"]
+
+Span = tuple[int, int]
+
+# A passage carrying less than this share of the claim only mentions it.
+SUPPORT = 0.6
+
+
+class Stance(StrEnum):
+    SUPPORTS = "supports"
+    DISPUTES = "disputes"
+    MENTIONS = "mentions"
+    UNRELATED = "unrelated"
+
+
+class Voice(StrEnum):
+    OUTLET = "outlet"  # the article's own narration
+    SUBJECT = "subject"  # the party the claim is about (its first party)
+    PARTY = "party"  # another party the claim names
+    THIRD_PARTY = "third_party"  # anyone else
+
+
+@dataclass(frozen=True)
+class StanceSuggestion:
+    """A suggested stance and why: the cue (words and offsets) and the sentence it is in."""
+
+    stance: Stance
+    reason: str
+    cue: str = ""
+    cue_span: Span | None = None
+    sentence: Span | None = None
+    voice: Voice | None = None
+
+
+# Debunking words: a verdict on a statement.
+_VERDICT = re.compile(
+    r"\b(?:false(?:ly|hood)?|untrue|not true|isn['’]t true|no evidence|no proof|no basis|without (?:any )?evidence|"
+    r"debunk\w*|fabricat\w*|baseless|unfounded|groundless|hoax|fake|no truth|not accurate|inaccurate|incorrect)\b",
+    re.IGNORECASE,
+)
+# Someone denying a report or a claim.
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying|ial)|"
+    r"contradict\w*|disputed? (?:the |these |those |such |any )?(?:\w+ )?(?:reports?|claims?|accounts?|figures?)|"
+    r"(?:reject|dismiss|refut|rebut)\w* (?:the |these |those |such |any )?(?:\w+ )?"
+    r"(?:reports?|claims?|allegations?|accusations?|suggestions?|stor(?:y|ies)))\b",
+    re.IGNORECASE,
+)
+# Words that hand a sentence to a speaker.
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|states|added|insisted|wrote|writes|argued|called|calling|"
+    r"described|accused|according to|den(?:y|ies|ied)|rejected|dismissed|claimed|maintained)\b|[“”\"]",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:unconfirmed|unverified|reportedly|allegedly|alleged|rumou?r\w*|if confirmed|"
+    r"(?:could|can)(?:not| not) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)|"
+    r"not (?:been )?independently (?:verified|confirmed)|"
+    r"(?:posts?|users?|social media|online|viral \w+)(?: \w+){0,3} (?:claim(?:s|ed|ing)?|say|says|said))\b",
+    re.IGNORECASE,
+)
+# A hedge in the sentence after the passage counts only when it is about verification.
+_VERIFICATION = re.compile(
+    r"\b(?:unconfirmed|unverified|(?:could|can)(?:not| not) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)|"
+    r"not (?:been )?independently (?:verified|confirmed))\b",
+    re.IGNORECASE,
+)
+# Words skipped when looking for what a negation governs ("no longer forbid" negates "forbid").
+_NEGATION_FILLERS = frozenset("longer more any such further yet also even ever always single one".split())  # noqa: SIM905
+_NEGATION_REACH = 4
+_CLAUSE_BREAK = re.compile(r"[,;:—–()“”\"]")
+# A verdict sentence after the passage is read as about it when it is short.
+_VERDICT_SENTENCE_WORDS = 14
+
+
+@dataclass(frozen=True)
+class _Reading:
+    kind: str  # "verdict", "denial", "hedge", "negation", "asserted"
+    cue: str = ""
+    cue_span: Span | None = None
+    sentence: Span | None = None
+    voice: Voice | None = None
+
+
+def suggest_stance(text: str, found: Match, profile: ClaimProfile) -> StanceSuggestion:
+    """The stance of an article (`text`) on a claim (`profile`), given the passage
+    `match` found (`found`). Unrelated when nothing carries the claim."""
+    if not found.related:
+        return StanceSuggestion(Stance.UNRELATED, "No passage of the article carries the claim.")
+    spans = sentence_spans(text)
+    words = tokens(text)
+    first, last = found.sentences
+    excluded = set(found.excluded)
+    passage = _read(text, words, spans, range(first, last), profile)
+    after = last if last < len(spans) and last not in excluded else None
+    if passage.kind in ("asserted", "hedge", "negation") and after is not None:
+        following = _following(text, words, spans[after], profile)
+        if following is not None:
+            passage = following if passage.kind != "hedge" or following.kind == "verdict" else passage
+
+    # Every sentence that carries the claim on its own, in the passage or not.
+    carried = [(i, score, _read(text, words, spans, [i], profile)) for i, score in found.carriers]
+    others = [(i, score, r) for i, score, r in carried if not first <= i < last]
+    asserted_elsewhere = [r for _, s, r in carried if r.kind == "asserted" and s >= SUPPORT]
+    denial_elsewhere = next((r for _, _, r in others if r.kind in ("denial", "verdict")), None)
+
+    if passage.kind == "verdict" and passage.voice == Voice.OUTLET:
+        return _suggest(Stance.DISPUTES, passage, "The article itself says the claim is untrue")
+    if passage.kind == "negation" and passage.voice == Voice.OUTLET:
+        return _suggest(Stance.DISPUTES, passage, "The article states the opposite of the claim")
+    if passage.kind in ("denial", "verdict", "negation"):
+        if asserted_elsewhere:
+            return _suggest(
+                Stance.SUPPORTS,
+                asserted_elsewhere[0],
+                f"The article carries the claim on its own sourcing; the denial by {_whom(passage.voice)} "
+                f"is reported as a reply",
+            )
+        return _suggest(Stance.DISPUTES, passage, f"The article reports a denial by {_whom(passage.voice)}")
+    if passage.kind == "hedge":
+        if asserted_elsewhere:
+            return _suggest(Stance.SUPPORTS, asserted_elsewhere[0], "The article carries the claim without hedging")
+        return _suggest(Stance.MENTIONS, passage, "The article carries the claim with a hedge")
+    # Asserted in the passage.
+    strong_debunk = next(
+        (r for _, s, r in others if r.kind == "verdict" and r.voice == Voice.OUTLET and s >= 0.8 * found.score),
+        None,
+    )
+    if strong_debunk is not None:
+        return _suggest(Stance.DISPUTES, strong_debunk, "The article itself says the claim is untrue")
+    if found.score < SUPPORT:
+        return StanceSuggestion(
+            Stance.MENTIONS,
+            "The best passage carries only part of the claim.",
+            sentence=found.passage,
+        )
+    reason = "The article carries the claim without denial or hedge"
+    if denial_elsewhere is not None:
+        reason += f"; a denial by {_whom(denial_elsewhere.voice)} is reported as a reply"
+    return StanceSuggestion(Stance.SUPPORTS, reason + ".", sentence=found.passage)
+
+
+def _suggest(stance: Stance, reading: _Reading, reason: str) -> StanceSuggestion:
+    detail = f": “{reading.cue}”" if reading.cue else ""
+    return StanceSuggestion(
+        stance,
+        f"{reason}{detail}.",
+        cue=reading.cue,
+        cue_span=reading.cue_span,
+        sentence=reading.sentence,
+        voice=reading.voice,
+    )
+
+
+def _whom(voice: Voice | None) -> str:
+    return (
+        {
+            Voice.SUBJECT: "the claim's subject",
+            Voice.PARTY: "a party the claim names",
+            Voice.OUTLET: "the outlet",
+        }.get(voice, "a third party")
+        if voice
+        else "a third party"
+    )
+
+
+def _read(text: str, words: list[Token], spans: list[Span], indexes: object, profile: ClaimProfile) -> _Reading:
+    """The most telling reading of some sentences: a verdict, then a denial, a hedge,
+    a negation of the claim's own words, else asserted."""
+    chosen = list(indexes)  # type: ignore[call-overload]
+    readings = [_read_sentence(text, words, spans[i], profile) for i in chosen]
+    order = {"verdict": 0, "denial": 1, "negation": 2, "hedge": 3, "asserted": 4}
+    reading = min(readings, key=lambda r: order[r.kind]) if readings else _Reading("asserted")
+    # The claim is a negation ("no plans to visit"); a passage that drops it says the opposite.
+    dropped = profile.negations and chosen and not any(_negations(text, words, spans[i], profile) for i in chosen)
+    if reading.kind == "asserted" and dropped:
+        span = (spans[chosen[0]][0], spans[chosen[-1]][1])
+        attributed = _SPEECH.search(text[span[0] : span[1]])
+        voice = _speaker(text, words, span, attributed.start() + span[0], profile) if attributed else Voice.OUTLET
+        return _Reading("negation", "", None, span, voice)
+    return reading
+
+
+def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> _Reading:
+    start, end = span
+    sentence = text[start:end]
+    attributed = bool(_SPEECH.search(sentence))
+    verdict = _VERDICT.search(sentence)
+    denial = _DENIAL.search(sentence)
+    if verdict and not attributed and not denial:
+        return _Reading("verdict", verdict.group(), _shift(verdict.span(), start), span, Voice.OUTLET)
+    if denial or verdict:
+        cue = denial or verdict
+        assert cue is not None
+        return _Reading(
+            "denial",
+            cue.group(),
+            _shift(cue.span(), start),
+            span,
+            _speaker(text, words, span, cue.start() + start, profile),
+        )
+    hedge = _HEDGE.search(sentence)
+    if hedge is None and sentence.rstrip().endswith("?"):
+        # A question asserts nothing: "Did the court strike down the ban?"
+        hedge = re.search(r"\?", sentence)
+    if hedge:
+        return _Reading("hedge", hedge.group(), _shift(hedge.span(), start), span)
+    negation = _negation(text, words, span, profile)
+    if negation is not None:
+        voice = _speaker(text, words, span, negation[0], profile) if attributed else Voice.OUTLET
+        return _Reading("negation", text[negation[0] : negation[1]], negation, span, voice)
+    return _Reading("asserted", sentence=span)
+
+
+def _following(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> _Reading | None:
+    """A short verdict sentence right after the passage ("This claim is false.") is
+    about the passage; so is a sentence saying it could not be verified."""
+    sentence = text[span[0] : span[1]]
+    verdict = _VERDICT.search(sentence) or _DENIAL.search(sentence)
+    if verdict and len(sentence.split()) <= _VERDICT_SENTENCE_WORDS:
+        cue_span = _shift(verdict.span(), span[0])
+        if _SPEECH.search(sentence):
+            return _Reading(
+                "denial", verdict.group(), cue_span, span, _speaker(text, words, span, cue_span[0], profile)
+            )
+        return _Reading("verdict", verdict.group(), cue_span, span, Voice.OUTLET)
+    verification = _VERIFICATION.search(sentence)
+    if verification:
+        return _Reading("hedge", verification.group(), _shift(verification.span(), span[0]), span)
+    return None
+
+
+def _negation(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> Span | None:
+    """The first negation governing one of the claim's own words, when the sentence
+    negates more than the claim itself does."""
+    hits = _negations(text, words, span, profile)
+    return hits[0] if len(hits) > profile.negations else None
+
+
+def _negations(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> list[Span]:
+    """Negations in the sentence that govern one of the claim's own words."""
+    inside = [t for t in words if span[0] <= t.start < span[1]]
+    own_terms = profile.terms - profile.figures - {t for p in profile.parties for t in p.terms}
+    hits: list[Span] = []
+    for i, token in enumerate(inside):
+        if not (token.plain in NEGATORS or token.plain.endswith("n't")):
+            continue
+        for later in inside[i + 1 : i + 1 + _NEGATION_REACH]:
+            if _CLAUSE_BREAK.search(text[token.end : later.start]):
+                break
+            if later.plain in _NEGATION_FILLERS or not is_content(later.plain):
+                continue
+            # The first content word is what the negation governs.
+            if set(term_forms(later.plain)) & own_terms:
+                hits.append((token.start, later.end))
+            break
+    return hits
+
+
+def _speaker(text: str, words: list[Token], span: Span, cue_at: int, profile: ClaimProfile) -> Voice:
+    """Whose denial: the claim's subject, another party it names, or a third party —
+    read from the words before the cue (the speaker usually comes first in news copy)."""
+    before = {stem(t.plain) for t in words if span[0] <= t.start < cue_at}
+    entities = {e.key for e in profile.aliases.entities([t for t in words if span[0] <= t.start < cue_at])}
+    named = before | entities
+    if named & profile.subject:
+        return Voice.SUBJECT
+    if any(named & p.terms for p in profile.parties[1:]):
+        return Voice.PARTY
+    return Voice.THIRD_PARTY
+
+
+def _shift(span: tuple[int, int], offset: int) -> Span:
+    return span[0] + offset, span[1] + offset

@@ -1,0 +1,5 @@
+"""python -m evaluation.coverage [--split dev|test] [--verbose]"""
+
+from evaluation.coverage import main
+
+raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""An echo credits another outlet's reporting; the credit may be far from the claim."""
+
+import pytest
+
+from corroboration.echoes import OutletNames, find_echo, outlet_names
+
+OUTLETS = [
+    OutletNames("ap", "The Associated Press", ["AP"]),
+    OutletNames("dispatch", "The Capital Dispatch", ["the Dispatch"]),
+    OutletNames("post", "The Meridian Post", ["the Post"]),
+]
+CLAIM = "Russia has provided Iran with information to strike U.S. warships."
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "The report was first reported by The Associated Press.",
+        "The AP, which first reported the intelligence, cited two officials.",
+        "According to a report by the Associated Press, officials were briefed.",
+        "As reported by AP, the officials spoke on condition of anonymity.",
+        "The Associated Press contributed to this report.",
+    ],
+)
+def test_a_credit_for_the_story_counts_anywhere_on_the_page(credit):
+    text = f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nThe weather was mild.\n{credit}"
+    finding = find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1))
+    assert finding is not None
+    assert finding.outlet_id == "ap"
+    assert finding.strong
+    assert text[finding.cue_span[0] : finding.cue_span[1]] == finding.cue
+
+
+def test_a_credit_for_one_statement_counts_only_next_to_the_claim():
+    near = f"{CLAIM} The Associated Press reported Friday, citing two officials."
+    far = f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nThe Associated Press reported that rain is due."
+    assert find_echo(near, OUTLETS, passage=(0, 1)).outlet_id == "ap"
+    assert find_echo(far, OUTLETS, passage=(0, 1)) is None
+
+
+def test_telling_an_outlet_is_its_reporting():
+    text = "Russia gave Iran targeting data, officials told the AP on Friday."
+    assert find_echo(text, OUTLETS, passage=(0, 1)).outlet_id == "ap"
+
+
+def test_an_outlet_crediting_itself_is_not_an_echo():
+    text = "A U.S. official told The Capital Dispatch that Russia shared targeting data with Iran."
+    assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1)) is None
+    assert find_echo(text, OUTLETS, own_names=["The Capital Dispatch"], passage=(0, 1)) is None
+
+
+def test_an_official_telling_reporters_is_not_an_echo():
+    text = "Peskov told reporters that Moscow had received no requests from Tehran."
+    assert find_echo(text, OUTLETS, passage=(0, 1)) is None
+
+
+def test_a_common_word_spelled_like_an_alias_is_not_an_outlet():
+    text = "The post appears to have added a zero, officials said, and the post was shared widely."
+    assert find_echo(text, OUTLETS, passage=(0, 1)) is None
+
+
+def test_outlets_are_known_by_their_short_names():
+    assert outlet_names("The Associated Press") == ["The Associated Press", "Associated Press", "AP"]

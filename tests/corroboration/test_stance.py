@@ -1,0 +1,128 @@
+"""Stance is read from the article: verdicts in the outlet's own voice, denials by the
+claim's subject or a third party, hedges, and negations of the claim's own words."""
+
+import pytest
+
+from corroboration.matching import ClaimProfile, match
+from corroboration.stance import Stance, Voice, suggest_stance
+
+CLAIM = ClaimProfile.of(
+    "Russia has provided Iran with information that could help Tehran strike U.S. warships, aircraft and other "
+    "assets in the Middle East."
+)
+NO_PLANS = ClaimProfile.of("Vladimir Putin has no plans to visit Iran this year.")
+
+
+def stance_of(text, profile=CLAIM):
+    found = match(profile, text)
+    assert found.related, found
+    return suggest_stance(text, found, profile)
+
+
+def test_a_report_carrying_the_claim_supports_it():
+    suggestion = stance_of(
+        "Russia has provided Iran with information that could help it strike U.S. warships and aircraft in the "
+        "Middle East, two officials said."
+    )
+    assert suggestion.stance == Stance.SUPPORTS
+
+
+def test_a_verdict_in_the_next_sentence_makes_it_a_debunk():
+    text = (
+        "Posts online say Russia has provided Iran with information that could help it strike U.S. warships and "
+        "aircraft in the Middle East. This claim is false. No such information was shared."
+    )
+    suggestion = stance_of(text)
+    assert suggestion.stance == Stance.DISPUTES
+    assert suggestion.voice == Voice.OUTLET
+    assert suggestion.cue == "false"
+    assert text[suggestion.sentence[0] : suggestion.sentence[1]] == "This claim is false."
+    assert text[suggestion.cue_span[0] : suggestion.cue_span[1]] == "false"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "There is no evidence that",
+        "It is not true that",
+        "Fact-checkers have debunked the claim that",
+    ],
+)
+def test_the_outlets_own_debunk_disputes(opening):
+    text = (
+        f"{opening} Russia has provided Iran with information to strike U.S. warships and aircraft in the Middle East."
+    )
+    assert stance_of(text).stance == Stance.DISPUTES
+
+
+def test_a_denial_reported_beside_the_outlets_own_sourcing_is_a_reply_and_the_report_still_supports():
+    text = (
+        "Russia has given Iran information to help it strike U.S. warships and aircraft in the Middle East, a "
+        "European intelligence official told the paper. The Kremlin denied the report, calling it fabricated."
+    )
+    suggestion = stance_of(text)
+    assert suggestion.stance == Stance.SUPPORTS
+    assert "reply" in suggestion.reason
+
+
+def test_a_report_carrying_the_claim_only_inside_the_subjects_denial_disputes_it():
+    text = (
+        "The Kremlin denied reports that Russia has provided Iran with information that could help it strike "
+        "U.S. warships and aircraft in the Middle East."
+    )
+    suggestion = stance_of(text)
+    assert suggestion.stance == Stance.DISPUTES
+    assert suggestion.voice == Voice.SUBJECT
+    assert "subject" in suggestion.reason
+
+
+def test_a_third_partys_no_evidence_disputes_and_says_whose_it_is():
+    text = (
+        "A European diplomat said there was no evidence that Russia had provided Iran with information to strike "
+        "U.S. warships or aircraft in the Middle East."
+    )
+    suggestion = stance_of(text)
+    assert suggestion.stance == Stance.DISPUTES
+    assert suggestion.voice == Voice.THIRD_PARTY
+
+
+def test_hedged_reports_only_mention_the_claim():
+    text = (
+        "Unverified reports said Russia has provided Iran with information that could help Tehran strike "
+        "American warships, aircraft and other assets in the region."
+    )
+    assert stance_of(text).stance == Stance.MENTIONS
+
+
+def test_a_question_only_mentions_the_claim():
+    text = (
+        "Has Russia provided Iran with information that could help it strike U.S. warships and aircraft "
+        "in the Middle East?"
+    )
+    assert stance_of(text).stance == Stance.MENTIONS
+
+
+def test_a_claim_that_is_itself_a_negation_is_supported_by_reporting_it():
+    assert stance_of("The Kremlin said Putin had no plans to visit Iran this year.", NO_PLANS).stance == Stance.SUPPORTS
+
+
+def test_saying_the_opposite_disputes():
+    text = "Russia has not provided Iran with information to strike U.S. warships or aircraft in the Middle East."
+    assert stance_of(text).stance == Stance.DISPUTES
+
+
+def test_a_negation_of_something_else_in_the_sentence_is_not_a_denial():
+    text = (
+        "Officials who were not authorized to speak said Russia has provided Iran with information that could help "
+        "it strike U.S. warships and aircraft in the Middle East."
+    )
+    assert stance_of(text).stance == Stance.SUPPORTS
+
+
+def test_an_unrelated_page_has_no_stance():
+    text = "The weather will be mild this weekend."
+    assert suggest_stance(text, match(CLAIM, text), CLAIM).stance == Stance.UNRELATED
+
+
+def test_saying_the_opposite_of_a_negative_claim_is_no_support():
+    assert stance_of("The Kremlin said Putin had plans to visit Iran this year.", NO_PLANS).stance != Stance.SUPPORTS
