@@ -66,11 +66,14 @@ class Token:
         return self.surface[:1].isupper()
 
 
+_PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " ", "–": " "})
+
+
 def normalize(text: str) -> str:
     """Unicode-normalised, lower-case, single-spaced text with typographic quotes and
     dashes made plain: the same words always look the same."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " ", "–": " "}))
+    text = text.translate(_PLAIN)
     return " ".join(text.lower().split())
 
 

@@ -44,7 +44,7 @@ from sources.services import (
     source_update,
 )
 
-CATALOGUE_ACCESS = {
+CATALOGUE_ACCESS: dict[str | None, Action] = {
     "list": Action.READ,
     "retrieve": Action.READ,
     "create": Action.MANAGE,
