@@ -15,7 +15,14 @@ from rest_framework.routers import DefaultRouter
 
 from claims.api import AttributionViewSet, ClaimViewSet, HistoryViewSet, RelationViewSet
 from core.rest import not_found
-from corroboration.api import CorroborationViewSet, CoverageViewSet, FindCoverageViewSet, JobViewSet
+from corroboration.api import (
+    ClaimPriorCheckViewSet,
+    CorroborationViewSet,
+    CoverageViewSet,
+    FindCoverageViewSet,
+    JobViewSet,
+    PriorCheckViewSet,
+)
 from integrations.api import WebhookEndpointViewSet
 from reviews.api import ClaimReviewFeedView, ClaimReviewView, ReviewViewSet, TransitionViewSet
 from sources.api import ArticleViewSet, FeedViewSet, OutletViewSet, SourceViewSet
@@ -32,7 +39,9 @@ router.register(f"{CLAIM}/transitions", TransitionViewSet, basename="api-claim-t
 router.register(f"{CLAIM}/coverage", CoverageViewSet, basename="api-claim-coverage")
 router.register(f"{CLAIM}/corroboration", CorroborationViewSet, basename="api-claim-corroboration")
 router.register(f"{CLAIM}/find-coverage", FindCoverageViewSet, basename="api-claim-find-coverage")
+router.register(f"{CLAIM}/prior-checks", ClaimPriorCheckViewSet, basename="api-claim-prior-checks")
 router.register("jobs", JobViewSet, basename="api-job")
+router.register("prior-checks", PriorCheckViewSet, basename="api-prior-check")
 router.register("sources", SourceViewSet, basename="api-source")
 router.register("outlets", OutletViewSet, basename="api-outlet")
 router.register("articles", ArticleViewSet, basename="api-article")

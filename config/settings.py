@@ -488,6 +488,12 @@ CELERY_BEAT_SCHEDULE["corroboration.recheck_due_claims"] = {
     "schedule": 3600,
     "options": {"expires": 3600},
 }
+# Claims recorded lately are matched to the prior checks (fact-checks others published).
+CELERY_BEAT_SCHEDULE["corroboration.match_prior_checks"] = {
+    "task": "corroboration.match_prior_checks",
+    "schedule": 300,
+    "options": {"expires": 300},
+}
 
 # --- Coverage providers (sources/providers/; every request goes through sources/fetch.py) --
 

@@ -10,6 +10,9 @@ the token. The person's role sets the ceiling; the token's scope narrows it:
     EDIT                may change claims                     –      –        ✓
     TRANSITION          a newsroom role                       –      –        ✓
     MANAGE              editor                                –      –        ✓
+    READ_RECORDS        a newsroom role                       ✓      –        ✓
+    IMPORT_PRIOR_CHECKS editor (may import prior checks)      –      –        ✓
+    DECIDE_PRIOR_CHECK  may confirm or reject matches         –      –        ✓
 
     * a submit token reads only the claims it created (`Claim.submitted_with`).
 
@@ -39,6 +42,9 @@ class Action(StrEnum):
     EDIT = "edit"
     TRANSITION = "transition"
     MANAGE = "manage"
+    READ_RECORDS = "read_records"
+    IMPORT_PRIOR_CHECKS = "import_prior_checks"
+    DECIDE_PRIOR_CHECK = "decide_prior_check"
 
 
 ROLE_NEEDS: dict[Action, str | None] = {
@@ -48,10 +54,14 @@ ROLE_NEEDS: dict[Action, str | None] = {
     Action.EDIT: "claims.change_claim",
     Action.TRANSITION: "claims.view_claim",
     Action.MANAGE: "reviews.publish_claim",  # editors: see is_editor()
+    # Track records and prior checks: newsroom work, but not for submit tokens (§1).
+    Action.READ_RECORDS: "claims.view_claim",
+    Action.IMPORT_PRIOR_CHECKS: "corroboration.import_priorchecks",
+    Action.DECIDE_PRIOR_CHECK: "corroboration.decide_priorcheckmatch",
 }
 
 SCOPE_ALLOWS: dict[str, frozenset[Action]] = {
-    Scope.READ: frozenset({Action.READ, Action.READ_UNPUBLISHED}),
+    Scope.READ: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.READ_RECORDS}),
     # READ_UNPUBLISHED narrowed to the token's own claims by visible_to().
     Scope.SUBMIT: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.CREATE_CLAIM}),
     Scope.WRITE: frozenset(Action),
@@ -157,12 +167,17 @@ REFUSALS = {
     Action.EDIT: "Changing claims needs a reviewer's or an editor's role.",
     Action.TRANSITION: "Workflow transitions need a newsroom role.",
     Action.MANAGE: "Only editors manage sources, outlets, articles and webhooks.",
+    Action.READ_RECORDS: "Track records and prior checks are for the newsroom: a reviewer's or an editor's role, "
+    "with a read or write token.",
+    Action.IMPORT_PRIOR_CHECKS: "Only editors import prior checks.",
+    Action.DECIDE_PRIOR_CHECK: "Confirming or rejecting a prior-check match needs a reviewer's or an editor's role.",
 }
 
 
 def refusal(user: Any, token: ApiToken | None, action: Action) -> str:
     if token is not None and role_allows(user, action):
-        return f"A {token.scope} token cannot do this; it needs a token with the write scope."
+        needed = "a read or write token" if action in SCOPE_ALLOWS[Scope.READ] else "a token with the write scope"
+        return f"A {token.scope} token cannot do this; it needs {needed}."
     return REFUSALS.get(action, "You cannot do this.")
 
 

@@ -1,9 +1,12 @@
 """API for coverage: a claim's coverage items (a reviewer confirms each stance), its
-corroboration ledger, "find coverage now" (202 with the job) and the jobs themselves.
+corroboration ledger, "find coverage now" (202 with the job) and the jobs themselves;
+and prior checks: a claim's matches with fact-checks others published, a reviewer's
+confirm or reject, and an editor's import of ClaimReviews (202 with the job).
 
 Coverage is newsroom work: it is read like a claim's history (the newsroom, and a
 submit token for the claims it created); confirming and searching need the write scope
-and a role the services allow."""
+and a role the services allow. Prior checks are read by the newsroom and its read and
+write tokens, not by submit tokens (product.md §1)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,9 +24,24 @@ from claims.api import CLAIM_ID, ClaimChildViewSet
 from claims.models import Claim
 from core.policy import Action, reads_unpublished
 from core.viewsets import ApiViewSet
-from corroboration.models import Coverage, Job, JobKind
-from corroboration.serializers import CoverageSerializer, JobSerializer, LedgerSerializer, StanceInput
-from corroboration.services import coverage_confirm, job_request, ledger
+from corroboration.models import Coverage, Job, JobKind, MatchState, PriorCheckMatch
+from corroboration.serializers import (
+    CoverageSerializer,
+    JobSerializer,
+    LedgerSerializer,
+    PriorCheckImportFileInput,
+    PriorCheckImportUrlInput,
+    PriorCheckMatchSerializer,
+    StanceInput,
+)
+from corroboration.services import (
+    MAX_IMPORT_BYTES,
+    coverage_confirm,
+    job_request,
+    ledger,
+    prior_check_match_decide,
+    prior_checks_import_request,
+)
 
 
 @extend_schema(parameters=[CLAIM_ID])
@@ -106,3 +126,95 @@ class JobViewSet(ApiViewSet):
     @extend_schema(summary="Read a job")
     def retrieve(self, request: Request, pk: str) -> Response:
         return self.output(self.get_object())
+
+
+# --- Prior checks ---------------------------------------------------------------------------
+
+
+def _matches() -> Any:
+    return PriorCheckMatch.objects.select_related("prior_check", "decided_by").order_by("-score", "pk")
+
+
+@extend_schema(parameters=[CLAIM_ID])
+class ClaimPriorCheckViewSet(ClaimChildViewSet):
+    """Fact-checks other organisations published that may be about this claim: each
+    match (its `id` is what confirm and reject take) with the prior check, its score,
+    the reason and the reviewer's decision. Best match first; rejected ones included."""
+
+    serializer_class = PriorCheckMatchSerializer
+    queryset = PriorCheckMatch.objects.none()
+    required = {"list": Action.READ_RECORDS}
+
+    def get_queryset(self) -> Any:
+        return _matches().filter(claim=self.claim)
+
+    @extend_schema(summary="A claim's prior checks (matches with fact-checks others published)")
+    def list(self, request: Request, claim_id: str) -> Response:
+        return self.paginated(self.get_queryset())
+
+
+MATCH_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The prior-check match's id.")
+
+
+class PriorCheckViewSet(ApiViewSet):
+    """One claim–prior-check match: read it, confirm it (the prior check is about the
+    claim) or reject it; and import ClaimReviews as prior checks."""
+
+    serializer_class = PriorCheckMatchSerializer
+    queryset = PriorCheckMatch.objects.none()
+    required = {
+        "retrieve": Action.READ_RECORDS,
+        "confirm": Action.DECIDE_PRIOR_CHECK,
+        "reject": Action.DECIDE_PRIOR_CHECK,
+        "import_claimreviews": Action.IMPORT_PRIOR_CHECKS,
+    }
+
+    def get_queryset(self) -> Any:
+        return _matches()
+
+    @extend_schema(summary="Read a prior-check match", parameters=[MATCH_ID])
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self.output(self.get_object())
+
+    @extend_schema(
+        summary="Confirm a prior-check match: the prior check is about the claim",
+        request=None,
+        responses={200: PriorCheckMatchSerializer},
+        parameters=[MATCH_ID],
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        return self._decide(MatchState.CONFIRMED)
+
+    @extend_schema(
+        summary="Reject a prior-check match: the prior check is about something else",
+        request=None,
+        responses={200: PriorCheckMatchSerializer},
+        parameters=[MATCH_ID],
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        return self._decide(MatchState.REJECTED)
+
+    def _decide(self, state: str) -> Response:
+        match = prior_check_match_decide(actor=self.actor, match=self.get_object(), state=state)
+        return self.output(self.get_queryset().get(pk=match.pk))
+
+    @extend_schema(
+        summary="Import prior checks from ClaimReview (a file, or the address of a feed or page)",
+        description='Upload a file as `multipart/form-data` (field `file`), or send `{"url": …}`. A file that '
+        "does not parse is refused (400) and nothing is queued; otherwise the answer is 202 with the job, which "
+        "`GET /api/v1/jobs/{id}/` follows. Its `counts` say how many items were read, new, updated, unchanged and "
+        "skipped (`skipped_items`: each with its reason), and how many new matches with our claims were found.",
+        request={"application/json": PriorCheckImportUrlInput, "multipart/form-data": PriorCheckImportFileInput},
+        responses={202: JobSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[JSONParser, MultiPartParser])
+    def import_claimreviews(self, request: Request) -> Response:
+        if request.content_type.startswith("multipart/"):
+            upload = self.input(PriorCheckImportFileInput)["file"]
+            body = upload.read(MAX_IMPORT_BYTES + 1)
+            job = prior_checks_import_request(actor=self.actor, body=body, name=upload.name or "")
+        else:
+            job = prior_checks_import_request(actor=self.actor, url=self.input(PriorCheckImportUrlInput)["url"])
+        return self.output(job, status=202, serializer_class=JobSerializer)

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from claims.models import Claim
-from corroboration.services import existing_fact_checks_find
+from corroboration.services import prior_check_matches_find, prior_checks_search
 from corroboration.text import STOPWORDS, proper_names, words
 from sources.netguard import FetchError
 from sources.providers import ProviderError, ProviderOff, search_providers
@@ -58,11 +58,13 @@ def gather_for_claim(claim: Claim, *, progress: Progress) -> dict[str, Any]:
         counts["providers"][provider.name] = len(found)
         candidates.extend(found)
     try:
-        counts["existing_fact_checks"] = existing_fact_checks_find(claim=claim)
+        counts["prior_checks"] = prior_checks_search(claim=claim)
     except ProviderOff:
         pass
     except (ProviderError, FetchError) as exc:
-        counts["existing_fact_checks"] = f"failed: {exc}"
+        counts["prior_checks"] = f"failed: {exc}"
+    # Prior checks imported earlier (ClaimReview feeds) are matched to the claim as well.
+    counts["prior_check_matches"] = prior_check_matches_find(claims=[claim])["new"]
     if providers and transient_failures == len(providers):
         raise TransientGatherError("Every search provider failed for now: " + "; ".join(counts["providers"].values()))
 

@@ -1,17 +1,22 @@
 """What the coverage pipeline knows: which articles are copies of one story, which
-articles carry a claim (and how), and the jobs that find them."""
+articles carry a claim (and how), the jobs that find them, and the fact-checks other
+organisations already published (prior checks) with the claims of ours they match."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from claims.models import ClaimQuerySet
 from core.history import tracked
-from sources.models import ArticleProvider
+from corroboration.rating_labels import rating_key
 
 
 class Syndication(models.Model):
@@ -119,6 +124,7 @@ class JobKind(models.TextChoices):
     FIND_COVERAGE = "find_coverage", "Find coverage for a claim"
     FETCH_URL = "fetch_url", "Fetch a pasted URL and match it to a claim"
     MATCH_ARTICLES = "match_articles", "Match new articles to open claims"
+    IMPORT_CLAIMREVIEWS = "import_claimreviews", "Import prior fact-checks (ClaimReview)"
 
 
 class JobStatus(models.TextChoices):
@@ -199,36 +205,179 @@ class Job(models.Model):
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
 
-class ExistingFactCheck(models.Model):
-    """A fact-check another organisation already published about a claim like ours
-    (Google Fact Check Tools). Kept and shown as such: it is someone else's verdict,
-    never coverage that supports or disputes the claim."""
+# --- Prior checks: fact-checks other organisations already published ----------------------
 
-    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="existing_fact_checks")
-    url = models.URLField("fact-check URL", max_length=2048)
+
+@tracked(exclude=["updated_at"])
+class RatingMapping(models.Model):
+    """Which of our ratings a publisher's wording of a verdict stands for. Editors keep
+    the table in the admin; a wording not in it stays as the publisher's text."""
+
+    label = models.CharField(
+        "wording",
+        max_length=200,
+        unique=True,
+        help_text="The publisher's verdict, compared without case or punctuation (“pants on fire”).",
+    )
+    example = models.CharField(max_length=200, blank=True, help_text="The wording as a publisher writes it.")
+    rating = models.ForeignKey("claims.Rating", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["rating__position", "label"]
+        verbose_name = "rating mapping"
+        constraints = [models.CheckConstraint(condition=~Q(label=""), name="rating_mapping_label_not_empty")]
+
+    def __str__(self) -> str:
+        return f"“{self.example or self.label}” → {self.rating}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The key is what prior checks are looked up by: never stored unnormalised.
+        self.label = rating_key(self.label)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def rating_mappings() -> dict[str, Any]:
+    """The mapping table as it is now: wording key → our Rating."""
+    return {m.label: m.rating for m in RatingMapping.objects.select_related("rating")}
+
+
+class PriorCheckFoundBy(models.TextChoices):
+    FACTCHECK_TOOLS = "factcheck_tools", "Google Fact Check Tools search"
+    IMPORT = "import", "ClaimReview import"
+
+
+class PriorCheckQuerySet(models.QuerySet["PriorCheck"]):
+    def with_our_rating(self) -> PriorCheckQuerySet:
+        """Each with `our_rating_id` through the mapping table as it is now (None: unmapped)."""
+        mapping = RatingMapping.objects.filter(label=OuterRef("rating_key")).values("rating_id")[:1]
+        return self.annotate(our_rating_id=models.Subquery(mapping))
+
+
+@tracked(exclude=["updated_at", "search_vector"])
+class PriorCheck(models.Model):
+    """A fact-check another organisation published: its verdict on a claim, in its own
+    words. Someone else's verdict, kept as such — never coverage, never ours. One row
+    per review URL, however often it is imported or found, and however many of our
+    claims it matches."""
+
+    url = models.URLField("review URL", max_length=2048, unique=True)
     title = models.CharField(max_length=1000, blank=True)
     publisher_name = models.CharField(max_length=300, blank=True)
     publisher_site = models.CharField(max_length=253, blank=True)
-    textual_rating = models.CharField(
-        max_length=500, blank=True, help_text="The publisher's verdict in its own words (\u201cPants on Fire\u201d)."
+    # Imports refuse an item without these two; only fact-checks found before prior
+    # checks existed may lack them (Fact Check Tools does not always say).
+    claim_reviewed = models.TextField(blank=True, help_text="The claim as the publisher worded it.")
+    claimant = models.CharField(max_length=500, blank=True, help_text="Who made the claim, per the publisher.")
+    claim_date = models.DateTimeField(null=True, blank=True, help_text="When the claim was made; empty if not given.")
+    review_date = models.DateTimeField(null=True, blank=True, help_text="When the review was published.")
+    rating_text = models.CharField(
+        "rating", max_length=500, blank=True, help_text="The publisher's verdict in its own words (“Pants on Fire”)."
     )
-    review_date = models.DateTimeField(null=True, blank=True, help_text="Empty when the provider did not say.")
-    claim_text = models.TextField(blank=True, help_text="The claim as the fact-checker worded it.")
-    claimant = models.CharField(max_length=500, blank=True)
-    claim_date = models.DateTimeField(null=True, blank=True)
+    rating_key = models.CharField(max_length=200, editable=False, db_index=True)
+    appearance_url = models.URLField("where the claim appeared", max_length=2048, blank=True)
     language = models.CharField(max_length=16, blank=True)
-    query = models.CharField(max_length=500, blank=True, help_text="What we searched for.")
-    provider = models.CharField(max_length=20, choices=ArticleProvider.choices, default=ArticleProvider.FACTCHECK_TOOLS)
-    raw_payload = models.JSONField(null=True, blank=True, help_text="What the provider sent, kept for audit.")
-    found_at = models.DateTimeField(auto_now_add=True)
+    found_by = models.CharField(max_length=20, choices=PriorCheckFoundBy.choices)
+    found_in = models.CharField(
+        max_length=500, blank=True, help_text="The file or address it was imported from, or what was searched for."
+    )
+    raw_payload = models.JSONField(null=True, blank=True, help_text="The item as published, kept for audit.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("claim_reviewed", weight="A", config="english")
+        + SearchVector("title", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = PriorCheckQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-review_date", "-found_at"]
-        # The table keeps the name it had when these lived in the sources app.
-        db_table = "sources_existingfactcheck"
+        ordering = ["-review_date", "-created_at"]
+        verbose_name = "prior check"
+        permissions = [("import_priorchecks", "Can import prior checks (ClaimReview)")]
         constraints = [
-            models.UniqueConstraint(fields=["claim", "url"], name="existing_fact_check_once_per_claim"),
+            models.CheckConstraint(condition=Q(found_by__in=PriorCheckFoundBy.values), name="prior_check_found_by"),
+        ]
+        indexes = [GinIndex(fields=["search_vector"], name="prior_check_search_gin")]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.rating_text}"
+
+    @property
+    def publisher(self) -> str:
+        return self.publisher_name or self.publisher_site or "an unnamed publisher"
+
+
+class MatchState(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class MatchFoundBy(models.TextChoices):
+    MATCHING = "matching", "Matching (distinguishing terms)"
+    SEARCH = "search", "A search for this claim"
+
+
+class PriorCheckMatchQuerySet(models.QuerySet["PriorCheckMatch"]):
+    def standing(self) -> PriorCheckMatchQuerySet:
+        """Matches a reviewer has not rejected: what the claim page and the dashboard flag."""
+        return self.exclude(state=MatchState.REJECTED)
+
+    def confirmed(self) -> PriorCheckMatchQuerySet:
+        return self.filter(state=MatchState.CONFIRMED)
+
+
+def claims_already_checked(claims: ClaimQuerySet) -> ClaimQuerySet:
+    """The claims another organisation may already have checked: a match that no
+    reviewer rejected."""
+    return claims.filter(Exists(PriorCheckMatch.objects.standing().filter(claim=OuterRef("pk"))))
+
+
+@tracked(exclude=["updated_at"])
+class PriorCheckMatch(models.Model):
+    """A prior check that may be about one of our claims: how well it matches, why, and
+    what a reviewer decided (suggested until confirmed or rejected)."""
+
+    prior_check = models.ForeignKey(PriorCheck, on_delete=models.CASCADE, related_name="matches")
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="prior_check_matches")
+    score = models.FloatField(
+        null=True, blank=True, help_text="How much of what distinguishes our claim the reviewed claim carries (0–1)."
+    )
+    reason = models.TextField(help_text="Why it matches, in words.")
+    found_by = models.CharField(max_length=10, choices=MatchFoundBy.choices, default=MatchFoundBy.MATCHING)
+    state = models.CharField(max_length=10, choices=MatchState.choices, default=MatchState.SUGGESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PriorCheckMatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = "prior-check match"
+        verbose_name_plural = "prior-check matches"
+        permissions = [("decide_priorcheckmatch", "Can confirm or reject a prior-check match")]
+        constraints = [
+            models.UniqueConstraint(fields=["prior_check", "claim"], name="prior_check_match_once_per_claim"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1), name="prior_check_match_score_0_to_1"
+            ),
+            models.CheckConstraint(condition=Q(state__in=MatchState.values), name="prior_check_match_state_valid"),
+            models.CheckConstraint(
+                condition=Q(found_by__in=MatchFoundBy.values), name="prior_check_match_found_by_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="suggested") | Q(decided_at__isnull=False),
+                name="prior_check_match_decision_has_a_time",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.publisher_name or self.publisher_site}: {self.textual_rating}"
+        return f"#{self.claim_id} ~ {self.prior_check} ({self.state})"

@@ -8,6 +8,10 @@ A pasted page (job kind "fetch_url"): fetch, store, group and match it to the cl
 
 match_articles (new articles from feeds): group them, then match them to every open
 claim whose vocabulary they share.
+
+import_claimreviews (an editor's upload or address): read the ClaimReviews, keep them
+as prior checks, and match them to our claims. A file that does not parse ends the job
+`failed` at once (JobRefused): trying again would read the same bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from typing import Any
 from claims.models import Claim, Status
 from corroboration.gathering import gather_for_claim
 from corroboration.models import Job, JobKind
-from corroboration.services import coverage_match, ensure_grouped, job_progress
+from corroboration.services import JobRefused, coverage_match, ensure_grouped, job_progress, prior_checks_import
+from sources.claimreviews import ClaimReviewUnreadable
+from sources.fetch import FetchError
 from sources.models import Article
 from sources.providers.pasted_url import store_url
 
@@ -32,6 +38,8 @@ def run(job: Job) -> dict[str, Any]:
         return fetch_pasted_url(job)
     if job.kind == JobKind.MATCH_ARTICLES:
         return match_articles(job)
+    if job.kind == JobKind.IMPORT_CLAIMREVIEWS:
+        return import_claimreviews(job)
     raise ValueError(f"Unknown job kind {job.kind!r}")
 
 
@@ -70,3 +78,23 @@ def match_articles(job: Job) -> dict[str, Any]:
         counts["new"] += result["new"]
         job_progress(job, progress=10 + int(85 * n / max(len(claims), 1)), step=f"Matched {n} of {len(claims)} claims")
     return counts
+
+
+def import_claimreviews(job: Job) -> dict[str, Any]:
+    url = job.params.get("url") or ""
+    text = job.params.get("text")
+    job_progress(job, progress=10, step="Fetching the ClaimReview feed" if url else "Reading the ClaimReview file")
+    try:
+        summary = prior_checks_import(
+            actor=job.requested_by,
+            url=url,
+            body=text.encode() if isinstance(text, str) else None,
+            name=job.params.get("name") or "",
+        )
+    except ClaimReviewUnreadable as exc:
+        raise JobRefused(str(exc)) from None
+    except FetchError as exc:
+        if exc.transient:
+            raise  # a time-out or a 503: worth another attempt
+        raise JobRefused(str(exc)) from None
+    return summary.as_dict()

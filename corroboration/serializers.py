@@ -1,16 +1,18 @@
-"""API shapes of coverage, the corroboration ledger and jobs (names from Appendix A)."""
+"""API shapes of coverage, the corroboration ledger, jobs (names from Appendix A) and
+prior checks with their matches."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.models import Claim
-from core.rest import InputSerializer, ReadSerializer, StrictChoiceField
-from corroboration.models import Coverage, Job, Stance
+from claims.models import Claim, Rating
+from core.rest import InputSerializer, ReadSerializer, StrictCharField, StrictChoiceField
+from corroboration.models import Coverage, Job, PriorCheck, PriorCheckMatch, Stance, rating_mappings
 from corroboration.syndication import origin_id
 from sources.models import Article, Outlet
 
@@ -118,3 +120,93 @@ class JobSerializer(ReadSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+
+# --- Prior checks --------------------------------------------------------------------------
+
+
+class PriorCheckSerializer(ReadSerializer):
+    """A fact-check another organisation published, with its verdict in its own words
+    and, through the rating mapping, on our scale."""
+
+    our_rating = serializers.SerializerMethodField(
+        help_text="The publisher's rating on our scale (a rating value such as mostly_false); "
+        "null when its wording is not in the mapping table."
+    )
+    our_rating_label = serializers.SerializerMethodField(help_text="The label of `our_rating`; null when unmapped.")
+
+    class Meta:
+        model = PriorCheck
+        fields = [
+            "id",
+            "url",
+            "title",
+            "publisher_name",
+            "publisher_site",
+            "claim_reviewed",
+            "claimant",
+            "claim_date",
+            "review_date",
+            "rating_text",
+            "our_rating",
+            "our_rating_label",
+            "appearance_url",
+            "language",
+            "found_by",
+        ]
+        read_only_fields = fields
+
+    def _ours(self, check: PriorCheck) -> Rating | None:
+        mapped = self.context.get("rating_mappings")
+        if mapped is None:
+            mapped = self.context["rating_mappings"] = rating_mappings()
+        return mapped.get(check.rating_key)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_our_rating(self, check: PriorCheck) -> str | None:
+        rating = self._ours(check)
+        return rating.value if rating is not None else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_our_rating_label(self, check: PriorCheck) -> str | None:
+        rating = self._ours(check)
+        return rating.label if rating is not None else None
+
+
+class PriorCheckMatchSerializer(ReadSerializer):
+    """One prior check that may be about one of our claims: its score, why, and what a
+    reviewer decided. Its `id` is what `POST /api/v1/prior-checks/{id}/confirm/` and
+    `/reject/` take."""
+
+    prior_check = PriorCheckSerializer(read_only=True)
+    claim: serializers.PrimaryKeyRelatedField[Claim] = serializers.PrimaryKeyRelatedField(read_only=True)
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = PriorCheckMatch
+        fields = ["id", "claim", "prior_check", "score", "reason", "state", "found_by", "decided_by", "decided_at"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "score": {
+                "help_text": "How much of what distinguishes the claim the reviewed claim carries (0–1); "
+                "null when not scored yet."
+            },
+            "state": {"help_text": "suggested, confirmed or rejected (by a reviewer)."},
+        }
+
+
+class PriorCheckImportUrlInput(InputSerializer):
+    url = StrictCharField(
+        max_length=2048,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="The address of a ClaimReview DataFeed, a JSON list of ClaimReviews, or a page with "
+        "ClaimReview JSON-LD; fetched by the job.",
+    )
+
+
+class PriorCheckImportFileInput(InputSerializer):
+    file = serializers.FileField(
+        help_text="A ClaimReview DataFeed, a JSON or JSON-LD list of ClaimReviews, or a saved web page (at most 5 MB)."
+    )

@@ -4,6 +4,7 @@ confirming a stance, accepting a suggested credibility, and the life of a job ro
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -16,26 +17,35 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from claims.models import AttributionRole, Claim
+from claims.models import AttributionRole, Claim, Rating, Status
 from claims.services import attribution_update
 from core.leases import Lease
 from core.retry import backoff
-from core.services import Actor, service, task_send
+from core.services import Actor, model_update, service, task_send
 from corroboration.ledger import Ledger, ledger_for
 from corroboration.matching import ClaimProfile, match_article
 from corroboration.models import (
     Coverage,
     CoverageIndependence,
-    ExistingFactCheck,
     Job,
     JobKind,
     JobStatus,
+    MatchFoundBy,
+    MatchState,
+    PriorCheck,
+    PriorCheckFoundBy,
+    PriorCheckMatch,
+    RatingMapping,
     Stance,
     Syndication,
 )
+from corroboration.prior_matching import PriorMatch, match_prior_check
+from corroboration.rating_labels import rating_key
 from corroboration.syndication import group_article, origin_id
 from corroboration.text import words
 from sources.canonical import canonical_url
+from sources.claimreviews import ClaimReviewItem, ClaimReviewUnreadable, body_text, read_claimreviews
+from sources.fetch import HTML_TYPES, JSON_TYPES, Fetcher, FetchError, check_url
 from sources.models import Article, Outlet
 from sources.providers.factcheck_tools import FactCheckReview, FactCheckTools
 from sources.services import clipped, json_safe
@@ -45,6 +55,11 @@ MATCH_CANDIDATES = 200
 
 class JobLost(Exception):
     """The job's lease ran out and another worker took it over: stop writing."""
+
+
+class JobRefused(Exception):
+    """The job's input cannot be used (a file that does not parse): trying again would
+    only fail again, so the job ends `failed` at once with this message."""
 
 
 # --- Matching -------------------------------------------------------------------------------
@@ -279,11 +294,11 @@ def job_finish(job: Job, *, counts: dict[str, Any]) -> bool:
     )
 
 
-def job_fail(job: Job, *, error: str) -> timedelta | None:
+def job_fail(job: Job, *, error: str, final: bool = False) -> timedelta | None:
     """Record a failed attempt: back to the queue after a delay while attempts remain
-    (the delay is returned), else `failed` for good (None)."""
+    (the delay is returned), else — or when `final` — `failed` for good (None)."""
     now = timezone.now()
-    if job.attempts < job.max_attempts:
+    if job.attempts < job.max_attempts and not final:
         delay = _backoff(job.attempts)
         _mine(job).update(status=JobStatus.QUEUED, run_after=now + delay, lease_until=None, error=error)
         return delay
@@ -291,53 +306,410 @@ def job_fail(job: Job, *, error: str) -> timedelta | None:
     return None
 
 
-# --- Existing fact-checks (Google Fact Check Tools) ------------------------------------------------
+# --- Prior checks: fact-checks others published, and the claims of ours they match -----------
+
+
+RATING_MAPPING_FIELDS = frozenset({"label", "example", "rating"})
 
 
 @service
-def existing_fact_checks_store(
+def rating_mapping_create(*, actor: Actor, label: str, rating: Rating, example: str = "") -> RatingMapping:
+    """Say which of our ratings a publisher's wording stands for (editors)."""
+    if actor is not None:
+        _require(actor, "corroboration.add_ratingmapping", "Only an editor can map ratings.")
+    mapping = RatingMapping(label=rating_key(label), example=example or label.strip(), rating=rating)
+    if not mapping.label:
+        raise ValidationError({"label": "Give the wording, with at least one letter or digit."})
+    mapping.full_clean()
+    mapping.save()
+    return mapping
+
+
+@service
+def rating_mapping_update(*, actor: Actor, mapping: RatingMapping, **data: Any) -> RatingMapping:
+    if actor is not None:
+        _require(actor, "corroboration.change_ratingmapping", "Only an editor can map ratings.")
+    if "label" in data:
+        data["label"] = rating_key(data["label"])
+        if not data["label"]:
+            raise ValidationError({"label": "Give the wording, with at least one letter or digit."})
+    if model_update(mapping, data, fields=RATING_MAPPING_FIELDS):
+        mapping.full_clean()
+        mapping.save()
+    return mapping
+
+
+@dataclass
+class PriorChecksStored:
+    """What storing a batch of reviews did: the prior checks (new or already known), and
+    each item left out with its reason."""
+
+    checks: list[PriorCheck] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PriorChecksImported:
+    """What an import did, for the command's summary and the job's counts."""
+
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    matches: int = 0  # new suggested matches with our claims
+    claims: list[int] = field(default_factory=list)  # claims with a match from this import
+    shape: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": len(self.skipped),
+            "skipped_items": self.skipped[:50],
+            "matches": self.matches,
+            "claims": self.claims[:50],
+            "shape": self.shape,
+        }
+
+
+# What the publisher says, refreshed when a review is found again (a corrected verdict
+# is worth having); how and where we first found it stays.
+_PUBLISHED_FIELDS = (
+    "title",
+    "publisher_name",
+    "publisher_site",
+    "claim_reviewed",
+    "claimant",
+    "claim_date",
+    "review_date",
+    "rating_text",
+    "appearance_url",
+    "language",
+)
+
+
+def _prior_check_values(item: ClaimReviewItem) -> dict[str, Any]:
+    appearance = ""
+    if item.appearance_url:
+        try:
+            appearance = canonical_url(item.appearance_url)
+        except ValueError:
+            appearance = ""  # a bad appearance address is not a reason to lose the review
+    return {
+        "title": clipped(item.title, 1000),
+        "publisher_name": clipped(item.publisher_name, 300),
+        "publisher_site": clipped(item.publisher_site, 253),
+        "claim_reviewed": clipped(item.claim_reviewed, 5000),
+        "claimant": clipped(item.claimant, 500),
+        "claim_date": item.claim_date,
+        "review_date": item.review_date,
+        "rating_text": clipped(item.rating_text, 500),
+        "appearance_url": appearance if len(appearance) <= 2048 else "",
+        "language": clipped(item.language, 16),
+    }
+
+
+@service
+def prior_checks_store(
+    *, actor: Actor, items: Iterable[ClaimReviewItem], found_by: str, found_in: str = ""
+) -> PriorChecksStored:
+    """Keep reviews as prior checks, one per review URL, in one transaction: a review
+    seen before is brought up to date, never duplicated; an item that cannot be kept
+    is skipped with its reason, and nothing is half-written."""
+    if found_by not in PriorCheckFoundBy.values:
+        raise ValidationError({"found_by": f"Unknown origin “{found_by}”."})
+    result = PriorChecksStored()
+    wanted: dict[str, dict[str, Any]] = {}
+    raw: dict[str, Any] = {}
+    for position, item in enumerate(items, start=1):
+        try:
+            url = canonical_url(item.url)
+        except ValueError as exc:
+            result.skipped.append(f"item {position}: its url cannot be kept ({exc})")
+            continue
+        if len(url) > 2048:
+            result.skipped.append(f"item {position}: its url is longer than 2048 characters")
+            continue
+        if url in wanted:
+            result.skipped.append(f"item {position} ({url}): the same review appears earlier in the file")
+            continue
+        wanted[url] = _prior_check_values(item)
+        raw[url] = json_safe(item.raw)
+    known = {check.url: check for check in PriorCheck.objects.filter(url__in=list(wanted))}
+    for url, values in wanted.items():
+        check = known.get(url)
+        if check is None:
+            check = PriorCheck(url=url, found_by=found_by, found_in=clipped(found_in, 500), **values)
+            check.rating_key = rating_key(check.rating_text)
+            check.raw_payload = raw[url]
+            check.full_clean()
+            check.save()
+            result.new += 1
+        else:
+            changed = [name for name in _PUBLISHED_FIELDS if getattr(check, name) != values[name]]
+            if changed:
+                for name in changed:
+                    setattr(check, name, values[name])
+                check.rating_key = rating_key(check.rating_text)
+                check.raw_payload = raw[url]
+                check.full_clean()
+                check.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        result.checks.append(check)
+    return result
+
+
+def _claimant_name(claim: Claim) -> str:
+    claimant = next((a for a in claim.attributions.all() if a.role == AttributionRole.CLAIMANT), None)
+    if claimant is None:
+        return ""
+    return claimant.attribution_text or claimant.source.name
+
+
+def _candidate_claims(check: PriorCheck) -> list[Claim]:
+    """Our claims (not rejected) that share the reviewed claim's vocabulary, best first."""
+    vocabulary = {w for w in words(check.claim_reviewed) if len(w) > 2}
+    if not vocabulary:
+        return []
+    return list(
+        Claim.objects.exclude(status=Status.REJECTED)
+        .search(" or ".join(sorted(vocabulary)))
+        .with_sourcing()[:MATCH_CANDIDATES]
+    )
+
+
+def _candidate_prior_checks(claim: Claim) -> list[PriorCheck]:
+    vocabulary = {w for w in words(f"{claim.statement} {claim.quote}") if len(w) > 2}
+    if not vocabulary:
+        return []
+    query = SearchQuery(" or ".join(sorted(vocabulary)), config="english", search_type="websearch")
+    return list(
+        PriorCheck.objects.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "pk")[:MATCH_CANDIDATES]
+    )
+
+
+def _judge(check: PriorCheck, claim: Claim, profiles: dict[int, ClaimProfile]) -> PriorMatch:
+    if claim.pk not in profiles:
+        profiles[claim.pk] = ClaimProfile.of(claim.statement, claim.quote)
+    return match_prior_check(
+        profiles[claim.pk],
+        check.claim_reviewed or check.title,
+        ours=(claim.statement, claim.quote),
+        reviewed_claimant=check.claimant,
+        our_claimant=_claimant_name(claim),
+    )
+
+
+def _record_match(check: PriorCheck, claim: Claim, judged: PriorMatch, *, searched: bool = False) -> bool:
+    """Create or refresh the match of `check` with `claim`; True if it is new. A
+    reviewer's decision is never undone; a suggestion the matching no longer supports
+    goes, unless a search for this very claim found it (then it stays, with its score)."""
+    existing = PriorCheckMatch.objects.filter(prior_check=check, claim=claim).first()
+    searched = searched or (existing is not None and existing.found_by == MatchFoundBy.SEARCH)
+    reason = f"Found by a Google Fact Check Tools search for this claim. {judged.reason}" if searched else judged.reason
+    if existing is None:
+        if not (judged.related or searched):
+            return False
+        PriorCheckMatch.objects.create(
+            prior_check=check,
+            claim=claim,
+            score=judged.score,
+            reason=reason,
+            found_by=MatchFoundBy.SEARCH if searched else MatchFoundBy.MATCHING,
+        )
+        return True
+    if not judged.related and not searched and existing.state == MatchState.SUGGESTED:
+        existing.delete()
+        return False
+    if (existing.score, existing.reason) != (judged.score, reason):
+        existing.score, existing.reason = judged.score, reason
+        existing.save(update_fields=["score", "reason", "updated_at"])
+    return False
+
+
+@service
+def prior_check_matches_find(
+    *,
+    actor: Actor = None,
+    prior_checks: Iterable[PriorCheck] | None = None,
+    claims: Iterable[Claim] | None = None,
+) -> dict[str, Any]:
+    """Match prior checks to our claims with the coverage matching: the given prior
+    checks against every claim that shares their vocabulary, or the given claims against
+    every stored prior check that does. Re-running changes nothing that has not changed."""
+    pairs: dict[tuple[int, int], tuple[PriorCheck, Claim]] = {}
+    prior_checks = list(prior_checks or ())
+    claims = list(claims or ())
+    for check in prior_checks:
+        for claim in _candidate_claims(check):
+            pairs[(check.pk, claim.pk)] = (check, claim)
+    for claim in claims:
+        for check in _candidate_prior_checks(claim):
+            pairs[(check.pk, claim.pk)] = (check, claim)
+    # Matches already stored are judged again even when the search no longer finds the
+    # pair (a claim reworded since): a suggestion the text no longer supports must go.
+    stored = PriorCheckMatch.objects.filter(
+        Q(prior_check__in=[c.pk for c in prior_checks]) | Q(claim__in=[c.pk for c in claims])
+    ).select_related("prior_check", "claim")
+    for existing in stored:
+        key = (existing.prior_check_id, existing.claim_id)
+        if key not in pairs:
+            claim = Claim.objects.with_sourcing().get(pk=existing.claim_id)
+            pairs[key] = (existing.prior_check, claim)
+    profiles: dict[int, ClaimProfile] = {}
+    counts: dict[str, Any] = {"pairs": len(pairs), "new": 0, "claims": []}
+    for check, claim in pairs.values():
+        if _record_match(check, claim, _judge(check, claim, profiles)):
+            counts["new"] += 1
+            counts["claims"].append(claim.pk)
+    counts["claims"] = sorted(set(counts["claims"]))
+    return counts
+
+
+@service
+def prior_check_match_decide(*, actor: User, match: PriorCheckMatch, state: str) -> PriorCheckMatch:
+    """A reviewer confirms that a prior check is about the claim, or rejects the match.
+    (A review that cites a prior check whose match is not confirmed cannot be
+    submitted: reviews.models.Review.readiness_problems.)"""
+    _require(actor, "corroboration.decide_priorcheckmatch", "You cannot confirm or reject prior-check matches.")
+    if state not in (MatchState.CONFIRMED, MatchState.REJECTED):
+        raise ValidationError({"state": "Confirm or reject the match."})
+    match = PriorCheckMatch.objects.select_for_update().get(pk=match.pk)
+    if match.state != state:
+        match.state = state
+        match.decided_by = actor
+        match.decided_at = timezone.now()
+        match.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    return match
+
+
+def _fact_check_item(review: FactCheckReview) -> ClaimReviewItem:
+    return ClaimReviewItem(
+        url=review.url,
+        claim_reviewed=review.claim_text,
+        rating_text=review.textual_rating,
+        publisher_name=review.publisher_name,
+        publisher_site=review.publisher_site,
+        review_date=review.review_date,
+        title=review.title,
+        claimant=review.claimant,
+        claim_date=review.claim_date,
+        language=review.language,
+        raw=review.raw,
+    )
+
+
+@service
+def prior_checks_store_found(
     *, claim: Claim, reviews: Iterable[FactCheckReview], query: str = "", actor: Actor = None
 ) -> int:
-    """Keep fact-checks others published about `claim`, once per claim and URL; the
-    number new. A review seen again is left as first stored."""
-    rows: dict[str, ExistingFactCheck] = {}
-    for review in reviews:
-        try:
-            url = canonical_url(review.url)
-        except ValueError:
-            continue
-        rows.setdefault(
-            url,
-            ExistingFactCheck(
-                claim=claim,
-                url=url,
-                title=clipped(review.title, 1000),
-                publisher_name=clipped(review.publisher_name, 300),
-                publisher_site=clipped(review.publisher_site, 253),
-                textual_rating=clipped(review.textual_rating, 500),
-                review_date=review.review_date,
-                claim_text=clipped(review.claim_text, 5000),
-                claimant=clipped(review.claimant, 500),
-                claim_date=review.claim_date,
-                language=clipped(review.language, 16),
-                query=clipped(query, 500),
-                raw_payload=json_safe(review.raw),
-            ),
-        )
-    if not rows:
-        return 0
-    known = set(ExistingFactCheck.objects.filter(claim=claim, url__in=list(rows)).values_list("url", flat=True))
-    ExistingFactCheck.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
-    return len(set(rows) - known)
+    """Keep what a Fact Check Tools search for `claim` found, as prior checks matched to
+    the claim (scored, and kept as suggestions whatever the score: the search was for
+    this claim), and match them to our other claims too; the number of new matches of
+    `claim`."""
+    stored = prior_checks_store(
+        actor=actor,
+        items=[_fact_check_item(r) for r in reviews],
+        found_by=PriorCheckFoundBy.FACTCHECK_TOOLS,
+        found_in=f"search: {query}",
+    )
+    claim = Claim.objects.with_sourcing().get(pk=claim.pk)
+    profiles: dict[int, ClaimProfile] = {}
+    new = sum(_record_match(check, claim, _judge(check, claim, profiles), searched=True) for check in stored.checks)
+    prior_check_matches_find(actor=actor, prior_checks=stored.checks)
+    return new
 
 
-def existing_fact_checks_find(*, claim: Claim, provider: FactCheckTools | None = None, limit: int = 20) -> int:
-    """Ask Google Fact Check Tools about `claim` and keep what it knows; the number new.
-    ProviderOff without an API key; FetchError/ProviderError when the call fails."""
+def prior_checks_search(*, claim: Claim, provider: FactCheckTools | None = None, limit: int = 20) -> int:
+    """Ask Google Fact Check Tools about `claim` and keep what it knows as prior checks;
+    the number of new matches of the claim. ProviderOff without an API key;
+    FetchError/ProviderError when the call fails."""
     provider = provider or FactCheckTools()
     query = _query_from(claim.statement)
     reviews = provider.search(query, language=claim.language or None, limit=limit)
-    return existing_fact_checks_store(claim=claim, reviews=reviews, query=query)
+    return prior_checks_store_found(claim=claim, reviews=reviews, query=query)
+
+
+# What a ClaimReview import may be served as: a feed or list is JSON (or JSON-LD), a page HTML.
+CLAIMREVIEW_TYPES: tuple[str, ...] = (*JSON_TYPES, "application/ld+json", "text/plain", *HTML_TYPES)
+
+
+def prior_checks_import(
+    *,
+    actor: Actor,
+    body: bytes | None = None,
+    url: str = "",
+    name: str = "",
+    fetcher: Fetcher | None = None,
+) -> PriorChecksImported:
+    """Import ClaimReviews from `body` (a file's bytes) or from `url` (fetched through
+    the one safe client, outside any transaction): read them, keep them as prior checks
+    in one transaction, then match them to our claims. Raises ClaimReviewUnreadable (the
+    bytes are no feed, list or page with ClaimReview; nothing is stored) or FetchError."""
+    content_type, charset = "", None
+    if url:
+        fetched = (fetcher or Fetcher()).fetch(url, accept=CLAIMREVIEW_TYPES)
+        body, content_type, charset = fetched.body, fetched.content_type, fetched.charset
+    if body is None:
+        raise ValidationError("Give a file or the address of a ClaimReview feed or page.")
+    reading = read_claimreviews(body, content_type=content_type, charset=charset, url=url)
+    stored = prior_checks_store(
+        actor=actor, items=reading.items, found_by=PriorCheckFoundBy.IMPORT, found_in=url or name
+    )
+    matched = prior_check_matches_find(actor=actor, prior_checks=stored.checks)
+    return PriorChecksImported(
+        read=len(reading.items) + len(reading.skipped),
+        new=stored.new,
+        updated=stored.updated,
+        unchanged=stored.unchanged,
+        skipped=[str(s) for s in reading.skipped] + stored.skipped,
+        matches=matched["new"],
+        claims=matched["claims"],
+        shape=reading.shape,
+    )
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@service
+def prior_checks_import_request(*, actor: User, url: str = "", body: bytes | None = None, name: str = "") -> Job:
+    """Queue an import of ClaimReviews (an editor's): from an uploaded file's `body`,
+    read now so that a file that does not parse is refused at once and nothing is
+    queued, or from `url`, checked now and fetched by the job."""
+    _require(actor, "corroboration.import_priorchecks", "Only an editor can import prior checks.")
+    if bool(url) == (body is not None):
+        raise ValidationError("Give either a file or the address of a ClaimReview feed or page (one of the two).")
+    params: dict[str, Any] = {"name": clipped(name, 300)}
+    if url:
+        try:
+            check_url(url)
+        except FetchError as exc:
+            raise ValidationError({"url": str(exc)}) from None
+        params["url"] = url
+    elif body is not None:
+        if len(body) > MAX_IMPORT_BYTES:
+            raise ValidationError({"file": f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."})
+        # Kept as text in the job's parameters (JSON): the job reads exactly these characters.
+        text = body_text(body)
+        try:
+            reading = read_claimreviews(text.encode())
+        except ClaimReviewUnreadable as exc:
+            raise ValidationError({"file": str(exc)}) from None
+        params["text"] = text
+        params["items"] = len(reading.items)
+    job, _ = job_request(actor=actor, kind=JobKind.IMPORT_CLAIMREVIEWS, params=params)
+    return job
 
 
 def _query_from(statement: str, max_length: int = 200) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -12,7 +13,16 @@ from django.utils import timezone
 from claims.models import Claim
 from corroboration import pipeline
 from corroboration.models import Job, JobKind, JobStatus
-from corroboration.services import JobLost, job_claim, job_enqueue, job_fail, job_finish, job_request
+from corroboration.services import (
+    JobLost,
+    JobRefused,
+    job_claim,
+    job_enqueue,
+    job_fail,
+    job_finish,
+    job_request,
+    prior_check_matches_find,
+)
 from sources.models import Article
 
 logger = logging.getLogger(__name__)
@@ -36,6 +46,9 @@ def run_job(job_id: int) -> str:
     except JobLost:
         logger.warning("Job %s was taken over by another worker.", job_id)
         return "lost"
+    except JobRefused as exc:
+        job_fail(job, error=str(exc), final=True)
+        return "failed"
     except SoftTimeLimitExceeded:
         return _failed(job, "The job took longer than its time limit.")
     except Exception as exc:  # every failure is recorded on the job, visibly
@@ -100,3 +113,21 @@ def match_new_articles(limit: int = 500) -> int:
     if ids:
         job_request(actor=None, kind=JobKind.MATCH_ARTICLES, params={"article_ids": ids})
     return len(ids)
+
+
+# New claims are matched to the prior checks already stored within this window; the
+# task runs more often than that, and matching again changes nothing.
+PRIOR_CHECK_WINDOW_MINUTES = 60
+
+
+@shared_task(name="corroboration.match_prior_checks", max_retries=0)
+def match_prior_checks(limit: int = 500) -> int:
+    """Claims recorded or reworded lately (not rejected) are matched to the stored prior
+    checks, so a claim another organisation already checked is flagged while it waits."""
+    since = timezone.now() - timedelta(minutes=PRIOR_CHECK_WINDOW_MINUTES)
+    claims = list(
+        Claim.objects.exclude(status="rejected").filter(updated_at__gte=since).order_by("-updated_at")[:limit]
+    )
+    if claims:
+        prior_check_matches_find(actor=None, claims=claims)
+    return len(claims)

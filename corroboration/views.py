@@ -52,7 +52,7 @@ def coverage_context(claim: Claim, user: Any) -> dict[str, Any]:
         "can_accept_credibility": user.has_perm("reviews.publish_claim"),
         "claimant_credibility": next((a.credibility for a in claim.attributions.all() if a.role == "claimant"), None),
         "url_form": CoverageUrlForm(),
-        "fact_checks": list(claim.existing_fact_checks.all()) if hasattr(claim, "existing_fact_checks") else [],
+        "fact_checks": [],
     }
 
 

@@ -40,16 +40,19 @@ class RatingAdmin(admin.ModelAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(ServiceAdmin):
-    service_fields = REVIEW_FIELDS | {"claim", "evidence_attributions", "evidence_articles"}
+    service_fields = REVIEW_FIELDS | {"claim", "evidence_attributions", "evidence_articles", "evidence_prior_checks"}
     list_display = ("id", "claim", "author", "rating", "confidence", "state", "updated_at")
     list_filter = ("rating", "confidence", ("author", admin.RelatedOnlyFieldListFilter), "published_at")
     list_select_related = ("claim", "author", "rating")
     search_fields = ("summary", "rationale", "claim__statement", "author__username")
-    autocomplete_fields = ("claim", "evidence_attributions", "evidence_articles")
+    autocomplete_fields = ("claim", "evidence_attributions", "evidence_articles", "evidence_prior_checks")
     readonly_fields = ("author", "published_at", "withdrawn_at", "created_at", "updated_at", "history")
     fieldsets = (
         (None, {"fields": ("claim", "author", ("rating", "confidence"), "recheck_on", "summary", "rationale")}),
-        ("Evidence", {"fields": ("evidence_attributions", "evidence_articles", "evidence_urls")}),
+        (
+            "Evidence",
+            {"fields": ("evidence_attributions", "evidence_articles", "evidence_prior_checks", "evidence_urls")},
+        ),
         ("Record", {"fields": (("published_at", "withdrawn_at"), ("created_at", "updated_at"))}),
         ("Change history", {"classes": ("collapse",), "fields": ("history",)}),
     )

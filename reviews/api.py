@@ -53,7 +53,7 @@ class ReviewViewSet(ClaimChildViewSet):
         reviews = (
             Review.objects.filter(claim=self.claim)
             .select_related("claim", "author", "rating")
-            .prefetch_related("evidence_attributions", "evidence_articles")
+            .prefetch_related("evidence_attributions", "evidence_articles", "evidence_prior_checks")
             .order_by("-created_at", "-pk")
         )
         if not reads_claim_fully(self.request.user, self.token, self.claim):

@@ -16,6 +16,7 @@ from django.db.models import Q
 from claims.models import Attribution, Claim, Priority, Rating
 from core.forms import VersionField
 from core.roles import assignable_users
+from corroboration.models import MatchState, PriorCheck
 from reviews.models import AP_CONDITIONS, Review
 from reviews.services import REVIEW_FIELDS
 from reviews.workflow import RejectReason, Rule, TransitionName
@@ -67,6 +68,7 @@ class ReviewForm(forms.ModelForm):
             "rationale",
             "evidence_attributions",
             "evidence_articles",
+            "evidence_prior_checks",
             "evidence_urls",
             "recheck_on",
         ]
@@ -75,12 +77,14 @@ class ReviewForm(forms.ModelForm):
             "rationale": forms.Textarea(attrs={"rows": 6}),
             "evidence_attributions": forms.CheckboxSelectMultiple,
             "evidence_articles": forms.CheckboxSelectMultiple,
+            "evidence_prior_checks": forms.CheckboxSelectMultiple,
             "recheck_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         }
         labels = {
             "rating": "Verdict",
             "evidence_attributions": "Attributions cited",
             "evidence_articles": "Coverage cited",
+            "evidence_prior_checks": "Prior checks cited (confirmed as about this claim)",
         }
 
     def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
@@ -97,10 +101,14 @@ class ReviewForm(forms.ModelForm):
         articles.queryset = Article.objects.filter(
             Q(first_claims=claim) | Q(claims=claim) | Q(attributions__claim=claim)
         ).distinct()
+        prior_checks = cast(forms.ModelMultipleChoiceField, self.fields["evidence_prior_checks"])
+        prior_checks.queryset = PriorCheck.objects.filter(
+            matches__claim=claim, matches__state=MatchState.CONFIRMED
+        ).distinct()
         self.fields["version"].initial = claim.version
 
     def service_values(self) -> dict[str, Any]:
-        allowed = REVIEW_FIELDS | {"evidence_attributions", "evidence_articles"}
+        allowed = REVIEW_FIELDS | {"evidence_attributions", "evidence_articles", "evidence_prior_checks"}
         return {name: value for name, value in self.cleaned_data.items() if name in allowed}
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimQuerySet, Status
 from core.history import event_model, tracked
+from corroboration.models import PriorCheck, PriorCheckMatch
 
 
 class TransitionName(models.TextChoices):
@@ -68,10 +69,19 @@ class ReviewQuerySet(models.QuerySet["Review"]):
             self.drafts()
             .filter(claim=claim)
             .select_related("rating")
-            .prefetch_related("evidence_attributions", "evidence_articles")
+            .prefetch_related("evidence_attributions", "evidence_articles", "evidence_prior_checks")
             .order_by("-updated_at", "-pk")
             .first()
         )
+
+
+def unconfirmed_prior_checks(claim_id: int, checks: Any) -> list[PriorCheck]:
+    """Of `checks`, those no reviewer has confirmed as about the claim: a review may cite
+    another organisation's fact-check only once it is known to be about this claim."""
+    confirmed = set(
+        PriorCheckMatch.objects.confirmed().filter(claim_id=claim_id).values_list("prior_check_id", flat=True)
+    )
+    return [check for check in checks if check.pk not in confirmed]
 
 
 def claims_awaiting_review_by(user: Any, claims: ClaimQuerySet | None = None) -> ClaimQuerySet:
@@ -106,6 +116,13 @@ class Review(models.Model):
     )
     evidence_urls = ArrayField(
         models.URLField(max_length=2048), default=list, blank=True, verbose_name="other evidence (URLs)"
+    )
+    evidence_prior_checks = models.ManyToManyField(
+        "corroboration.PriorCheck",
+        blank=True,
+        related_name="cited_by_reviews",
+        verbose_name="prior checks cited",
+        help_text="Fact-checks other organisations published, confirmed as about this claim.",
     )
     recheck_on = models.DateField("re-check on", null=True, blank=True, help_text="Required for Unproven.")
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -144,8 +161,13 @@ class Review(models.Model):
 
     @property
     def evidence_count(self) -> int:
-        """Pieces of evidence; the caller prefetches the two relations when counting many."""
-        return len(self.evidence_urls) + self.evidence_attributions.count() + self.evidence_articles.count()
+        """Pieces of evidence; the caller prefetches the relations when counting many."""
+        return (
+            len(self.evidence_urls)
+            + self.evidence_attributions.count()
+            + self.evidence_articles.count()
+            + self.evidence_prior_checks.count()
+        )
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -166,7 +188,14 @@ class Review(models.Model):
         if not self.rationale.strip():
             problems.append("the review has no rationale")
         if self.evidence_count == 0:
-            problems.append("the review cites no evidence (an attribution, an article or a URL)")
+            problems.append("the review cites no evidence (an attribution, an article, a prior check or a URL)")
+        unconfirmed = unconfirmed_prior_checks(self.claim_id, self.evidence_prior_checks.all())
+        if unconfirmed:
+            problems.append(
+                "the review cites a prior check no longer confirmed as about this claim ("
+                + ", ".join(check.publisher for check in unconfirmed)
+                + ")"
+            )
         return problems
 
 

@@ -18,6 +18,7 @@ from core.rest import (
     StrictPrimaryKeyRelatedField,
     StrictSlugRelatedField,
 )
+from corroboration.models import PriorCheck
 from reviews.models import Confidence, Review, Transition
 from reviews.workflow import RejectReason, TransitionName
 from sources.models import Article
@@ -50,6 +51,7 @@ class ReviewSerializer(ReadSerializer):
             "rationale",
             "evidence_attributions",
             "evidence_articles",
+            "evidence_prior_checks",
             "evidence_urls",
             "recheck_on",
             "is_draft",
@@ -109,6 +111,12 @@ class ReviewFieldsInput(InputSerializer):
         queryset=Attribution.objects.all(), many=True, required=False, help_text="Attributions of this claim."
     )
     evidence_articles = StrictPrimaryKeyRelatedField(queryset=Article.objects.all(), many=True, required=False)
+    evidence_prior_checks = StrictPrimaryKeyRelatedField(
+        queryset=PriorCheck.objects.all(),
+        many=True,
+        required=False,
+        help_text="Prior checks (ids) confirmed as about this claim: GET /api/v1/claims/{id}/prior-checks/.",
+    )
     recheck_on = StrictDateField(required=False, allow_null=True, help_text="Required for Unproven.")
     version = StrictIntegerField(min_value=1, help_text="The claim's version you saw.")
 

@@ -21,8 +21,9 @@ from django.utils import timezone
 from claims.models import Attribution, Claim, Status
 from claims.services import StaleVersion, claim_bump_version, require_edit
 from core.services import Actor, model_update, service, task_send
+from corroboration.models import PriorCheck
 from integrations.services import enqueue_deliveries, webhook_deliveries_record
-from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition
+from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition, unconfirmed_prior_checks
 from reviews.webhooks import transition_event
 from reviews.workflow import RULES, TransitionRequest, assignment_record
 from sources.models import Article
@@ -163,8 +164,22 @@ def _set_evidence(
     review: Review,
     attributions: Iterable[Attribution] | None,
     articles: Iterable[Article] | None,
+    prior_checks: Iterable[PriorCheck] | None = None,
 ) -> bool:
     changed = False
+    if prior_checks is not None:
+        prior_checks = list(prior_checks)
+        unconfirmed = unconfirmed_prior_checks(review.claim_id, prior_checks)
+        if unconfirmed:
+            raise ValidationError(
+                {
+                    "evidence_prior_checks": "Cite a prior check only once it is confirmed as about this claim; "
+                    "not confirmed: " + ", ".join(f"{c.publisher} ({c.url})" for c in unconfirmed) + "."
+                }
+            )
+        if set(prior_checks) != set(review.evidence_prior_checks.all()):
+            review.evidence_prior_checks.set(prior_checks)
+            changed = True
     if attributions is not None:
         attributions = list(attributions)
         foreign = [a for a in attributions if a.claim_id != review.claim_id]
@@ -187,6 +202,7 @@ def review_create(
     version: int | None = None,
     evidence_attributions: Iterable[Attribution] = (),
     evidence_articles: Iterable[Article] = (),
+    evidence_prior_checks: Iterable[PriorCheck] = (),
     **data: Any,
 ) -> Review:
     _check_reviewable(actor, claim)
@@ -194,7 +210,7 @@ def review_create(
     model_update(review, data, fields=REVIEW_FIELDS)
     review.full_clean()
     review.save()
-    _set_evidence(review, evidence_attributions, evidence_articles)
+    _set_evidence(review, evidence_attributions, evidence_articles, evidence_prior_checks)
     claim_bump_version(claim=claim, actor=actor, version=version)
     return review
 
@@ -207,6 +223,7 @@ def review_update(
     version: int | None = None,
     evidence_attributions: Iterable[Attribution] | None = None,
     evidence_articles: Iterable[Article] | None = None,
+    evidence_prior_checks: Iterable[PriorCheck] | None = None,
     **data: Any,
 ) -> Review:
     claim = review.claim
@@ -214,7 +231,7 @@ def review_update(
     if not review.is_draft:
         raise ValidationError("A published verdict is not edited; reopen the claim to correct it.")
     changed = model_update(review, data, fields=REVIEW_FIELDS)
-    evidence_changed = _set_evidence(review, evidence_attributions, evidence_articles)
+    evidence_changed = _set_evidence(review, evidence_attributions, evidence_articles, evidence_prior_checks)
     if not changed and not evidence_changed:
         return review
     review.full_clean()

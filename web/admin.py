@@ -45,7 +45,7 @@ from core.admin import ServiceAdmin, all_values, bullet_list, changed_values, hi
 from core.roles import assignable_users
 from core.services import Conflict
 from core.views import signed_in
-from corroboration.admin import ExistingFactCheckInline
+from corroboration.admin import ClaimPriorCheckInline
 from corroboration.models import JobKind
 from corroboration.services import job_request
 from reviews.models import RejectReason, TransitionName
@@ -192,7 +192,7 @@ class AnonymousSourcingFilter(admin.SimpleListFilter):
 class ClaimAdmin(ServiceAdmin):
     form = ClaimAdminForm
     service_fields = CLAIM_FIELDS | {"appearances"}
-    inlines = [AttributionInline, RelationInline, ExistingFactCheckInline]
+    inlines = [AttributionInline, RelationInline, ClaimPriorCheckInline]
     list_display = (
         "id",
         "short_statement",

@@ -177,7 +177,7 @@ def _for_page(claims: ClaimQuerySet) -> ClaimQuerySet:
         Prefetch(
             "reviews",
             queryset=Review.objects.select_related("author", "rating")
-            .prefetch_related("evidence_attributions__source", "evidence_articles")
+            .prefetch_related("evidence_attributions__source", "evidence_articles", "evidence_prior_checks")
             .order_by("-created_at"),
         ),
         Prefetch("transitions", queryset=Transition.objects.select_related("actor").order_by("-created_at", "-pk")),

@@ -2,7 +2,8 @@
 
 `demo-database-before-one-way-apps.sql.gz` is a `pg_dump` of the demo database as it
 was before the apps were made to depend one way (rating scale in reviews, API tokens and
-webhook deliveries in integrations, existing fact-checks in sources), with a token that
+webhook deliveries in integrations, existing fact-checks in sources, before prior
+checks), with a token that
 submitted a claim, a webhook delivery, coverage found by a real job, a confirmed stance
 and a fact-check by another organisation. It is restored into a database of its own,
 migrated with `manage.py migrate`, and read again: every claim, attribution and history
@@ -41,8 +42,20 @@ UNCHANGED = {
     "ratings": "SELECT * FROM reviews_rating ORDER BY id",
     "tokens": "SELECT * FROM integrations_apitoken ORDER BY id",
     "coverage": "SELECT * FROM corroboration_coverage ORDER BY id",
-    "fact-checks by others": "SELECT * FROM sources_existingfactcheck ORDER BY id",
 }
+# Fact-checks by others, one row per claim and review, become prior checks (one per
+# review) matched to the claim they were found for: every row must arrive whole.
+FACT_CHECKS_BEFORE = (
+    "SELECT claim_id, url, title, publisher_name, publisher_site, textual_rating AS rating, review_date, "
+    "claim_text AS claim_reviewed, claimant, claim_date, language, raw_payload "
+    "FROM sources_existingfactcheck ORDER BY claim_id, url"
+)
+FACT_CHECKS_AFTER = (
+    "SELECT m.claim_id, p.url, p.title, p.publisher_name, p.publisher_site, p.rating_text AS rating, p.review_date, "
+    "p.claim_reviewed, p.claimant, p.claim_date, p.language, p.raw_payload "
+    "FROM corroboration_priorcheckmatch m JOIN corroboration_priorcheck p ON p.id = m.prior_check_id "
+    "ORDER BY m.claim_id, p.url"
+)
 # Columns the upgrade adds to a table it otherwise keeps; compared without them.
 ADDED = {"claims": {"submitted_with_id"}, "claim history": {"submitted_with_id"}}
 
@@ -92,6 +105,8 @@ def test_an_existing_database_keeps_its_claims_attributions_and_history_through_
             "FROM integrations_webhookdelivery d JOIN reviews_transition t ON t.id = d.transition_id ORDER BY d.id",
         )
         transitions = _rows(connection, "SELECT * FROM reviews_transition ORDER BY id")
+        fact_checks = _rows(connection, FACT_CHECKS_BEFORE)
+    assert fact_checks, "the dump should hold a fact-check by another organisation"
     assert submitted_by_token, "the dump should hold a claim submitted with a token"
     assert deliveries, "the dump should hold a webhook delivery"
     assert all(before[name] for name in ("claims", "attributions", "claim history", "coverage", "tokens"))
@@ -124,6 +139,11 @@ def test_an_existing_database_keeps_its_claims_attributions_and_history_through_
         for row in numbered:
             by_claim.setdefault(row["claim_id"], []).append(row["sequence"])
         assert all(sequence == list(range(1, len(sequence) + 1)) for sequence in by_claim.values())
+        # Each fact-check by another organisation is now a prior check matched to its claim.
+        assert _rows(connection, FACT_CHECKS_AFTER) == fact_checks
+        assert {row["state"] for row in _rows(connection, "SELECT state FROM corroboration_priorcheckmatch")} == {
+            "suggested"
+        }
         # The models that changed app kept their content types, so no permission was lost.
         moved = _rows(
             connection,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from corroboration.models import ExistingFactCheck
-from corroboration.services import existing_fact_checks_find
+from corroboration.models import PriorCheck, PriorCheckMatch
+from corroboration.services import prior_checks_search
 from sources.fetch import FetchError
 from sources.models import Article
 from sources.providers import registry
@@ -95,38 +95,45 @@ def test_a_server_error_is_retried_then_succeeds(tools: FactCheckTools, server: 
 
 
 @pytest.mark.django_db
-def test_existing_fact_checks_are_kept_for_the_claim_once_and_never_as_coverage(
+def test_fact_checks_found_for_a_claim_are_kept_as_prior_checks_once_and_never_as_coverage(
     tools: FactCheckTools, server: LocalServer
 ):
     claim = make_claim(
         statement="Russia has provided Iran with information that could help Tehran strike U.S. warships."
     )
     server.route(PATH, json_route(FACTCHECK_PAGE_2 | {"claims": FACTCHECK_PAGE_1["claims"]}))
-    assert existing_fact_checks_find(claim=claim, provider=tools) == 3
-    assert existing_fact_checks_find(claim=claim, provider=tools) == 0  # seen again: nothing new
-    checks = ExistingFactCheck.objects.filter(claim=claim).order_by("publisher_site")
+    assert prior_checks_search(claim=claim, provider=tools) == 3
+    assert prior_checks_search(claim=claim, provider=tools) == 0  # seen again: nothing new
+    checks = PriorCheck.objects.filter(matches__claim=claim).order_by("publisher_site")
     assert [c.publisher_site for c in checks] == ["dailyroundup.net", "federalnewsagency.ru", "lakesidegazette.org"]
     lakeside = checks.get(publisher_site="lakesidegazette.org")
     assert lakeside.url == "https://lakesidegazette.org/fact-check/russia-iran-ships"  # canonical
-    assert lakeside.textual_rating == "Unproven"
-    assert lakeside.query.startswith("Russia has provided Iran")
+    assert (lakeside.rating_text, lakeside.found_by) == ("Unproven", "factcheck_tools")
+    assert lakeside.found_in.startswith("search: Russia has provided Iran")
     assert lakeside.raw_payload["claimReview"][0]["textualRating"] == "Unproven"
     assert checks.get(publisher_site="dailyroundup.net").review_date is None
+    # The search was for this claim: every review it found is a suggestion to confirm,
+    # scored by our own matching whatever the score, with the reason.
+    matches = PriorCheckMatch.objects.filter(claim=claim)
+    assert {m.found_by for m in matches} == {"search"}
+    assert {m.state for m in matches} == {"suggested"}
+    assert all(m.score is not None for m in matches)
+    assert all(m.reason.startswith("Found by a Google Fact Check Tools search") for m in matches)
     assert Article.objects.count() == 0
-    assert not hasattr(claim, "coverage") or claim.coverage.count() == 0
+    assert claim.coverage.count() == 0
 
 
 @pytest.mark.django_db
 def test_the_claim_admin_shows_them_as_other_organisations_verdicts(tools, server, client, editor):
     claim = make_claim(statement="Russia gave Iran targeting data.")
     server.route(PATH, json_route(FACTCHECK_PAGE_1))
-    existing_fact_checks_find(claim=claim, provider=tools)
+    prior_checks_search(claim=claim, provider=tools)
     client.force_login(editor)
     page = client.get(f"/admin/claims/claim/{claim.pk}/change/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Fact-checks by other organisations (their verdicts, not coverage)" in html
+    assert "Prior checks by other organisations (their verdicts, not coverage)" in html
     assert "Pants on Fire" in html
-    listing = client.get("/admin/corroboration/existingfactcheck/")
+    listing = client.get("/admin/corroboration/priorcheck/")
     assert listing.status_code == 200
     assert "date not given" in listing.content.decode()
