@@ -243,6 +243,7 @@ class ClaimFilterForm(forms.Form):
         ("unassigned", "Unassigned"),
         ("awaiting_review", "Awaiting my review"),
         ("rechecks_due", "Re-checks due"),
+        ("already_checked", "Checked elsewhere"),
     ]
     ORDERINGS = [
         ("", "Recently changed"),

@@ -26,6 +26,7 @@ from corroboration.api import (
 from integrations.api import WebhookEndpointViewSet
 from reviews.api import ClaimReviewFeedView, ClaimReviewView, ReviewViewSet, TransitionViewSet
 from sources.api import ArticleViewSet, FeedViewSet, OutletViewSet, SourceViewSet
+from trackrecords.api import OutletTrackRecordViewSet, SourceTrackRecordViewSet
 
 CLAIM = r"claims/(?P<claim_id>[^/.]+)"
 
@@ -46,6 +47,8 @@ router.register("sources", SourceViewSet, basename="api-source")
 router.register("outlets", OutletViewSet, basename="api-outlet")
 router.register("articles", ArticleViewSet, basename="api-article")
 router.register("feeds", FeedViewSet, basename="api-feed")
+router.register(r"outlets/(?P<outlet_id>[^/.]+)/track-record", OutletTrackRecordViewSet, basename="api-outlet-record")
+router.register(r"sources/(?P<source_id>[^/.]+)/track-record", SourceTrackRecordViewSet, basename="api-source-record")
 router.register("webhooks", WebhookEndpointViewSet, basename="api-webhook")
 
 # Mounted at /api/v1/.

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "integrations",
     "corroboration",
     "reviews",
+    "trackrecords",
     "web",
     "demo",
 ]
@@ -487,6 +488,13 @@ CELERY_BEAT_SCHEDULE["corroboration.recheck_due_claims"] = {
     "task": "corroboration.recheck_due_claims",
     "schedule": 3600,
     "options": {"expires": 3600},
+}
+# Track records are refreshed when a verdict is published or withdrawn; this sweep
+# catches claims changed otherwise (and builds them all on a fresh upgrade).
+CELERY_BEAT_SCHEDULE["trackrecords.refresh_recent"] = {
+    "task": "trackrecords.refresh_recent",
+    "schedule": 600,
+    "options": {"expires": 600},
 }
 # Claims recorded lately are matched to the prior checks (fact-checks others published).
 CELERY_BEAT_SCHEDULE["corroboration.match_prior_checks"] = {

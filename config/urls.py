@@ -30,4 +30,6 @@ urlpatterns = [
     path("fact-checks/<int:pk>/", fact_check, name="fact_check"),
     path("", include("reviews.urls")),
     path("", include("corroboration.urls")),
+    # Track records of outlets, sources and anonymous descriptors.
+    path("", include("trackrecords.urls")),
 ]

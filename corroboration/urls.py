@@ -11,4 +11,5 @@ urlpatterns = [
     path("claims/<int:pk>/coverage/<int:coverage_id>/stance/", views.confirm_stance, name="stance"),
     path("claims/<int:pk>/coverage/credibility/", views.accept_credibility, name="credibility"),
     path("claims/<int:pk>/coverage/jobs/<int:job_id>/", views.job_progress, name="job"),
+    path("claims/<int:pk>/prior-checks/<int:match_id>/", views.decide_prior_check, name="decide_prior_check"),
 ]

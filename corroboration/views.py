@@ -1,5 +1,6 @@
 """The coverage part of the claim page: the corroboration ledger with its confirm
-buttons, "find coverage now" with a live progress bar, and adding coverage by URL.
+buttons, "find coverage now" with a live progress bar, and adding coverage by URL;
+and the prior checks (fact-checks others published) a reviewer confirms or rejects.
 Fetching happens in jobs, never in the request."""
 
 from __future__ import annotations
@@ -19,8 +20,23 @@ from claims.models import Claim
 from core.views import PageRequest, newsroom_member_required
 from corroboration.forms import CoverageUrlForm, StanceForm
 from corroboration.ledger import Ledger
-from corroboration.models import Coverage, CoverageIndependence, Job, JobKind, Stance
-from corroboration.services import coverage_confirm, credibility_accept, job_request, ledger_for
+from corroboration.models import (
+    Coverage,
+    CoverageIndependence,
+    Job,
+    JobKind,
+    MatchState,
+    PriorCheckMatch,
+    Stance,
+    rating_mappings,
+)
+from corroboration.services import (
+    coverage_confirm,
+    credibility_accept,
+    job_request,
+    ledger_for,
+    prior_check_match_decide,
+)
 from sources.fetch import check_url
 from sources.netguard import FetchError
 
@@ -52,8 +68,38 @@ def coverage_context(claim: Claim, user: Any) -> dict[str, Any]:
         "can_accept_credibility": user.has_perm("reviews.publish_claim"),
         "claimant_credibility": next((a.credibility for a in claim.attributions.all() if a.role == "claimant"), None),
         "url_form": CoverageUrlForm(),
-        "fact_checks": [],
     }
+
+
+def prior_checks_context(claim: Claim, user: Any) -> dict[str, Any]:
+    """The claim page's "checked elsewhere" section: each match with its prior check, on
+    the publisher's scale and ours; rejected ones apart."""
+    matches = list(claim.prior_check_matches.select_related("prior_check", "decided_by").order_by("-score", "pk"))
+    mapped = rating_mappings()
+    for match in matches:
+        match.our_rating = mapped.get(match.prior_check.rating_key)  # type: ignore[attr-defined]
+    return {
+        "claim": claim,
+        "prior_matches": [m for m in matches if m.state != MatchState.REJECTED],
+        "rejected_matches": [m for m in matches if m.state == MatchState.REJECTED],
+        "can_decide_prior": user.has_perm("corroboration.decide_priorcheckmatch"),
+    }
+
+
+@newsroom_member_required
+@require_POST
+def decide_prior_check(request: PageRequest, pk: int, match_id: int) -> HttpResponse:
+    """A reviewer confirms that a prior check is about the claim, or rejects the match."""
+    claim = _claim(pk)
+    match = get_object_or_404(PriorCheckMatch, pk=match_id, claim=claim)
+    state = request.POST.get("state", "")
+    try:
+        prior_check_match_decide(actor=request.user, match=match, state=state)
+    except ValidationError as exc:
+        messages.error(request, " ".join(str(m) for m in exc.messages))
+    if request.htmx:
+        return render(request, "corroboration/_prior_checks.html", prior_checks_context(claim, request.user))
+    return redirect(reverse("claims:detail", args=[claim.pk]) + "#prior-checks")
 
 
 def _panel(request: PageRequest, claim: Claim, status: int = 200) -> HttpResponse:

@@ -30,6 +30,9 @@ from sources.models import Article
 
 REVIEW_FIELDS = frozenset({"rating", "confidence", "summary", "rationale", "evidence_urls", "recheck_on"})
 REVIEWABLE = (Status.RESEARCHING, Status.IN_REVIEW)
+# Transitions that give a claim a verdict or take it back: the track records that count
+# published verdicts (trackrecords, a floor above) are counted again after they commit.
+RECORD_CHANGING = frozenset({"publish", "reopen"})
 
 
 # --- Transitions --------------------------------------------------------------------------
@@ -117,15 +120,18 @@ def transition_take(
     deliveries = webhook_deliveries_record(transition_event(logged, claim))
     # robust: the transition is committed whatever happens to its side effects; a broker
     # that is down is logged, and the webhook sweeper sends the recorded deliveries later.
-    transaction.on_commit(lambda: _after_commit(logged.pk, [d.pk for d in deliveries]), robust=True)
+    counts_again = claim.pk if rule.name in RECORD_CHANGING else None
+    transaction.on_commit(lambda: _after_commit(logged.pk, [d.pk for d in deliveries], counts_again), robust=True)
     callers_claim.refresh_from_db()
     return logged
 
 
-def _after_commit(transition_id: int, delivery_ids: list[int]) -> None:
+def _after_commit(transition_id: int, delivery_ids: list[int], track_records_of: int | None = None) -> None:
     """Side effects of a committed transition, queued for the worker (ids only)."""
     enqueue_deliveries(delivery_ids)
     task_send("reviews.notify_transition", transition_id)
+    if track_records_of is not None:
+        task_send("trackrecords.refresh_claim", track_records_of)
 
 
 # --- Assignment ---------------------------------------------------------------------------

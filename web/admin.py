@@ -52,6 +52,8 @@ from reviews.models import RejectReason, TransitionName
 from reviews.services import assignment_create, transition_take
 from reviews.workflow import RULES, available
 from sources.models import SourceKind
+from trackrecords.admin import record_lines_html
+from trackrecords.models import claim_track_records
 
 ASSIGN = "assign"
 
@@ -139,11 +141,22 @@ class AttributionInline(admin.StackedInline):
                     "quote",
                     ("said_on", "article"),
                     ("content_type", "credibility", "response"),
+                    "track_records",
                 )
             },
         ),
         CAVEAT_FIELDSET,
     )
+    readonly_fields = ("track_records",)
+
+    @admin.display(description="track records")
+    def track_records(self, attribution: Attribution) -> str:
+        """The source's record and, for an anonymous one, its descriptor's at the outlet:
+        one line each, with a link to the full record."""
+        if attribution.pk is None:
+            return "—"
+        records = claim_track_records(attribution.claim, [attribution]).by_attribution.get(attribution.pk, [])
+        return record_lines_html(records) or "No published verdicts yet."
 
 
 class RelationInline(admin.TabularInline):

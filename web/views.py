@@ -42,11 +42,13 @@ from core.history import history_of
 from core.policy import is_editor
 from core.roles import assignable_users
 from core.views import PageRequest, newsroom_member_required
-from corroboration.views import coverage_context
+from corroboration.models import claims_already_checked
+from corroboration.views import coverage_context, prior_checks_context
 from reviews.forms import AssignForm, SignOffForm, TransitionForm
 from reviews.models import RejectReason, Review, StandardsSignOff, Transition, claims_awaiting_review_by
 from reviews.services import REVIEWABLE, assignment_create, sourcing_sign_off, transition_take
 from reviews.workflow import RULES, available
+from trackrecords.models import claim_track_records, record_line
 
 PAGE_SIZE = 25
 CLOSED = (Status.PUBLISHED, Status.REJECTED)
@@ -88,15 +90,26 @@ def dashboard(request: PageRequest) -> HttpResponse:
         )
     queues.append(
         Queue(
+            "already_checked",
+            "Checked elsewhere",
+            "Submitted claims another fact-checker may already have ruled on: confirm or reject the match.",
+            claims_already_checked(Claim.objects.filter(status=Status.SUBMITTED)),
+        )
+    )
+    queues.append(
+        Queue(
             "rechecks_due",
             "Re-checks due",
             "Published verdicts whose re-check date has come.",
             Claim.objects.rechecks_due(),
         )
     )
+    checked = set(claims_already_checked(Claim.objects.all()).values_list("pk", flat=True))
     for queue in queues:
         queue.count = queue.claims.count()
         queue.first = list(queue.claims.for_list().order_by("-priority", "-updated_at")[:5])
+        for claim in queue.first:
+            claim.checked_elsewhere = claim.pk in checked  # type: ignore[attr-defined]
     by_status = dict(Claim.objects.order_by().values_list("status").annotate(n=Count("pk")))
     statuses = [(status, by_status.get(status.value, 0)) for status in Status]
     return render(request, "web/dashboard.html", {"queues": queues, "statuses": statuses})
@@ -123,6 +136,8 @@ def _filtered(claims: ClaimQuerySet, data: dict[str, Any], user: Any) -> ClaimQu
         claims = claims_awaiting_review_by(user, claims)
     elif queue == "rechecks_due":
         claims = claims.rechecks_due()
+    elif queue == "already_checked":
+        claims = claims_already_checked(claims.filter(status=Status.SUBMITTED))
     if data.get("status"):
         claims = claims.filter(status=data["status"])
     if data.get("priority"):
@@ -226,28 +241,39 @@ def claim_page_context(
         assign_form = AssignForm(claim=claim)
     attributions = list(claim.attributions.all())
     editable = claim_editable_by(claim, user)
-    return coverage_context(claim, user) | {
-        "claim": claim,
-        "claimant": next((a for a in attributions if a.role == AttributionRole.CLAIMANT), None),
-        "attributions": attributions,
-        "responses": [a for a in attributions if a.role == AttributionRole.RESPONDS],
-        "sourcing": claim.sourcing(),
-        "warnings": [(a, w) for a in attributions for w in a.caveat_warnings()],
-        "relations_to": list(claim.relations_to.all()),
-        "relations_from": list(claim.relations_from.all()),
-        "different_proposition": Addresses.DIFFERENT_PROPOSITION,
-        "reviews": list(claim.reviews.all()),
-        "timeline": _timeline(list(claim.transitions.all())),
-        "history": history_of(claim),
-        "signoff": current,
-        "needs_signoff": claim.rests_on_anonymous_sourcing and current is None,
-        "signoff_form": signoff_form,
-        "assign_form": assign_form,
-        "transition_forms": transition_forms,
-        "refused": refused,
-        "editable": editable,
-        "can_review": editable and claim.status in REVIEWABLE,
-    }
+    records = claim_track_records(claim, attributions)
+    for attribution in attributions:
+        # Shown beside the attribution (claims/_attribution.html reads `record_lines`).
+        attribution.record_lines = [  # type: ignore[attr-defined]
+            record_line(r) for r in records.by_attribution.get(attribution.pk, [])
+        ]
+    return (
+        coverage_context(claim, user)
+        | prior_checks_context(claim, user)
+        | {
+            "claim": claim,
+            "claimant": next((a for a in attributions if a.role == AttributionRole.CLAIMANT), None),
+            "attributions": attributions,
+            "responses": [a for a in attributions if a.role == AttributionRole.RESPONDS],
+            "sourcing": claim.sourcing(),
+            "warnings": [(a, w) for a in attributions for w in a.caveat_warnings()],
+            "relations_to": list(claim.relations_to.all()),
+            "relations_from": list(claim.relations_from.all()),
+            "different_proposition": Addresses.DIFFERENT_PROPOSITION,
+            "reviews": list(claim.reviews.all()),
+            "timeline": _timeline(list(claim.transitions.all())),
+            "history": history_of(claim),
+            "signoff": current,
+            "needs_signoff": claim.rests_on_anonymous_sourcing and current is None,
+            "signoff_form": signoff_form,
+            "assign_form": assign_form,
+            "transition_forms": transition_forms,
+            "refused": refused,
+            "editable": editable,
+            "can_review": editable and claim.status in REVIEWABLE,
+            "outlet_record": record_line(records.outlet) if records.outlet is not None else None,
+        }
+    )
 
 
 DETAIL_LABELS = {
