@@ -35,12 +35,14 @@ from claims.models import (
 from claims.services import claim_create, relation_create
 from core.roles import EDITOR, REVIEWER, sync_roles
 from demo.corpus import CORPUS_OUTLETS, DEMO_FEEDS, WIRE_PAGE
+from demo.history import load_history
 from reviews.models import Confidence
 from reviews.services import review_create, transition_take
 from reviews.workflow import RejectReason, TransitionName
 from sources.canonical import canonical_url
 from sources.models import Article, ArticleProvider, Feed, Outlet, Ownership, Reliability, Source, SourceKind
 from sources.services import article_create, article_update, feed_create, outlet_create, source_create
+from trackrecords.services import track_records_rebuild
 
 DEMO_USERS = [
     # username, full name, role, staff (may use the admin)
@@ -480,6 +482,12 @@ def load_demo() -> DemoResult:
     if not any(claim.transitions.exists() for claim in claims.values()):
         _walk_the_workflow(claims, users)
         result.created["transitions"] = sum(claim.transitions.count() for claim in claims.values())
+    history = load_history(users=users, sources=sources, outlets=outlets)
+    if history:
+        result.created["earlier published claims"] = history
+    if result.created:
+        # The records count published verdicts; the story and its history just made some.
+        track_records_rebuild()
     return result
 
 

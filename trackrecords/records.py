@@ -217,6 +217,7 @@ def suggest_reliability(part: Part) -> Suggestion:
     return Suggestion(
         grade,
         f"{grade} — {GRADE_LABELS[grade]}: of {part.judged} claims with a published verdict on the scale{unproven}, "
-        f"{part.true_count} were rated true or mostly true ({_percent(part.true_share)}) and {part.false_count} "
+        f"{part.true_count} {'was' if part.true_count == 1 else 'were'} rated true or mostly true "
+        f"({_percent(part.true_share)}) and {part.false_count} "
         f"false or mostly false ({_percent(part.false_share)}){when}.",
     )

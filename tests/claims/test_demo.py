@@ -1,5 +1,8 @@
 """The demo story loads as a fact-checker would record it, and loading twice changes nothing."""
 
+from io import StringIO
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -17,7 +20,11 @@ from claims.models import (
     ResponseKind,
     SourcesIndependence,
 )
+from corroboration.models import PriorCheckMatch
 from sources.models import Article, Outlet, Source, SourceKind
+from trackrecords.models import TrackRecord, claim_track_records
+
+DEMO_FEED = Path(__file__).resolve().parents[2] / "demo" / "data" / "claimreviews.json"
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +51,14 @@ def test_the_demo_holds_the_story_and_its_people(demo):
         "Russian Foreign Ministry",
     ):
         assert person in names
-    article = Article.objects.get()
+    article = Article.objects.get(canonical_url__startswith="https://apnews.com/")
     assert (article.dateline, article.byline.split(";")[0]) == ("MOSCOW", "Vladimir Isachenkov")
     assert article.published_at.date().isoformat() == "2026-03-08"
     # A summary in our own words, not the story's text.
     assert article.summary
     assert not article.text
     assert all(claim.attributions.filter(role=AttributionRole.CLAIMANT).count() == 1 for claim in Claim.objects.all())
+    assert Claim.objects.exclude(tags__contains=["demo-history"]).count() == 12
 
 
 def test_the_intelligence_claim_carries_its_whole_caveat_record(demo):
@@ -103,6 +111,46 @@ def test_the_demo_users_log_in_with_the_demo_password(demo):
 def login_request():
     # Logins are counted per account and address (django-axes), so they come with a request.
     return RequestFactory().post("/accounts/login/")
+
+
+def test_the_demo_has_an_invented_past_of_two_outlets_for_the_track_records(demo):
+    history = Claim.objects.filter(tags__contains=["demo-history"])
+    assert history.count() == 15
+    assert set(history.values_list("status", flat=True)) == {"published"}
+    assert set(history.values_list("first_appearance__outlet__name", flat=True)) == {
+        "The Associated Press",
+        "The Northern Ledger",
+    }
+    assert all(c.context.startswith("Demo history: an invented claim") for c in history)
+    # One claim was corrected: published, reopened, published again.
+    corrected = history.get(statement__startswith="Russia and Iran held no joint naval exercises")
+    assert [t.name for t in corrected.transitions.order_by("sequence")] == [
+        "accept",
+        "submit_for_review",
+        "publish",
+        "reopen",
+        "submit_for_review",
+        "publish",
+    ]
+    assert corrected.rating.value == "false"
+
+
+def test_the_demo_intelligence_claims_sources_have_a_record_to_show(demo):
+    ap = Outlet.objects.get(name="The Associated Press")
+    outlet = TrackRecord.objects.of_outlet(ap)
+    assert (outlet.all.claims, outlet.all.judged, outlet.all.true_share, outlet.all.false_share) == (10, 8, 0.5, 0.25)
+    (officials,) = TrackRecord.objects.descriptors_at(ap)
+    assert officials.label == "two officials familiar with U.S. intelligence"
+    assert (officials.all.claims, officials.all.too_few_to_judge) == (6, False)
+    records = claim_track_records(intelligence_claim(), intelligence_claim().attributions.all())
+    assert officials in records.by_attribution[intelligence_claim().claimant.pk]
+
+
+def test_the_demo_claimreview_feed_matches_one_demo_claim(demo):
+    out = StringIO()
+    call_command("import_claimreviews", str(DEMO_FEED), stdout=out)
+    assert "3 new, 0 updated, 0 unchanged, 0 skipped" in out.getvalue()
+    assert list(PriorCheckMatch.objects.values_list("claim", flat=True)) == [intelligence_claim().pk]
 
 
 def test_the_demo_is_recorded_as_the_reviewer_did_it(demo):
