@@ -43,12 +43,6 @@ from sources.services import article_create, outlet_create, source_create
 TAG = "demo-history"
 LEDGER = "The Northern Ledger"
 RECHECK = dt.date(2027, 6, 30)
-AP_CONDITIONS_MET = {
-    "information_not_opinion": True,
-    "not_obtainable_on_record": True,
-    "source_in_position_to_know": True,
-    "reason_stated": True,
-}
 
 OUTLETS: list[dict[str, Any]] = [
     {
@@ -190,5 +184,12 @@ def _publish(
     claim.refresh_from_db()
     claim = Claim.objects.with_sourcing().get(pk=claim.pk)
     if claim.rests_on_anonymous_sourcing and StandardsSignOff.objects.current_for(claim) is None:
-        sourcing_sign_off(actor=editor, claim=claim, **AP_CONDITIONS_MET)
+        sourcing_sign_off(
+            actor=editor,
+            claim=claim,
+            information_not_opinion=True,
+            not_obtainable_on_record=True,
+            source_in_position_to_know=True,
+            reason_stated=True,
+        )
     transition_take(actor=editor, claim=claim, name=TransitionName.PUBLISH)
