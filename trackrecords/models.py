@@ -35,8 +35,15 @@ class TrackRecordQuerySet(models.QuerySet["TrackRecord"]):
     def of_source(self, source: Any) -> TrackRecord | None:
         return self.filter(kind=RecordKind.SOURCE, source=source).first()
 
+    def at_outlet(self, outlet: Any) -> tuple[TrackRecord | None, list[TrackRecord]]:
+        """The outlet's record and its descriptors' (in the order of their wording), in one query."""
+        rows = list(self.filter(kind__in=[RecordKind.OUTLET, RecordKind.DESCRIPTOR], outlet=outlet))
+        record = next((row for row in rows if row.kind == RecordKind.OUTLET), None)
+        descriptors = sorted((row for row in rows if row.kind == RecordKind.DESCRIPTOR), key=lambda r: (r.label, r.pk))
+        return record, descriptors
+
     def descriptors_at(self, outlet: Any) -> TrackRecordQuerySet:
-        """The anonymous descriptors at an outlet, the most used first."""
+        """The anonymous descriptors at an outlet, in the order of their wording."""
         return self.filter(kind=RecordKind.DESCRIPTOR, outlet=outlet).order_by("label", "pk")
 
 
