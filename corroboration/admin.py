@@ -30,6 +30,7 @@ from corroboration.services import (
     prior_check_match_decide,
     prior_checks_import_request,
     rating_mapping_create,
+    rating_mapping_delete,
     rating_mapping_update,
 )
 
@@ -100,6 +101,13 @@ class RatingMappingAdmin(ServiceAdmin):
 
     def update_object(self, request: HttpRequest, obj: RatingMapping, data: dict[str, Any]) -> None:
         rating_mapping_update(actor=signed_in(request), mapping=obj, **data)
+
+    def delete_model(self, request: HttpRequest, obj: RatingMapping) -> None:
+        rating_mapping_delete(actor=signed_in(request), mapping=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RatingMapping]) -> None:
+        for mapping in queryset:
+            rating_mapping_delete(actor=signed_in(request), mapping=mapping)
 
 
 class ImportForm(forms.Form):

@@ -339,6 +339,14 @@ def rating_mapping_update(*, actor: Actor, mapping: RatingMapping, **data: Any) 
     return mapping
 
 
+@service
+def rating_mapping_delete(*, actor: Actor, mapping: RatingMapping) -> None:
+    """Take a wording out of the table: prior checks using it read as unmapped again."""
+    if actor is not None:
+        _require(actor, "corroboration.delete_ratingmapping", "Only an editor can map ratings.")
+    mapping.delete()
+
+
 @dataclass
 class PriorChecksStored:
     """What storing a batch of reviews did: the prior checks (new or already known), and

@@ -1,8 +1,9 @@
-"""The one write path for outlets, sources, articles, feeds and existing fact-checks.
+"""The one write path for outlets, sources, articles and feeds.
 
-Two functions here also fetch (`feed_poll`, `existing_fact_checks_find`): they do their
-network work outside any transaction and then write through the services beside them,
-each write short and atomic (reliability.md, idempotency recipe).
+One function here also fetches (`feed_poll`): it does its network work outside any
+transaction and then writes through the services beside it, each write short and atomic
+(reliability.md, idempotency recipe). (Fact-checks by others are prior checks, in
+corroboration.services.)
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ published about a claim like ours.
 
     FactCheckTools().search("Russia gave Iran intelligence on US warships", language="en")
 
-These are someone else's verdicts, kept and shown as such (`ExistingFactCheck`), never
+These are someone else's verdicts, kept and shown as such (as prior checks), never
 coverage that supports or disputes a claim. Off without FACTCHECK_TOOLS_API_KEY.
 Quirks: `textualRating` is free text ("Pants on Fire"); `reviewDate` and `claimDate`
 are sometimes missing (stored as unknown, never guessed); claimants are often generic

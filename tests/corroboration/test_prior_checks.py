@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from claims.models import Claim
@@ -37,7 +38,7 @@ from corroboration.services import (
 )
 from corroboration.tasks import run_job
 from sources.claimreviews import ClaimReviewUnreadable
-from tests.factories import make_claim
+from tests.factories import UserFactory, make_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -255,8 +256,6 @@ def test_reviewers_confirm_or_reject_matches_and_others_cannot(intelligence, rev
     assert (rejected.state, rejected.decided_by) == ("rejected", editor)
     with pytest.raises(ValidationError):
         prior_check_match_decide(actor=editor, match=match, state=MatchState.SUGGESTED)
-    from tests.factories import UserFactory
-
     nobody = UserFactory(username="no-role")
     with pytest.raises(PermissionDenied):
         prior_check_match_decide(actor=nobody, match=match, state=MatchState.CONFIRMED)
@@ -328,3 +327,41 @@ def test_a_job_whose_page_holds_no_claimreview_fails_at_once_without_retrying(
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
     assert "no ClaimReview" in job.error
+
+
+# --- The admin -------------------------------------------------------------------------------
+
+
+def test_an_editor_uploads_a_feed_in_the_admin_and_a_broken_one_is_refused(
+    client, editor, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    url = "/admin/corroboration/priorcheck/import/"
+    assert "Import ClaimReview" in client.get("/admin/corroboration/priorcheck/").content.decode()
+    broken = client.post(url, {"file": SimpleUploadedFile("broken.json", b"[{", "application/json")})
+    assert broken.status_code == 200
+    assert "The file is not valid JSON" in broken.content.decode()
+    assert not Job.objects.exists()
+    with django_capture_on_commit_callbacks(execute=False):
+        done = client.post(url, {"file": SimpleUploadedFile("demo.json", DEMO_FEED.read_bytes(), "application/json")})
+    assert done.status_code == 302
+    job = Job.objects.get()
+    assert (job.kind, job.params["name"], job.params["items"]) == (JobKind.IMPORT_CLAIMREVIEWS, "demo.json", 3)
+
+
+def test_a_reviewer_cannot_reach_the_import(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get("/admin/corroboration/priorcheck/import/").status_code in (302, 403)
+
+
+def test_editors_keep_the_mapping_table_in_the_admin(client, editor, default_scale):
+    client.force_login(editor)
+    response = client.post(
+        "/admin/corroboration/ratingmapping/add/",
+        {"label": "Four Pinocchios", "example": "", "rating": default_scale.ratings.get(value="false").pk},
+    )
+    assert response.status_code == 302
+    mapping = RatingMapping.objects.get(label="four pinocchios")
+    assert mapping.example == "Four Pinocchios"
+    client.post(f"/admin/corroboration/ratingmapping/{mapping.pk}/delete/", {"post": "yes"})
+    assert not RatingMapping.objects.filter(label="four pinocchios").exists()
