@@ -78,7 +78,7 @@ HISTORY = [
     Past(dt.date(2025, 6, 19), "The Associated Press", "Iran moved part of its enriched-uranium stockpile before the June 2025 strikes.", INTELLIGENCE, "an official familiar with U.S. intelligence", "unproven"),  # noqa: E501
     Past(dt.date(2025, 8, 27), "The Associated Press", "North Korean engineers visited Iranian missile sites in July 2025.", INTELLIGENCE, "three officials familiar with U.S. intelligence", "mostly_false"),  # noqa: E501
     Past(dt.date(2025, 10, 14), "The Associated Press", "Iran resumed drone deliveries to Russia across the Caspian Sea in September 2025.", INTELLIGENCE, "officials familiar with U.S. intelligence", "true"),  # noqa: E501
-    Past(dt.date(2025, 12, 2), "The Associated Press", "China supplied Iran with satellite imagery of Gulf shipping lanes in 2025.", INTELLIGENCE, "two officials familiar with U.S. intelligence", "half_true"),  # noqa: E501
+    Past(dt.date(2025, 12, 2), "The Associated Press", "China supplied Iran with radar data on Gulf shipping lanes in 2025.", INTELLIGENCE, "two officials familiar with U.S. intelligence", "half_true"),  # noqa: E501
     Past(dt.date(2025, 5, 20), "The Associated Press", "Russia has sent no military advisers to Iran.", "peskov", "Kremlin spokesman Dmitry Peskov", "unproven"),  # noqa: E501
     Past(dt.date(2025, 11, 4), "The Associated Press", "The Kremlin received Iran's foreign minister on 3 November 2025.", "peskov", "Kremlin spokesman Dmitry Peskov", "true"),  # noqa: E501
     Past(dt.date(2026, 2, 10), "The Associated Press", "Russia has supplied no S-400 air-defence systems to Iran.", "peskov", "Peskov", "misleading"),  # noqa: E501
