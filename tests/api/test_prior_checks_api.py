@@ -4,10 +4,13 @@ rejected by reviewers and editors, imported by editors as a job (202)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from corroboration.models import Job, JobKind, PriorCheckMatch
 from corroboration.services import prior_checks_import
@@ -113,3 +116,32 @@ def test_an_import_needs_a_web_address_or_a_file(callers):
     assert response.status_code == 400
     assert "url" in response.json()["fields"]
     assert callers["editor"].post("/api/v1/prior-checks/import/", {}).status_code == 400
+
+
+def test_a_claims_prior_checks_take_the_same_queries_for_one_match_as_for_many(callers):
+    def reviews(count: int) -> bytes:
+        items = [
+            {
+                "@type": "ClaimReview",
+                "url": f"https://checker{n}.example/check",
+                "claimReviewed": INTELLIGENCE,
+                "author": {"@type": "Organization", "name": f"Checker {n}"},
+                "reviewRating": {"@type": "Rating", "alternateName": "Unproven"},
+            }
+            for n in range(count)
+        ]
+        return json.dumps(items).encode()
+
+    one, many = make_claim(statement=INTELLIGENCE), make_claim(statement=INTELLIGENCE + " ")
+    prior_checks_import(actor=None, body=reviews(1))
+    assert PriorCheckMatch.objects.filter(claim=one).count() == 1
+    prior_checks_import(actor=None, body=reviews(5))
+    PriorCheckMatch.objects.filter(claim=one).exclude(prior_check__url="https://checker0.example/check").delete()
+    assert PriorCheckMatch.objects.filter(claim=many).count() == 5
+
+    def queries(claim) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert callers["reviewer"].get(f"/api/v1/claims/{claim.pk}/prior-checks/").status_code == 200
+        return len(captured)
+
+    assert queries(one) == queries(many)
