@@ -26,6 +26,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", dashboard, name="dashboard"),
     path("claims/", include("web.urls")),
+    # New claims from an article: paste a story, accept or dismiss what it suggests.
+    path("extractions/", include("extraction.urls")),
     # Public: a published verdict with its ClaimReview JSON-LD, for anyone to read.
     path("fact-checks/<int:pk>/", fact_check, name="fact_check"),
     path("", include("reviews.urls")),
