@@ -65,12 +65,12 @@ def extraction_request(*, actor: Actor, text: str = "", url: str = "", token: Ap
         try:
             check(text)
         except ExtractionError as exc:
-            raise ValidationError({"text": exc.message}, code=exc.code) from None
+            raise ValidationError({"text": ValidationError(exc.message, code=exc.code)}) from None
     else:
         try:
             check_url(url)
         except FetchError as exc:
-            raise ValidationError({"url": exc.message}, code=exc.code) from None
+            raise ValidationError({"url": ValidationError(exc.message, code=exc.code)}) from None
     job, _ = job_request(actor=actor, kind=JobKind.EXTRACT_CLAIMS)
     extraction = Extraction(
         url=url, text="" if url else text, job=job, requested_by=actor_or_none(actor), requested_with=token

@@ -176,3 +176,13 @@ def test_a_five_megabyte_paste_is_refused_at_once_with_the_limit_in_the_message(
 
 def test_a_story_at_the_limit_is_accepted_for_reading() -> None:
     check("Officials said the border was closed.\n\n" * (MAX_CHARS // 39))
+
+
+@pytest.mark.parametrize("dateline", ["MOSCOW (AP) — ", "HARBOR CITY (AP) — ", "HARBOR CITY, Ohio (AP) — "])
+def test_a_wire_dateline_is_not_part_of_the_source(dateline: str) -> None:
+    claim = _only_claim(f"{dateline}Two officials familiar with the inquiry said the port had overpaid a contractor.")
+    source = claim["attributions"][0]
+    assert (source["descriptor"], source["source_kind"]) == (
+        "Two officials familiar with the inquiry",
+        "anonymous_group",
+    )
