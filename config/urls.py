@@ -33,3 +33,6 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("corroboration.urls")),
 ]
+
+# A request too large to read (a very long paste) gets a page that says so.
+handler400 = "core.views.bad_request"

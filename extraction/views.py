@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +28,6 @@ from claims.views import claim_url
 from core.forms import add_service_errors, error_messages
 from core.services import Conflict
 from core.views import PageRequest, newsroom_member_required
-from extraction.extractor import MAX_CHARS
 from extraction.forms import (
     DismissForm,
     ExtractionForm,
@@ -42,6 +41,12 @@ from extraction.proposals import proposal_for
 from extraction.services import extraction_request, suggestion_accept, suggestion_add_appearance, suggestion_dismiss
 
 NEW_SOURCE_FIELDS = {"kind": "new_source_kind", "name": "new_source_name", "title": "new_source_title"}
+REPLIES = {
+    "denial": "a denial",
+    "non_denial": "a reply that does not deny",
+    "declined_to_comment": "a refusal to comment",
+    "no_response": "a note that no reply came",
+}
 RECENT = 15
 
 
@@ -76,24 +81,17 @@ def _extraction(pk: int) -> Extraction:
 @newsroom_member_required
 def extraction_new(request: PageRequest) -> HttpResponse:
     _require_extract(request)
-    form = ExtractionForm()
-    if request.method == "POST":
+    # A body too large to read at all never gets here: core.views.bad_request says so.
+    form = ExtractionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            form = ExtractionForm(request.POST)
-        except RequestDataTooBig:
-            # Django refuses to read a body this large at all; say so in the form's words.
-            form = ExtractionForm()
-            form.add_error("text", f"The text is far too long: at most {MAX_CHARS:,} characters can be read at once.")
+            extraction = extraction_request(
+                actor=request.user, text=form.cleaned_data["text"], url=form.cleaned_data["url"] or ""
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            if form.is_valid():
-                try:
-                    extraction = extraction_request(
-                        actor=request.user, text=form.cleaned_data["text"], url=form.cleaned_data["url"] or ""
-                    )
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-                else:
-                    return redirect(extraction_url(extraction))
+            return redirect(extraction_url(extraction))
     recent = Extraction.objects.select_related("job", "article", "requested_by").defer("text")[:RECENT]
     return render(request, "extraction/new.html", {"form": form, "recent": recent})
 
@@ -242,9 +240,11 @@ def suggestion_review(request: PageRequest, pk: int, n: int) -> HttpResponse:
             else:
                 messages.success(request, f"Claim #{claim.pk} recorded from the story. An editor will triage it.")
                 return redirect(claim_url(claim))
+    reply = next((a.get("reply") for a in suggestion.attributions if a.get("reply")), None)
     context = {
         "extraction": extraction,
         "suggestion": suggestion,
+        "reply": REPLIES.get(reply or ""),
         "form": form,
         "formset": formset,
         "relation_forms": relation_forms,
