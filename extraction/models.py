@@ -86,10 +86,14 @@ class Extraction(models.Model):
 
     @property
     def status(self) -> str:
-        """`reading` while its job runs, then `read`, `refused` (nothing could be read:
-        `problem` says why) or `failed` (the job's attempts ran out: its error says why)."""
+        """`reading` while its job runs (the suggestions are stored before the job has
+        looked for the claims already tracked), then `read`, `refused` (nothing could be
+        read: `problem` says why) or `failed` (the job's attempts ran out before the
+        suggestions were stored: its error says why)."""
         if self.problem:
             return "refused"
+        if self.job is not None and self.job.status in ("queued", "running"):
+            return "reading"
         if self.read_at is not None:
             return "read"
         if self.job is not None and self.job.status == "failed":
@@ -100,8 +104,10 @@ class Extraction(models.Model):
     def title(self) -> str:
         if self.article is not None and self.article.title:
             return self.article.title
-        first_line = self.text.strip().split("\n", 1)[0] if self.text else ""
-        return first_line[:120] or self.url or f"Extraction #{self.pk}"
+        # A pasted story's first words, past a "Date:" line.
+        lines = [line.strip() for line in self.text[:2000].splitlines() if line.strip()]
+        first = next((line for line in lines if not line.lower().startswith("date:")), "")
+        return first[:120] or self.url or f"Extraction #{self.pk}"
 
 
 class SuggestionState(models.TextChoices):

@@ -32,8 +32,10 @@ def text_of(response: Any) -> str:
     return re.sub(r"\s+", " ", lxml.html.fromstring(response.content).text_content())
 
 
-def form_data(response: Any, action: str = "") -> dict[str, str]:
-    """What a browser would send with the page's form at `action` ("" for the page itself)."""
+def form_data(response: Any, action: str | None = None) -> dict[str, str]:
+    """What a browser would send with the page's form that posts to `action` (by default,
+    to the page itself)."""
+    action = action if action is not None else response.wsgi_request.path
     page = lxml.html.fromstring(response.content)
     (form,) = [f for f in page.forms if (f.get("action") or "") == action]
     data: dict[str, str] = {}
