@@ -34,7 +34,7 @@ def corpus_url(allow_loopback: None) -> Iterator[str]:
 
 
 @pytest.fixture
-def demo(roles: Any) -> None:
+def demo(roles: Any, default_scale: Any) -> None:
     call_command("load_demo", verbosity=0)
 
 
