@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.forms import BaseModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts
 
 from claims.models import Attribution, ClaimRelation
 from claims.services import (
@@ -21,8 +25,9 @@ from claims.services import (
     relation_update,
 )
 from core.admin import ServiceAdmin, bullet_list, history_table
+from core.views import signed_in
 
-CAVEAT_FIELDSET = (
+CAVEAT_FIELDSET: tuple[str, _FieldOpts] = (
     "Anonymity caveats",
     {
         "classes": ("caveats",),
@@ -127,24 +132,24 @@ class AttributionAdmin(ServiceAdmin):
         return history_table(attribution)
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Attribution:
-        return attribution_create(actor=request.user, **data)
+        return attribution_create(actor=signed_in(request), **data)
 
     def update_object(self, request: HttpRequest, obj: Attribution, data: dict[str, Any]) -> None:
         data.pop("claim", None)
-        attribution_update(actor=request.user, attribution=obj, **data)
+        attribution_update(actor=signed_in(request), attribution=obj, **data)
 
-    def save_model(self, request: HttpRequest, obj: Attribution, form: forms.ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Attribution, form: BaseModelForm[Any], change: bool) -> None:
         super().save_model(request, obj, form, change)
         reason = form.cleaned_data.get("accept_warnings_reason", "").strip()
         if reason:
-            attribution_override_warnings(actor=request.user, attribution=obj, reason=reason)
+            attribution_override_warnings(actor=signed_in(request), attribution=obj, reason=reason)
 
     def delete_model(self, request: HttpRequest, obj: Attribution) -> None:
-        attribution_delete(actor=request.user, attribution=obj)
+        attribution_delete(actor=signed_in(request), attribution=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Attribution]) -> None:
         for attribution in queryset:
-            attribution_delete(actor=request.user, attribution=attribution)
+            attribution_delete(actor=signed_in(request), attribution=attribution)
 
 
 @admin.register(ClaimRelation)
@@ -160,14 +165,14 @@ class ClaimRelationAdmin(ServiceAdmin):
         return ("from_claim", "to_claim") if obj else ()
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> ClaimRelation:
-        return relation_create(actor=request.user, **data)
+        return relation_create(actor=signed_in(request), **data)
 
     def update_object(self, request: HttpRequest, obj: ClaimRelation, data: dict[str, Any]) -> None:
-        relation_update(actor=request.user, relation=obj, **data)
+        relation_update(actor=signed_in(request), relation=obj, **data)
 
     def delete_model(self, request: HttpRequest, obj: ClaimRelation) -> None:
-        relation_delete(actor=request.user, relation=obj)
+        relation_delete(actor=signed_in(request), relation=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ClaimRelation]) -> None:
         for relation in queryset:
-            relation_delete(actor=request.user, relation=relation)
+            relation_delete(actor=signed_in(request), relation=relation)

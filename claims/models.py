@@ -271,7 +271,7 @@ class Claim(models.Model):
                 a.attribution_text,
                 a.content_type,
                 a.warnings_override_reason,
-                *(str(getattr(a, a._meta.get_field(name).attname)) for name in CAVEAT_RECORD_FIELDS),
+                *(str(getattr(a, attribution_field(name).attname)) for name in CAVEAT_RECORD_FIELDS),
                 a.anonymity_reason_text,
                 a.condition_text,
                 a.stated_limits,
@@ -564,7 +564,7 @@ class Attribution(models.Model):
         else:
             present = [name for name in ANONYMITY_FIELDS if getattr(self, name) not in (None, "")]
             if present:
-                labels = ", ".join(str(self._meta.get_field(name).verbose_name) for name in present)
+                labels = ", ".join(str(attribution_field(name).verbose_name) for name in present)
                 errors[present[0]] = (
                     f"{labels}: these caveats are for anonymous sources only, and {self.source} is named. "
                     "Clear them, or choose an anonymous source."
@@ -590,10 +590,10 @@ class Attribution(models.Model):
                 )
             )
         missing = [
-            str(self._meta.get_field(name).verbose_name)
+            str(attribution_field(name).verbose_name)
             for name in CAVEAT_RECORD_FIELDS
             # By attname: a foreign key (granted_by) is checked without loading the row.
-            if getattr(self, self._meta.get_field(name).attname) in (None, "")
+            if getattr(self, attribution_field(name).attname) in (None, "")
         ]
         if missing:
             warnings.append(
@@ -609,6 +609,13 @@ class Attribution(models.Model):
 
     def unresolved_warnings(self) -> list[CaveatWarning]:
         return [] if self.warnings_overridden else self.caveat_warnings()
+
+
+def attribution_field(name: str) -> models.Field[Any, Any]:
+    """One of Attribution's own columns, by name (its label and its attribute name)."""
+    field = Attribution._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
 
 
 def claimant_problem(roles: Iterable[str]) -> str | None:

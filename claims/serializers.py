@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from claims.models import (
@@ -17,6 +18,7 @@ from claims.models import (
     ContentKind,
     Credibility,
     Priority,
+    Rating,
     ResponseKind,
     Side,
     SourcesIndependence,
@@ -47,7 +49,7 @@ class CaveatWarningSerializer(serializers.Serializer):
 class AttributionSerializer(ReadSerializer):
     """An attribution with its anonymity caveat record (empty for a named source)."""
 
-    source = SourceSummarySerializer(read_only=True)
+    source = SourceSummarySerializer(read_only=True)  # type: ignore[assignment]  # who said it
     warnings = CaveatWarningSerializer(
         many=True,
         read_only=True,
@@ -107,11 +109,13 @@ class SourcingSerializer(serializers.Serializer):
 
 
 class ClaimSerializer(NewsroomOnlyFields, ReadSerializer):
-    rating = serializers.SlugRelatedField(
+    rating: serializers.SlugRelatedField[Rating] = serializers.SlugRelatedField(
         slug_field="value", read_only=True, allow_null=True, help_text="The published verdict: mostly_true…"
     )
     rating_label = serializers.CharField(source="rating.label", read_only=True, allow_null=True, default=None)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     attributions = AttributionSerializer(many=True, read_only=True)
     sourcing = SourcingSerializer(read_only=True)
     rests_on_anonymous_sourcing = serializers.BooleanField(read_only=True)
@@ -187,6 +191,7 @@ class CallerScopedField(StrictPrimaryKeyRelatedField):
 
     def get_queryset(self) -> Any:
         view = self.context["view"]
+        assert self.queryset is not None  # every such field is given one
         return visible_through(self.queryset.all(), view.request.user, view.token, via=self.reached_by)
 
 
@@ -212,7 +217,9 @@ class NewSourceInput(InputSerializer):
 
 
 def _text(max_length: int | None = None, **kwargs: Any) -> StrictCharField:
-    return StrictCharField(required=False, allow_blank=True, max_length=max_length, **kwargs)
+    if max_length is not None:
+        kwargs["max_length"] = max_length
+    return StrictCharField(required=False, allow_blank=True, **kwargs)
 
 
 def _choice(choices: Any, **kwargs: Any) -> StrictChoiceField:
@@ -222,7 +229,10 @@ def _choice(choices: Any, **kwargs: Any) -> StrictChoiceField:
 class AttributionFieldsInput(InputSerializer):
     """The fields of an attribution, all optional (a change sends only what changes)."""
 
-    source = VisibleSourceField(queryset=Source.objects.all(), required=False, help_text="An existing source's id.")
+    # A field named `source` (who said it), not DRF's Field.source.
+    source = VisibleSourceField(  # type: ignore[assignment]
+        queryset=Source.objects.all(), required=False, help_text="An existing source's id."
+    )
     new_source = NewSourceInput(required=False, help_text="Or a new source, created with the attribution.")
     role = StrictChoiceField(choices=AttributionRole.choices, required=False)
     attribution_text = _text(500, help_text="Verbatim, as the story attributes it.")
@@ -276,7 +286,7 @@ class ClaimFieldsInput(InputSerializer):
     made_on = StrictDateField(required=False, allow_null=True)
     first_appearance = VisibleArticleField(queryset=Article.objects.all(), required=False, allow_null=True)
     appearances = VisibleArticleField(queryset=Article.objects.all(), many=True, required=False)
-    context = _text()
+    context = _text()  # type: ignore[assignment]  # the claim's context, not a serializer's
     language = StrictCharField(max_length=16, required=False)
     tags = serializers.ListField(child=StrictCharField(max_length=50), required=False, max_length=50)
     priority = StrictChoiceField(choices=Priority.choices, required=False, help_text="1 low … 4 urgent.")

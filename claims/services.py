@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from claims.models import Attribution, AttributionRole, Claim, ClaimRelation, Status, claimant_problem
 from core.models import ApiToken
 from core.policy import is_editor
-from core.services import Conflict, actor_or_none, model_update, service
+from core.services import Actor, Conflict, actor_or_none, model_update, service
 from sources.models import Article
 from sources.services import source_create
 
@@ -55,8 +55,6 @@ ATTRIBUTION_FIELDS = frozenset(
     }
 )
 RELATION_FIELDS = frozenset({"kind", "addresses", "note"})
-
-Actor = AbstractBaseUser | None
 
 
 class StaleVersion(Conflict):
@@ -115,6 +113,8 @@ def claim_bump_version(*, claim: Claim, actor: Actor, version: int | None = None
         rows = rows.filter(version=version)
     updated = rows.update(version=F("version") + 1, updated_by=actor_or_none(actor), updated_at=now, **changes)
     if updated != 1:
+        # Only a conditional update (a version was given) can miss its row.
+        assert version is not None
         raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=version)
     claim.version = Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
     claim.updated_at = now
@@ -348,7 +348,7 @@ def attribution_delete(*, actor: Actor, attribution: Attribution, version: int |
 
 @service
 def attribution_override_warnings(
-    *, actor: AbstractBaseUser, attribution: Attribution, reason: str, version: int | None = None
+    *, actor: User, attribution: Attribution, reason: str, version: int | None = None
 ) -> Attribution:
     """An editor accepts the caveat warnings of an attribution, with a reason that stays
     in the history (e.g. why an anonymous characterisation is essential to the story)."""

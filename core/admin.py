@@ -19,6 +19,7 @@ from core.history import history_of
 from core.models import ApiToken
 from core.services import Conflict
 from core.tokens import token_create, token_revoke
+from core.views import signed_in
 
 
 def changed_values(form: BaseModelForm, fields: frozenset[str]) -> dict[str, Any]:
@@ -60,9 +61,7 @@ class ServiceAdmin(admin.ModelAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def construct_change_message(
-        self, request: HttpRequest, form: BaseModelForm, formsets: Any, add: bool = False
-    ) -> Any:
+    def construct_change_message(self, request: HttpRequest, form: Any, formsets: Any, add: bool = False) -> Any:
         # The services saved the inlines; the change history holds the details.
         return construct_change_message(form, [], add)
 
@@ -160,7 +159,7 @@ class ApiTokenAdmin(ServiceAdmin):
         return token.claims.count()  # Claim.submitted_with
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> ApiToken:
-        token, key = token_create(actor=request.user, **data)
+        token, key = token_create(actor=signed_in(request), **data)
         messages.warning(
             request,
             format_html(
@@ -181,5 +180,5 @@ class ApiTokenAdmin(ServiceAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         tokens = list(queryset.filter(revoked_at__isnull=True))
         for token in tokens:
-            token_revoke(actor=request.user, token=token)
+            token_revoke(actor=signed_in(request), token=token)
         self.message_user(request, f"{len(tokens)} token(s) revoked; requests made with them are refused.")

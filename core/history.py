@@ -25,6 +25,12 @@ def tracked(**options: Any) -> Callable[[M], M]:
     return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **options)
 
 
+def event_model(model: type[models.Model]) -> type[models.Model]:
+    """The table of a tracked model's history events (pghistory adds it to the model)."""
+    events: type[models.Model] = model.pgh_event_model  # type: ignore[attr-defined]
+    return events
+
+
 @dataclass
 class HistoryEntry:
     at: datetime

@@ -101,7 +101,11 @@ def _under(q: Q, path: str) -> Q:
     moved = Q()
     moved.connector, moved.negated = q.connector, q.negated
     for child in q.children:
-        moved.children.append(_under(child, path) if isinstance(child, Q) else (f"{path}__{child[0]}", child[1]))
+        if isinstance(child, Q):
+            moved.children.append(_under(child, path))
+        else:
+            lookup, value = child  # type: ignore[misc]  # a Q's leaves are (lookup, value) pairs
+            moved.children.append((f"{path}__{lookup}", value))
     return moved
 
 

@@ -9,10 +9,13 @@ from typing import Any, ParamSpec, TypeVar
 
 import pghistory
 from celery import current_app
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 P = ParamSpec("P")
+# Who acts in a service: a person, or None for the system itself (commands, tasks).
+# The project uses Django's own user model.
+Actor = User | None
 R = TypeVar("R")
 
 
@@ -22,7 +25,7 @@ class Conflict(Exception):
 
 
 @contextmanager
-def acting_as(actor: AbstractBaseUser | AnonymousUser | None) -> Iterator[None]:
+def acting_as(actor: Any) -> Iterator[None]:
     """Attach the actor to every history event written inside the block.
 
     The request middleware does this for web requests; services do it again so that
@@ -72,4 +75,4 @@ def task_send(name: str, *args: Any, countdown: float | None = None) -> None:
     app = current_app
     if name not in app.tasks:
         app.loader.import_default_modules()  # every app's tasks module (autodiscovery)
-    app.tasks[name].apply_async(args=args, countdown=countdown or None)
+    app.tasks[name].apply_async(args=args, countdown=countdown or 0)

@@ -11,13 +11,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 from core.models import ApiToken, Scope
-from core.services import actor_or_none, service
+from core.services import Actor, actor_or_none, service
 
 # Keys look like "crb_<43 url-safe characters>" (256 random bits): the marker lets
 # secret scanners and people recognise one; the prefix stored is the first 12 characters.
@@ -34,8 +34,8 @@ def token_digest(key: str) -> str:
 @service
 def token_create(
     *,
-    actor: AbstractBaseUser | None,
-    user: AbstractBaseUser,
+    actor: Actor,
+    user: User,
     name: str,
     scope: str,
     expires_at: datetime | None = None,
@@ -76,7 +76,7 @@ def token_create(
 
 
 @service
-def token_revoke(*, actor: AbstractBaseUser | None, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke a token: the very next request made with it is refused. Revoking twice
     keeps the first revocation."""
     if actor is not None and not actor.has_perm("core.change_apitoken"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
@@ -29,10 +29,10 @@ class ApiViewSet(GenericViewSet):
         return self.request.auth if isinstance(self.request.auth, ApiToken) else None
 
     @property
-    def actor(self) -> AbstractBaseUser:
+    def actor(self) -> User:
         """Who the services record as acting. Only reached by actions that need
         credentials (core.policy refused anonymous callers before)."""
-        return cast(AbstractBaseUser, self.request.user)
+        return cast(User, self.request.user)
 
     @cached_property
     def reads_unpublished(self) -> bool:

@@ -3,6 +3,8 @@ articles carry a claim (and how), and the jobs that find them."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -134,12 +136,12 @@ class JobQuerySet(models.QuerySet["Job"]):
     def active(self) -> JobQuerySet:
         return self.filter(status__in=ACTIVE)
 
-    def stalled(self, *, now: timezone.datetime | None = None, queued_for: int = 60) -> JobQuerySet:
+    def stalled(self, *, now: datetime | None = None, queued_for: int = 60) -> JobQuerySet:
         """Jobs whose worker died (lease ran out) or whose message was lost (queued too long)."""
         now = now or timezone.now()
         return self.filter(
             Q(status=JobStatus.RUNNING, lease_until__lt=now)
-            | Q(status=JobStatus.QUEUED, run_after__lt=now - timezone.timedelta(seconds=queued_for))
+            | Q(status=JobStatus.QUEUED, run_after__lt=now - timedelta(seconds=queued_for))
         )
 
 

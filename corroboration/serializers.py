@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims.models import Claim
 from core.rest import InputSerializer, ReadSerializer, StrictChoiceField
 from corroboration.models import Coverage, Job, Stance
 from corroboration.syndication import origin_id
-from sources.models import Article
+from sources.models import Article, Outlet
 
 
 class CoverageArticleSerializer(ReadSerializer):
@@ -37,8 +39,12 @@ class CoverageArticleSerializer(ReadSerializer):
 class CoverageSerializer(ReadSerializer):
     article = CoverageArticleSerializer(read_only=True)
     origin_group = serializers.SerializerMethodField(help_text="Shared by an origin and its syndicated copies.")
-    echo_of = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
-    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    echo_of: serializers.SlugRelatedField[Outlet] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
+    confirmed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Coverage
@@ -90,7 +96,9 @@ class LedgerSerializer(serializers.Serializer):
 
 
 class JobSerializer(ReadSerializer):
-    claim = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    claim: serializers.PrimaryKeyRelatedField[Claim] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Job

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,7 +20,7 @@ from claims.models import AttributionRole, Claim
 from claims.services import attribution_update
 from core.leases import Lease
 from core.retry import backoff
-from core.services import service, task_send
+from core.services import Actor, service, task_send
 from corroboration.ledger import Ledger, ledger_for
 from corroboration.matching import ClaimProfile, match_article
 from corroboration.models import (
@@ -153,13 +153,13 @@ def ledger(claim: Claim) -> Ledger:
 # --- Reviewers' decisions -----------------------------------------------------------------
 
 
-def _require(actor: AbstractBaseUser, perm: str, message: str) -> None:
+def _require(actor: User, perm: str, message: str) -> None:
     if not actor.has_perm(perm):
         raise PermissionDenied(message)
 
 
 @service
-def coverage_confirm(*, actor: AbstractBaseUser, coverage: Coverage, stance: str) -> Coverage:
+def coverage_confirm(*, actor: User, coverage: Coverage, stance: str) -> Coverage:
     """A reviewer confirms or corrects the suggested stance."""
     _require(actor, "corroboration.confirm_coverage", "You cannot confirm coverage.")
     if stance not in Stance.values:
@@ -172,7 +172,7 @@ def coverage_confirm(*, actor: AbstractBaseUser, coverage: Coverage, stance: str
 
 
 @service
-def credibility_accept(*, actor: AbstractBaseUser, claim: Claim, version: int | None = None) -> int:
+def credibility_accept(*, actor: User, claim: Claim, version: int | None = None) -> int:
     """An editor accepts the ledger's suggested information credibility for the claim's
     claimant attribution (kept in the history like any other change)."""
     _require(actor, "reviews.publish_claim", "Only an editor can accept a credibility grade.")
@@ -200,7 +200,7 @@ def _backoff(attempts: int) -> timedelta:
 
 @service
 def job_request(
-    *, actor: AbstractBaseUser | None, kind: str, claim: Claim | None = None, params: dict[str, Any] | None = None
+    *, actor: Actor, kind: str, claim: Claim | None = None, params: dict[str, Any] | None = None
 ) -> tuple[Job, bool]:
     """Queue a job, or return the one already queued or running for the same claim:
     asking three times at once has one effect. The task is sent after commit."""
@@ -296,7 +296,7 @@ def job_fail(job: Job, *, error: str) -> timedelta | None:
 
 @service
 def existing_fact_checks_store(
-    *, claim: Claim, reviews: Iterable[FactCheckReview], query: str = "", actor: AbstractBaseUser | None = None
+    *, claim: Claim, reviews: Iterable[FactCheckReview], query: str = "", actor: Actor = None
 ) -> int:
     """Keep fact-checks others published about `claim`, once per claim and URL; the
     number new. A review seen again is left as first stored."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,11 +65,14 @@ class Token:
         return self.surface[:1].isupper()
 
 
+_PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " ", "–": " "})
+
+
 def normalize(text: str) -> str:
     """Unicode-normalised, lower-case, single-spaced text with typographic quotes and
     dashes made plain: the same words always look the same."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": " ", "–": " "}))
+    text = text.translate(_PLAIN)
     return " ".join(text.lower().split())
 
 
@@ -195,22 +197,3 @@ def containment(a: set[int], b: set[int]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
-
-
-def simhash(features: Iterable[int]) -> str:
-    """A 64-bit SimHash of the shingles, as 16 hex digits: near-identical texts get
-    fingerprints a few bits apart. Stored on the article for quick look-ups."""
-    weights = [0] * 64
-    count = 0
-    for feature in features:
-        count += 1
-        for bit in range(64):
-            weights[bit] += 1 if feature >> bit & 1 else -1
-    if not count:
-        return ""
-    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
-    return f"{value:016x}"
-
-
-def hamming(a: str, b: str) -> int:
-    return bin(int(a, 16) ^ int(b, 16)).count("1")

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from claims.models import (
@@ -55,7 +55,7 @@ STORY_URL = "https://apnews.com/article/sample-2026-03-08-russia-iran"
 THURSDAY = dt.date(2026, 3, 5)
 FRIDAY = dt.date(2026, 3, 6)
 
-OUTLETS = [
+OUTLETS: list[dict[str, Any]] = [
     {
         "name": AP,
         "domains": ["apnews.com"],
@@ -67,7 +67,7 @@ OUTLETS = [
     },
 ]
 
-ARTICLE = {
+ARTICLE: dict[str, Any] = {
     "canonical_url": STORY_URL,
     "title": "Russia answers the Iran war with indignation but no visible help for its ally",
     "byline": "Vladimir Isachenkov; Aamer Madhani in Washington contributed",
@@ -87,7 +87,7 @@ ARTICLE = {
     ),
 }
 
-SOURCES = {
+SOURCES: dict[str, dict[str, Any]] = {
     "peskov": {
         "kind": SourceKind.PERSON,
         "name": "Dmitry Peskov",
@@ -384,7 +384,7 @@ class DemoResult:
         self.created[what] = self.created.get(what, 0) + 1
 
 
-def _demo_user(username: str, full_name: str, role: str, staff: bool, result: DemoResult) -> AbstractBaseUser:
+def _demo_user(username: str, full_name: str, role: str, staff: bool, result: DemoResult) -> User:
     User = get_user_model()
     first, _, last = full_name.partition(" ")
     user, created = User.objects.get_or_create(
@@ -483,7 +483,7 @@ def load_demo() -> DemoResult:
     return result
 
 
-def _walk_the_workflow(claims: dict[str, Claim], users: dict[str, AbstractBaseUser]) -> None:
+def _walk_the_workflow(claims: dict[str, Claim], users: dict[str, User]) -> None:
     """Show every state, each reached through real transitions, so that the log and the
     history are true. Claims not named here stay submitted."""
     editor, reviewer, reviewer2 = users["editor"], users["reviewer"], users["reviewer2"]
@@ -515,7 +515,7 @@ def _walk_the_workflow(claims: dict[str, Claim], users: dict[str, AbstractBaseUs
             "officials said in June 2025."
         ),
         evidence_attributions=list(treaty.attributions.all()),
-        evidence_articles=[treaty.first_appearance],
+        evidence_articles=[a for a in [treaty.first_appearance] if a is not None],
     )
     transition_take(actor=reviewer, claim=treaty, name=TransitionName.SUBMIT_FOR_REVIEW)
     transition_take(actor=editor, claim=treaty, name=TransitionName.PUBLISH, note="Background fact confirmed.")
@@ -548,7 +548,7 @@ def _walk_the_workflow(claims: dict[str, Claim], users: dict[str, AbstractBaseUs
     )
 
 
-def register_corpus(*, actor: object, base_url: str) -> dict[str, int]:
+def register_corpus(*, actor: User | None, base_url: str) -> dict[str, int]:
     """Register the corpus served at `base_url` (idempotent): its outlets, its feeds, and
     its wire page as where the demo story is read — the demo's AP article, recorded with
     a summary only, points at it, so a search that finds the page fills in its text and

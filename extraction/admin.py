@@ -5,10 +5,9 @@ with their history, never edited by hand."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -17,6 +16,7 @@ from django.utils.html import format_html
 
 from core.admin import ReadOnlyAdmin, history_table
 from core.forms import add_service_errors
+from core.views import signed_in
 from extraction.forms import ExtractionForm
 from extraction.models import Extraction, Suggestion
 from extraction.services import extraction_request
@@ -77,7 +77,7 @@ class ExtractionAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 extraction = extraction_request(
-                    actor=cast(AbstractBaseUser, request.user),  # the admin lets in only signed-in staff
+                    actor=signed_in(request),
                     text=form.cleaned_data["text"],
                     url=form.cleaned_data["url"] or "",
                 )

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from claims.models import Attribution, Claim, RelationKind
 from claims.services import claim_create, claim_update, relation_create, require_edit
 from core.models import ApiToken
 from core.policy import Action, role_allows
-from core.services import Conflict, actor_or_none, service
+from core.services import Actor, Conflict, actor_or_none, service
 from corroboration.matching import ClaimProfile, match
 from corroboration.models import JobKind
 from corroboration.services import job_request
@@ -34,7 +33,6 @@ from sources.fetch import FetchError, check_url
 from sources.models import Article
 from sources.services import article_record_pasted
 
-Actor = AbstractBaseUser | None
 # Tracked claims compared with each suggestion: the best of a full-text search.
 TRACKED_CANDIDATES = 5
 # How much of a tracked claim the words must carry to be called the same claim: more

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin import ReadOnlyAdmin, ServiceAdmin, history_table
+from core.views import signed_in
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from integrations.services import (
     WEBHOOK_ENDPOINT_FIELDS,
@@ -114,26 +115,26 @@ class WebhookEndpointAdmin(ServiceAdmin):
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> WebhookEndpoint:
         is_active = data.pop("is_active", True)
-        endpoint, secret = webhook_endpoint_create(actor=request.user, **data)
+        endpoint, secret = webhook_endpoint_create(actor=signed_in(request), **data)
         if not is_active:
-            webhook_endpoint_update(actor=request.user, endpoint=endpoint, is_active=False)
+            webhook_endpoint_update(actor=signed_in(request), endpoint=endpoint, is_active=False)
         _show_secret(request, endpoint, secret)
         return endpoint
 
     def update_object(self, request: HttpRequest, obj: WebhookEndpoint, data: dict[str, Any]) -> None:
-        webhook_endpoint_update(actor=request.user, endpoint=obj, **data)
+        webhook_endpoint_update(actor=signed_in(request), endpoint=obj, **data)
 
     @admin.action(description="Deactivate the selected endpoints", permissions=["change"])
     def deactivate(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
         endpoints = list(queryset.filter(is_active=True))
         for endpoint in endpoints:
-            webhook_endpoint_update(actor=request.user, endpoint=endpoint, is_active=False)
+            webhook_endpoint_update(actor=signed_in(request), endpoint=endpoint, is_active=False)
         self.message_user(request, f"{len(endpoints)} endpoint(s) deactivated; nothing more is sent to them.")
 
     @admin.action(description="Give the selected endpoints a new signing secret", permissions=["change"])
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
         for endpoint in queryset:
-            _show_secret(request, endpoint, webhook_endpoint_rotate_secret(actor=request.user, endpoint=endpoint))
+            _show_secret(request, endpoint, webhook_endpoint_rotate_secret(actor=signed_in(request), endpoint=endpoint))
 
 
 @admin.register(WebhookDelivery)
@@ -205,7 +206,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
                 skipped += 1
                 continue
             try:
-                webhook_delivery_retry(actor=request.user, delivery=delivery)
+                webhook_delivery_retry(actor=signed_in(request), delivery=delivery)
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
                 continue

@@ -3,6 +3,7 @@ the answer to the request that creates the endpoint."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from core.rest import InputSerializer, ReadSerializer, StrictBooleanField, StrictCharField, StrictChoiceField
@@ -10,7 +11,9 @@ from integrations.models import WebhookEndpoint, WebhookEvent
 
 
 class WebhookEndpointSerializer(ReadSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices), read_only=True)
 
     class Meta:

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -25,7 +24,7 @@ from django.utils import timezone
 
 from core.leases import Lease
 from core.retry import backoff
-from core.services import actor_or_none, model_update, service, task_send
+from core.services import Actor, actor_or_none, model_update, service, task_send
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from integrations.webhooks import Outcome, body_of, check_endpoint_url, post, signed_headers
 from sources.netguard import FetchError
@@ -82,7 +81,7 @@ def _webhook_events(events: Iterable[str] | None) -> list[str]:
 @service
 def webhook_endpoint_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     url: str,
     description: str = "",
     events: Iterable[str] | None = None,
@@ -105,9 +104,7 @@ def webhook_endpoint_create(
 
 
 @service
-def webhook_endpoint_update(
-    *, actor: AbstractBaseUser | None, endpoint: WebhookEndpoint, **fields: Any
-) -> WebhookEndpoint:
+def webhook_endpoint_update(*, actor: Actor, endpoint: WebhookEndpoint, **fields: Any) -> WebhookEndpoint:
     """Change an endpoint's url, description, events or is_active. A new URL gets the
     same checks as at registration; the secret is changed only by rotating it."""
     _require(actor, "integrations.change_webhookendpoint", "Only editors change webhook endpoints.")
@@ -125,7 +122,7 @@ def webhook_endpoint_update(
 
 
 @service
-def webhook_endpoint_rotate_secret(*, actor: AbstractBaseUser | None, endpoint: WebhookEndpoint) -> str:
+def webhook_endpoint_rotate_secret(*, actor: Actor, endpoint: WebhookEndpoint) -> str:
     """Give the endpoint a new secret and return it, shown this once. Attempts from now
     on are signed with it, retries of earlier deliveries included."""
     _require(actor, "integrations.change_webhookendpoint", "Only editors change webhook endpoints.")
@@ -281,7 +278,7 @@ def webhook_deliveries_due(*, now: datetime | None = None) -> list[int]:
 
 
 @service
-def webhook_delivery_retry(*, actor: AbstractBaseUser | None, delivery: WebhookDelivery) -> WebhookDelivery:
+def webhook_delivery_retry(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Start a failed delivery over: pending, due now, with a fresh set of attempts. Its
     last error stays visible until the next attempt."""
     _require(actor, "integrations.change_webhookdelivery", "Only editors retry webhook deliveries.")

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from claims.models import Rating, RatingScale
 from core.admin import ReadOnlyAdmin, ServiceAdmin, history_table
 from core.roles import ROLE_PERMISSIONS
+from core.views import signed_in
 from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition
 from reviews.services import REVIEW_FIELDS, review_create, review_update, sourcing_sign_off
 
@@ -88,11 +89,11 @@ class ReviewAdmin(ServiceAdmin):
         return False
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Review:
-        return review_create(actor=request.user, **data)
+        return review_create(actor=signed_in(request), **data)
 
     def update_object(self, request: HttpRequest, obj: Review, data: dict[str, Any]) -> None:
         data.pop("claim", None)
-        review_update(actor=request.user, review=obj, **data)
+        review_update(actor=signed_in(request), review=obj, **data)
 
 
 @admin.register(Transition)
@@ -152,7 +153,7 @@ class StandardsSignOffAdmin(ServiceAdmin):
         return False
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> StandardsSignOff:
-        return sourcing_sign_off(actor=request.user, **data)
+        return sourcing_sign_off(actor=signed_in(request), **data)
 
 
 class NewsroomUserAdmin(UserAdmin):

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from claims.models import Claim, ClaimQuerySet, Status
-from core.history import tracked
+from core.history import event_model, tracked
 
 
 class TransitionName(models.TextChoices):
@@ -57,7 +57,9 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         """Reviews this person wrote or edited: the four-eyes rule says none of them may
         publish such a review. Edits are read from the review's change history (who
         saved each version), so an edit of the evidence alone counts too."""
-        edited = Review.pgh_event_model.objects.filter(pgh_obj=OuterRef("pk"), pgh_context__metadata__user=user.pk)
+        edited = event_model(Review)._default_manager.filter(
+            pgh_obj=OuterRef("pk"), pgh_context__metadata__user=user.pk
+        )
         return self.filter(Q(author=user) | Q(Exists(edited)))
 
     def awaiting_decision(self, claim: Claim) -> Review | None:
@@ -133,7 +135,7 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        verdict = self.rating.label if self.rating_id else "no rating yet"
+        verdict = self.rating.label if self.rating is not None else "no rating yet"
         return f"Review of #{self.claim_id} by {self.author}: {verdict}"
 
     @property
@@ -147,11 +149,12 @@ class Review(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.rating_id:
-            if self.rating.needs_recheck and not self.recheck_on:
-                errors["recheck_on"] = f"A verdict of {self.rating.label} needs a re-check date."
-            if not self.rating.needs_recheck and self.recheck_on:
-                errors["recheck_on"] = f"Only a verdict like Unproven carries a re-check date, not {self.rating.label}."
+        rating = self.rating if self.rating_id else None
+        if rating is not None:
+            if rating.needs_recheck and not self.recheck_on:
+                errors["recheck_on"] = f"A verdict of {rating.label} needs a re-check date."
+            if not rating.needs_recheck and self.recheck_on:
+                errors["recheck_on"] = f"Only a verdict like Unproven carries a re-check date, not {rating.label}."
         if errors:
             raise ValidationError(errors)
 

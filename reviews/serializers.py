@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from claims.models import Attribution, Claim, Priority, Rating
@@ -25,8 +26,10 @@ from sources.models import Article
 
 
 class ReviewSerializer(ReadSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    rating = serializers.SlugRelatedField(slug_field="value", read_only=True, allow_null=True)
+    author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    rating: serializers.SlugRelatedField[Rating] = serializers.SlugRelatedField(
+        slug_field="value", read_only=True, allow_null=True
+    )
     rating_label = serializers.CharField(source="rating.label", read_only=True, allow_null=True, default=None)
     is_draft = serializers.BooleanField(read_only=True)
     claim_version = serializers.IntegerField(
@@ -61,7 +64,7 @@ class ReviewSerializer(ReadSerializer):
 class TransitionSerializer(ReadSerializer):
     """One row of the workflow log."""
 
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     details = serializers.DictField(read_only=True, help_text="Reason codes, priority, assignee, rating…")
 
     class Meta:

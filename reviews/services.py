@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from claims.models import Attribution, Claim, Status
 from claims.services import StaleVersion, claim_bump_version, require_edit
-from core.services import model_update, service, task_send
+from core.services import Actor, model_update, service, task_send
 from integrations.services import enqueue_deliveries, webhook_deliveries_record
 from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition
 from reviews.webhooks import transition_event
@@ -37,13 +37,13 @@ REVIEWABLE = (Status.RESEARCHING, Status.IN_REVIEW)
 @service
 def transition_take(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     claim: Claim,
     name: str,
     version: int | None = None,
     note: str = "",
     priority: int | None = None,
-    assignee: AbstractBaseUser | None = None,
+    assignee: Actor = None,
     reason: str = "",
     duplicate_of: Claim | None = None,
 ) -> Transition:
@@ -131,9 +131,7 @@ def _after_commit(transition_id: int, delivery_ids: list[int]) -> None:
 
 
 @service
-def assignment_create(
-    *, actor: AbstractBaseUser, claim: Claim, assignee: AbstractBaseUser | None, version: int | None = None
-) -> Assignment | None:
+def assignment_create(*, actor: User, claim: Claim, assignee: Actor, version: int | None = None) -> Assignment | None:
     """Assign a reviewer to a claim (or none), ending any earlier assignment."""
     if not actor.has_perm("reviews.assign_reviewer"):
         raise PermissionDenied("Only an editor can assign reviewers.")
@@ -184,7 +182,7 @@ def _set_evidence(
 @service
 def review_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     claim: Claim,
     version: int | None = None,
     evidence_attributions: Iterable[Attribution] = (),
@@ -204,7 +202,7 @@ def review_create(
 @service
 def review_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     review: Review,
     version: int | None = None,
     evidence_attributions: Iterable[Attribution] | None = None,
@@ -233,7 +231,7 @@ def review_update(
 @service
 def sourcing_sign_off(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     claim: Claim,
     version: int | None = None,
     note: str = "",

@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from core.admin import ServiceAdmin, history_table
+from core.views import signed_in
 from sources.models import Article, Feed, Outlet, Source
 from sources.providers import registry
 from sources.services import (
@@ -50,10 +51,10 @@ class OutletAdmin(ServiceAdmin):
         return history_table(outlet)
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Outlet:
-        return outlet_create(actor=request.user, **data)
+        return outlet_create(actor=signed_in(request), **data)
 
     def update_object(self, request: HttpRequest, obj: Outlet, data: dict[str, Any]) -> None:
-        outlet_update(actor=request.user, outlet=obj, **data)
+        outlet_update(actor=signed_in(request), outlet=obj, **data)
 
 
 @admin.register(Source)
@@ -83,10 +84,10 @@ class SourceAdmin(ServiceAdmin):
         return history_table(source)
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Source:
-        return source_create(actor=request.user, **data)
+        return source_create(actor=signed_in(request), **data)
 
     def update_object(self, request: HttpRequest, obj: Source, data: dict[str, Any]) -> None:
-        source_update(actor=request.user, source=obj, **data)
+        source_update(actor=signed_in(request), source=obj, **data)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A cited source is protected by the database; an uncited one may go.
@@ -111,10 +112,10 @@ class ArticleAdmin(ServiceAdmin):
     )
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Article:
-        return article_create(actor=request.user, **data)
+        return article_create(actor=signed_in(request), **data)
 
     def update_object(self, request: HttpRequest, obj: Article, data: dict[str, Any]) -> None:
-        article_update(actor=request.user, article=obj, **data)
+        article_update(actor=signed_in(request), article=obj, **data)
 
 
 @admin.register(Feed)
@@ -184,7 +185,7 @@ class FeedAdmin(ServiceAdmin):
 
     @admin.action(description="Poll the selected feeds now")
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
-        queued = feed_poll_soon(actor=request.user, feeds=list(queryset))
+        queued = feed_poll_soon(actor=signed_in(request), feeds=list(queryset))
         skipped = queryset.count() - queued
         self.message_user(
             request,
@@ -197,7 +198,7 @@ class FeedAdmin(ServiceAdmin):
         return super().changelist_view(request, {**(extra_context or {}), "providers": registry()})
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Feed:
-        return feed_create(actor=request.user, **data)
+        return feed_create(actor=signed_in(request), **data)
 
     def update_object(self, request: HttpRequest, obj: Feed, data: dict[str, Any]) -> None:
-        feed_update(actor=request.user, feed=obj, **data)
+        feed_update(actor=signed_in(request), feed=obj, **data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -44,7 +44,7 @@ from sources.services import (
     source_update,
 )
 
-CATALOGUE_ACCESS = {
+CATALOGUE_ACCESS: dict[str | None, Action] = {
     "list": Action.READ,
     "retrieve": Action.READ,
     "create": Action.MANAGE,
@@ -102,6 +102,14 @@ class SourceFilter(StrictFilterSet):
         fields: list[str] = []
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List sources"),
+    retrieve=extend_schema(summary="Read a source"),
+    create=extend_schema(summary="Add a source (editors)", request=SourceInput, responses={201: SourceSerializer}),
+    partial_update=extend_schema(
+        summary="Change a source (editors)", request=SourceUpdateInput, responses={200: SourceSerializer}
+    ),
+)
 class SourceViewSet(CatalogueViewSet):
     """Who information comes from: named people, organisations, documents, anonymous groups."""
 
@@ -112,22 +120,6 @@ class SourceViewSet(CatalogueViewSet):
     ordering = ("name", "pk")
     create_input = SourceInput
     update_input = SourceUpdateInput
-
-    @extend_schema(summary="List sources")
-    def list(self, request: Request) -> Response:
-        return super().list(request)
-
-    @extend_schema(summary="Read a source")
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return super().retrieve(request, pk)
-
-    @extend_schema(summary="Add a source (editors)", request=SourceInput, responses={201: SourceSerializer})
-    def create(self, request: Request) -> Response:
-        return super().create(request)
-
-    @extend_schema(summary="Change a source (editors)", request=SourceUpdateInput, responses={200: SourceSerializer})
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return super().partial_update(request, pk)
 
     def create_item(self, data: dict[str, Any]) -> Source:
         return source_create(actor=self.actor, **data)
@@ -147,6 +139,14 @@ class OutletFilter(StrictFilterSet):
         fields: list[str] = []
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List outlets"),
+    retrieve=extend_schema(summary="Read an outlet"),
+    create=extend_schema(summary="Add an outlet (editors)", request=OutletInput, responses={201: OutletSerializer}),
+    partial_update=extend_schema(
+        summary="Change an outlet (editors)", request=OutletUpdateInput, responses={200: OutletSerializer}
+    ),
+)
 class OutletViewSet(CatalogueViewSet):
     """News organisations, with their ownership (state-controlled outlets are marked)."""
 
@@ -162,22 +162,6 @@ class OutletViewSet(CatalogueViewSet):
     ordering = ("name", "pk")
     create_input = OutletInput
     update_input = OutletUpdateInput
-
-    @extend_schema(summary="List outlets")
-    def list(self, request: Request) -> Response:
-        return super().list(request)
-
-    @extend_schema(summary="Read an outlet")
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return super().retrieve(request, pk)
-
-    @extend_schema(summary="Add an outlet (editors)", request=OutletInput, responses={201: OutletSerializer})
-    def create(self, request: Request) -> Response:
-        return super().create(request)
-
-    @extend_schema(summary="Change an outlet (editors)", request=OutletUpdateInput, responses={200: OutletSerializer})
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return super().partial_update(request, pk)
 
     def create_item(self, data: dict[str, Any]) -> Outlet:
         return outlet_create(actor=self.actor, **data)
@@ -198,6 +182,7 @@ class ArticleFilter(StrictFilterSet):
         fields: list[str] = []
 
 
+@extend_schema_view(list=extend_schema(summary="List articles"))
 class ArticleViewSet(CatalogueViewSet):
     """Pieces of coverage, fetched or entered by hand (the extracted text on the detail only)."""
 
@@ -211,10 +196,6 @@ class ArticleViewSet(CatalogueViewSet):
 
     def get_queryset(self) -> Any:
         return super().get_queryset().defer("raw_payload")
-
-    @extend_schema(summary="List articles")
-    def list(self, request: Request) -> Response:
-        return super().list(request)
 
     @extend_schema(summary="Read an article", responses={200: ArticleDetailSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import F
@@ -25,7 +24,7 @@ from django.utils import timezone
 
 from core.leases import Lease
 from core.retry import backoff
-from core.services import model_update, service, task_send
+from core.services import Actor, model_update, service, task_send
 from sources.canonical import canonical_url
 from sources.extract import MAX_TEXT_CHARS, Extracted, language_code, site_domain, strip_html
 from sources.fetch import Fetcher, FetchError, FetchResult
@@ -68,7 +67,7 @@ def _normalise_domains(domains: list[str]) -> list[str]:
 
 
 @service
-def outlet_create(*, actor: AbstractBaseUser | None, name: str, **data: Any) -> Outlet:
+def outlet_create(*, actor: Actor, name: str, **data: Any) -> Outlet:
     outlet = Outlet(name=name)
     model_update(outlet, data, fields=OUTLET_FIELDS)
     outlet.domains = _normalise_domains(outlet.domains)
@@ -78,7 +77,7 @@ def outlet_create(*, actor: AbstractBaseUser | None, name: str, **data: Any) -> 
 
 
 @service
-def outlet_update(*, actor: AbstractBaseUser | None, outlet: Outlet, **data: Any) -> Outlet:
+def outlet_update(*, actor: Actor, outlet: Outlet, **data: Any) -> Outlet:
     if "domains" in data:
         data["domains"] = _normalise_domains(data["domains"])
     if model_update(outlet, data, fields=OUTLET_FIELDS):
@@ -88,7 +87,7 @@ def outlet_update(*, actor: AbstractBaseUser | None, outlet: Outlet, **data: Any
 
 
 @service
-def source_create(*, actor: AbstractBaseUser | None, kind: str, name: str, **data: Any) -> Source:
+def source_create(*, actor: Actor, kind: str, name: str, **data: Any) -> Source:
     if actor is not None and not actor.has_perm("sources.add_source"):
         raise PermissionDenied("You cannot add sources.")
     source = Source(kind=kind, name=name)
@@ -99,7 +98,7 @@ def source_create(*, actor: AbstractBaseUser | None, kind: str, name: str, **dat
 
 
 @service
-def source_update(*, actor: AbstractBaseUser | None, source: Source, **data: Any) -> Source:
+def source_update(*, actor: Actor, source: Source, **data: Any) -> Source:
     was_anonymous = source.kind == SourceKind.ANONYMOUS_GROUP
     if model_update(source, data, fields=SOURCE_FIELDS):
         if was_anonymous != (source.kind == SourceKind.ANONYMOUS_GROUP) and source.attributions.exists():
@@ -115,7 +114,7 @@ def source_update(*, actor: AbstractBaseUser | None, source: Source, **data: Any
 
 
 @service
-def article_create(*, actor: AbstractBaseUser | None, canonical_url: str, url: str = "", **data: Any) -> Article:
+def article_create(*, actor: Actor, canonical_url: str, url: str = "", **data: Any) -> Article:
     article = Article(canonical_url=canonical_url, url=url or canonical_url)
     model_update(article, data, fields=ARTICLE_FIELDS)
     article.full_clean()
@@ -124,7 +123,7 @@ def article_create(*, actor: AbstractBaseUser | None, canonical_url: str, url: s
 
 
 @service
-def article_update(*, actor: AbstractBaseUser | None, article: Article, **data: Any) -> Article:
+def article_update(*, actor: Actor, article: Article, **data: Any) -> Article:
     if model_update(article, data, fields=ARTICLE_FIELDS):
         article.full_clean()
         article.save()
@@ -132,15 +131,13 @@ def article_update(*, actor: AbstractBaseUser | None, article: Article, **data: 
 
 
 @service
-def article_record_pasted(
-    *, actor: AbstractBaseUser | None, text: str, url: str = "", title: str = ""
-) -> tuple[Article, bool]:
+def article_record_pasted(*, actor: Actor, text: str, url: str = "", title: str = "") -> tuple[Article, bool]:
     """Keep a story a reviewer pasted as an article: (article, created).
 
     With the `url` it was published at, it is stored once under its canonical URL like
     any other article (one already stored there is used as it is, never overwritten);
     without one, it is an article with no address, known by its text."""
-    if actor is not None and not (isinstance(actor, PermissionsMixin) and actor.has_perm("sources.add_article")):
+    if actor is not None and not actor.has_perm("sources.add_article"):
         raise PermissionDenied("You cannot add articles.")
     text = clipped(text, MAX_TEXT_CHARS)
     if not url.strip():
@@ -276,7 +273,7 @@ def article_store(
     fetched: FetchResult | None = None,
     extracted: Extracted | None = None,
     raw_payload: Any = None,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
     outlet: Outlet | None = None,
     site_name: str = "",
     outlet_domain: str = "",
@@ -375,9 +372,7 @@ def _fill_in(existing: Article, values: dict[str, Any], outlet: Outlet | None) -
 
 
 @service
-def article_fill_in(
-    *, article: Article, fetched: FetchResult, extracted: Extracted, actor: AbstractBaseUser | None = None
-) -> bool:
+def article_fill_in(*, article: Article, fetched: FetchResult, extracted: Extracted, actor: Actor = None) -> bool:
     """Fill in an article's text (and empty metadata) from its fetched page, if it has
     none yet; True if it did. The article keeps its canonical URL."""
     if not extracted.text:
@@ -398,7 +393,7 @@ def article_fill_in(
     return filled
 
 
-def article_store_candidate(candidate: Candidate, *, actor: AbstractBaseUser | None = None) -> tuple[Article, bool]:
+def article_store_candidate(candidate: Candidate, *, actor: Actor = None) -> tuple[Article, bool]:
     """Store what a search provider returned, without fetching the page (the text,
     unless the provider sent it, is filled in by a later fetch). Like `article_store`,
     ValueError/ValidationError for a URL that cannot be stored: skip that candidate."""
@@ -438,7 +433,7 @@ def _checked_feed_url(url: str) -> str:
 
 
 @service
-def feed_create(*, actor: AbstractBaseUser | None, name: str, url: str, **data: Any) -> Feed:
+def feed_create(*, actor: Actor, name: str, url: str, **data: Any) -> Feed:
     feed = Feed(name=name, url=_checked_feed_url(url))
     model_update(feed, data, fields=FEED_FIELDS)
     feed.full_clean()
@@ -447,7 +442,7 @@ def feed_create(*, actor: AbstractBaseUser | None, name: str, url: str, **data: 
 
 
 @service
-def feed_update(*, actor: AbstractBaseUser | None, feed: Feed, **data: Any) -> Feed:
+def feed_update(*, actor: Actor, feed: Feed, **data: Any) -> Feed:
     if "url" in data:
         data["url"] = _checked_feed_url(data["url"])
     changed = model_update(feed, data, fields=FEED_FIELDS)
@@ -463,7 +458,7 @@ def feed_update(*, actor: AbstractBaseUser | None, feed: Feed, **data: Any) -> F
 
 
 @service
-def feed_poll_soon(*, actor: AbstractBaseUser | None, feeds: Iterable[Feed]) -> int:
+def feed_poll_soon(*, actor: Actor, feeds: Iterable[Feed]) -> int:
     """Make feeds due now and queue a poll of each (after commit); the number queued."""
     ids = [feed.pk for feed in feeds if feed.is_active]
     Feed.objects.filter(pk__in=ids).update(next_poll_at=timezone.now())

@@ -5,12 +5,14 @@ so they live on the top floor with the claim page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
+from django.forms import BaseModelForm
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -18,7 +20,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from claims.admin import CAVEAT_FIELDSET
-from claims.models import Addresses, Attribution, AttributionRole, Claim, ClaimRelation, Priority, claimant_problem
+from claims.models import (
+    Addresses,
+    Attribution,
+    AttributionRole,
+    Claim,
+    ClaimQuerySet,
+    ClaimRelation,
+    Priority,
+    claimant_problem,
+)
 from claims.services import (
     ATTRIBUTION_FIELDS,
     CLAIM_FIELDS,
@@ -33,6 +44,7 @@ from claims.services import (
 from core.admin import ServiceAdmin, all_values, bullet_list, changed_values, history_table
 from core.roles import assignable_users
 from core.services import Conflict
+from core.views import signed_in
 from corroboration.admin import ExistingFactCheckInline
 from corroboration.models import JobKind
 from corroboration.services import job_request
@@ -48,7 +60,7 @@ def find_coverage_now(modeladmin: admin.ModelAdmin, request: HttpRequest, querys
     """Queue a coverage search for each claim (joining a search already under way)."""
     started = 0
     for claim in queryset:
-        _, created = job_request(actor=request.user, kind=JobKind.FIND_COVERAGE, claim=claim)
+        _, created = job_request(actor=signed_in(request), kind=JobKind.FIND_COVERAGE, claim=claim)
         started += int(created)
     messages.info(
         request,
@@ -68,7 +80,9 @@ class TransitionAdminForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    assignee = forms.ModelChoiceField(queryset=None, required=False, help_text="A reviewer or an editor.")
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, help_text="A reviewer or an editor."
+    )
     reason = forms.ChoiceField(choices=[("", "—"), *RejectReason.choices], required=False)
     duplicate_of = forms.ModelChoiceField(
         queryset=Claim.objects.all(),
@@ -85,7 +99,7 @@ class TransitionAdminForm(forms.Form):
 
     def __init__(self, *args: Any, transition: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignable_users()
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = assignable_users()
         wanted = self.FIELDS.get(transition, ("note",))
         for name in list(self.fields):
             if name not in wanted:
@@ -232,7 +246,7 @@ class ClaimAdmin(ServiceAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
-        return super().get_queryset(request).with_sourcing()
+        return cast(ClaimQuerySet, super().get_queryset(request)).with_sourcing()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Claims are a record of what was reported: they are rejected, never deleted.
@@ -249,7 +263,7 @@ class ClaimAdmin(ServiceAdmin):
         ]
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
+        actions: dict[str, Any] = dict(super().get_actions(request))
         if request.user.has_perm("corroboration.start_job"):
             actions["find_coverage"] = (
                 find_coverage_now,
@@ -285,16 +299,20 @@ class ClaimAdmin(ServiceAdmin):
         form = TransitionAdminForm(request.POST or None, transition=name)
         if request.method == "POST" and form.is_valid():
             done = 0
+            actor = signed_in(request)
             for claim in claims:
                 seen = request.POST.get(f"version-{claim.pk}", "")
                 version = int(seen) if seen.isdigit() else claim.version
                 try:
                     if name == ASSIGN:
                         assignment_create(
-                            actor=request.user, claim=claim, assignee=form.cleaned_data["assignee"], version=version
+                            actor=actor,
+                            claim=claim,
+                            assignee=form.cleaned_data["assignee"],
+                            version=version,
                         )
                     else:
-                        transition_take(actor=request.user, claim=claim, name=name, version=version, **form.params())
+                        transition_take(actor=actor, claim=claim, name=name, version=version, **form.params())
                     done += 1
                 except (ValidationError, PermissionDenied, Conflict) as exc:
                     reasons = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
@@ -388,17 +406,17 @@ class ClaimAdmin(ServiceAdmin):
     def history(self, claim: Claim) -> str:
         return history_table(claim)
 
-    def save_model(self, request: HttpRequest, obj: Claim, form: forms.ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Claim, form: BaseModelForm[Any], change: bool) -> None:
         """Nothing yet: the claim is saved together with its attributions (save_related)."""
 
-    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+    def save_related(self, request: HttpRequest, form: BaseModelForm[Any], formsets: Any, change: bool) -> None:
         """The claim and its attributions in one service call (`claim_create` or
         `claim_update`, as the pages and the API do); then its relations."""
         by_model = {formset.model: formset for formset in formsets}
         attributions = by_model[Attribution]
         if change:
             claim = claim_update(
-                actor=request.user,
+                actor=signed_in(request),
                 claim=Claim.objects.get(pk=form.instance.pk),
                 version=form.cleaned_data.get("seen_version") or form.instance.version,
                 attributions=attribution_changes(attributions),
@@ -407,7 +425,7 @@ class ClaimAdmin(ServiceAdmin):
         else:
             kept = [f for f in attributions.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
             claim = claim_create(
-                actor=request.user,
+                actor=signed_in(request),
                 attributions=[all_values(f, ATTRIBUTION_FIELDS) for f in kept],
                 **all_values(form, self.service_fields),
             )

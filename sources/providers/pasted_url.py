@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
-
+from core.services import Actor
 from sources.extract import Extracted, extract_article
 from sources.fetch import HTML_TYPES, Fetcher, FetchResult
 from sources.models import Article, ArticleProvider
@@ -37,7 +36,7 @@ def fetch_page(url: str, *, fetcher: Fetcher | None = None) -> Page:
 def store_url(
     url: str,
     *,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
     provider: str = ArticleProvider.URL,
     fetcher: Fetcher | None = None,
 ) -> tuple[Article, bool]:
