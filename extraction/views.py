@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +24,9 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from claims.forms import AttributionForm, BaseAttributionFormSet
 from claims.models import Addresses, Claim
-from claims.views import claim_url
+from claims.views import NEW_SOURCE_FIELDS, claim_url
+from claims.views import _attribution_values as claim_form_values
+from claims.views import _place_errors as place_claim_errors
 from core.forms import add_service_errors, error_messages
 from core.services import Conflict
 from core.views import PageRequest, newsroom_member_required
@@ -40,7 +42,6 @@ from extraction.models import Extraction, Suggestion
 from extraction.proposals import proposal_for
 from extraction.services import extraction_request, suggestion_accept, suggestion_add_appearance, suggestion_dismiss
 
-NEW_SOURCE_FIELDS = {"kind": "new_source_kind", "name": "new_source_name", "title": "new_source_title"}
 REPLIES = {
     "denial": "a denial",
     "non_denial": "a reply that does not deny",
@@ -155,10 +156,8 @@ def _initial(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _attribution_values(form: AttributionForm) -> dict[str, Any]:
-    values = form.service_values(changed_only=False)
-    new_source = form.new_source()
-    if new_source:
-        values["new_source"] = new_source
+    """What the claim pages send for an attribution, and which suggested one it stands for."""
+    values = claim_form_values(form, changed_only=False)
     if form.cleaned_data.get("suggested") is not None:
         values["suggested"] = form.cleaned_data["suggested"]
     return values
@@ -171,26 +170,18 @@ def _place_errors(
     sent: list[AttributionForm],
     kept: list[RelationForm],
 ) -> None:
-    """Each message of a refusal where it belongs: a claim field on the claim form,
-    `attributions.2.role` on the third attribution sent, `relations.0` on the first
-    relation kept, the rest above the attributions."""
-    general = []
+    """Each message of a refusal where it belongs: `relations.0` on the first relation
+    kept, the rest as the claim pages place them (a claim field on the claim form,
+    `attributions.2.role` on the third attribution sent, the rest above the attributions)."""
+    others: dict[str, list[str]] = {}
     for name, texts in error_messages(exc).items():
         parts = name.split(".")
-        if name in form.fields:
-            form.add_error(name, texts)
-        elif parts[0] == "attributions" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(sent):
-            target = sent[int(parts[1])]
-            field = parts[-1] if len(parts) > 2 else NON_FIELD_ERRORS
-            if parts[2:3] == ["new_source"]:
-                field = NEW_SOURCE_FIELDS.get(parts[-1], NON_FIELD_ERRORS)
-            target.add_error(field if field in target.fields else None, texts)
-        elif parts[0] == "relations" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(kept):
+        if parts[0] == "relations" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(kept):
             kept[int(parts[1])].add_error(None, texts)
         else:
-            general.extend(texts)
-    if general:
-        formset.non_form_errors().extend(general)
+            others[name] = texts
+    if others:
+        place_claim_errors(ValidationError(others), form, formset, sent)  # type: ignore[arg-type]
 
 
 @newsroom_member_required
