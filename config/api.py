@@ -23,6 +23,7 @@ from corroboration.api import (
     JobViewSet,
     PriorCheckViewSet,
 )
+from extraction.api import ExtractionViewSet, SuggestionViewSet
 from integrations.api import WebhookEndpointViewSet
 from reviews.api import ClaimReviewFeedView, ClaimReviewView, ReviewViewSet, TransitionViewSet
 from sources.api import ArticleViewSet, FeedViewSet, OutletViewSet, SourceViewSet
@@ -50,6 +51,8 @@ router.register("feeds", FeedViewSet, basename="api-feed")
 router.register(r"outlets/(?P<outlet_id>[^/.]+)/track-record", OutletTrackRecordViewSet, basename="api-outlet-record")
 router.register(r"sources/(?P<source_id>[^/.]+)/track-record", SourceTrackRecordViewSet, basename="api-source-record")
 router.register("webhooks", WebhookEndpointViewSet, basename="api-webhook")
+router.register("extractions", ExtractionViewSet, basename="api-extraction")
+router.register(r"extractions/(?P<extraction_id>[0-9]+)/suggestions", SuggestionViewSet, basename="api-suggestion")
 
 # Mounted at /api/v1/.
 urlpatterns = [

@@ -26,6 +26,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", dashboard, name="dashboard"),
     path("claims/", include("web.urls")),
+    # New claims from an article: paste a story, accept or dismiss what it suggests.
+    path("extractions/", include("extraction.urls")),
     # Public: a published verdict with its ClaimReview JSON-LD, for anyone to read.
     path("fact-checks/<int:pk>/", fact_check, name="fact_check"),
     path("", include("reviews.urls")),
@@ -33,3 +35,6 @@ urlpatterns = [
     # Track records of outlets, sources and anonymous descriptors.
     path("", include("trackrecords.urls")),
 ]
+
+# A request too large to read (a very long paste) gets a page that says so.
+handler400 = "core.views.bad_request"

@@ -10,11 +10,14 @@ the token. The person's role sets the ceiling; the token's scope narrows it:
     EDIT                may change claims                     –      –        ✓
     TRANSITION          a newsroom role                       –      –        ✓
     MANAGE              editor                                –      –        ✓
+    EXTRACT             may add claims                        –      ✓**      ✓
     READ_RECORDS        a newsroom role                       ✓      –        ✓
     IMPORT_PRIOR_CHECKS editor (may import prior checks)      –      –        ✓
     DECIDE_PRIOR_CHECK  may confirm or reject matches         –      –        ✓
 
     * a submit token reads only the claims it created (`Claim.submitted_with`).
+    ** run an extraction, read it, accept or dismiss its suggestions: a submit token
+       only the extractions it started, and a claim it accepts is one it owns.
 
 Finer rules stay in the services: which claims a reviewer may edit
 (`claims.services.claim_editable_by`) and who may take each transition
@@ -42,6 +45,7 @@ class Action(StrEnum):
     EDIT = "edit"
     TRANSITION = "transition"
     MANAGE = "manage"
+    EXTRACT = "extract"
     READ_RECORDS = "read_records"
     IMPORT_PRIOR_CHECKS = "import_prior_checks"
     DECIDE_PRIOR_CHECK = "decide_prior_check"
@@ -54,6 +58,7 @@ ROLE_NEEDS: dict[Action, str | None] = {
     Action.EDIT: "claims.change_claim",
     Action.TRANSITION: "claims.view_claim",
     Action.MANAGE: "reviews.publish_claim",  # editors: see is_editor()
+    Action.EXTRACT: "claims.add_claim",
     # Track records and prior checks: newsroom work, but not for submit tokens (§1).
     Action.READ_RECORDS: "claims.view_claim",
     Action.IMPORT_PRIOR_CHECKS: "corroboration.import_priorchecks",
@@ -63,7 +68,7 @@ ROLE_NEEDS: dict[Action, str | None] = {
 SCOPE_ALLOWS: dict[str, frozenset[Action]] = {
     Scope.READ: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.READ_RECORDS}),
     # READ_UNPUBLISHED narrowed to the token's own claims by visible_to().
-    Scope.SUBMIT: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.CREATE_CLAIM}),
+    Scope.SUBMIT: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.CREATE_CLAIM, Action.EXTRACT}),
     Scope.WRITE: frozenset(Action),
 }
 
@@ -167,6 +172,7 @@ REFUSALS = {
     Action.EDIT: "Changing claims needs a reviewer's or an editor's role.",
     Action.TRANSITION: "Workflow transitions need a newsroom role.",
     Action.MANAGE: "Only editors manage sources, outlets, articles and webhooks.",
+    Action.EXTRACT: "Extracting claims from articles needs a reviewer's or an editor's role.",
     Action.READ_RECORDS: "Track records and prior checks are for the newsroom: a reviewer's or an editor's role, "
     "with a read or write token.",
     Action.IMPORT_PRIOR_CHECKS: "Only editors import prior checks.",

@@ -4,11 +4,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
@@ -54,3 +57,12 @@ def newsroom_member_required(view: Callable[..., HttpResponse]) -> Callable[...,
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request refused before any view saw it. One that sent more than the site reads
+    (a very long paste) is told so and by how much; the rest get Django's own page."""
+    if isinstance(exception, RequestDataTooBig):
+        context = {"limit_mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024}
+        return render(request, "400_too_large.html", context, status=400)
+    return defaults.bad_request(request, exception)

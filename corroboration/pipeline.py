@@ -12,10 +12,15 @@ claim whose vocabulary they share.
 import_claimreviews (an editor's upload or address): read the ClaimReviews, keep them
 as prior checks, and match them to our claims. A file that does not parse ends the job
 `failed` at once (JobRefused): trying again would read the same bytes.
+
+Apps on a higher floor run their own kinds of job on this machinery (the row, the
+lease, the task, the retries, the sweeper) by registering a step for their kind when
+they load (`register`); this module never imports them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from claims.models import Claim, Status
@@ -31,6 +36,17 @@ from sources.providers.pasted_url import store_url
 MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW)
 
 
+Step = Callable[[Job], dict[str, Any]]
+_REGISTERED: dict[str, Step] = {}
+
+
+def register(kind: str, step: Step) -> None:
+    """Run `step` for jobs of `kind` (an app's AppConfig.ready() calls this)."""
+    if kind not in JobKind.values:
+        raise ValueError(f"Unknown job kind {kind!r}")
+    _REGISTERED[kind] = step
+
+
 def run(job: Job) -> dict[str, Any]:
     if job.kind == JobKind.FIND_COVERAGE:
         return find_coverage(job)
@@ -40,6 +56,8 @@ def run(job: Job) -> dict[str, Any]:
         return match_articles(job)
     if job.kind == JobKind.IMPORT_CLAIMREVIEWS:
         return import_claimreviews(job)
+    if job.kind in _REGISTERED:
+        return _REGISTERED[job.kind](job)
     raise ValueError(f"Unknown job kind {job.kind!r}")
 
 

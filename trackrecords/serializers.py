@@ -93,7 +93,7 @@ class SourceRefSerializer(serializers.Serializer):
     reliability = serializers.CharField(help_text="The Admiralty grade set now (A–F).")
 
 
-class SuggestionSerializer(serializers.Serializer):
+class ReliabilitySuggestionSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=list("ABCDEF"), help_text="Admiralty source reliability; F: too few.")
     reason = serializers.CharField()
 
@@ -107,7 +107,7 @@ class SourceTrackRecordSerializer(RecordPartSerializer):
 
     source = SourceRefSerializer()  # type: ignore[assignment]  # the API's name, shadowing Field.source
     anonymous = RecordPartSerializer(help_text="The same, for the claims resting on anonymous sources.")
-    suggested_reliability = SuggestionSerializer(
+    suggested_reliability = ReliabilitySuggestionSerializer(
         help_text="What the record suggests; never set by itself: an editor accepts it (the source page)."
     )
     computed_at = serializers.DateTimeField(allow_null=True)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('corroboration', '0003_prior_checks'),
+        ('corroboration', '0004_prior_checks'),
         ('reviews', '0004_rating_scale_moves_sequence_status_trigger'),
     ]
 

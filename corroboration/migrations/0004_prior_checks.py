@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0005_submitted_with'),
-        ('corroboration', '0002_existing_fact_checks_move'),
+        ('corroboration', '0003_job_kind_extract_claims'),
         ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -229,11 +229,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='job',
             name='kind',
-            field=models.CharField(choices=[('find_coverage', 'Find coverage for a claim'), ('fetch_url', 'Fetch a pasted URL and match it to a claim'), ('match_articles', 'Match new articles to open claims'), ('import_claimreviews', 'Import prior fact-checks (ClaimReview)')], max_length=20),
+            field=models.CharField(choices=[('find_coverage', 'Find coverage for a claim'), ('fetch_url', 'Fetch a pasted URL and match it to a claim'), ('match_articles', 'Match new articles to open claims'), ('extract_claims', 'Suggest claims from an article'), ('import_claimreviews', 'Import prior fact-checks (ClaimReview)')], max_length=20),
         ),
         migrations.AddConstraint(
             model_name='job',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['find_coverage', 'fetch_url', 'match_articles', 'import_claimreviews'])), name='job_kind_valid'),
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['find_coverage', 'fetch_url', 'match_articles', 'extract_claims', 'import_claimreviews'])), name='job_kind_valid'),
         ),
         migrations.AddIndex(
             model_name='priorcheck',
