@@ -14,7 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from claims.api import AttributionViewSet, ClaimViewSet, HistoryViewSet, RelationViewSet
-from core.rest import not_found
+from core.rest import JSONErrors, not_found
 from corroboration.api import CorroborationViewSet, CoverageViewSet, FindCoverageViewSet, JobViewSet
 from integrations.api import WebhookEndpointViewSet
 from reviews.api import ClaimReviewFeedView, ClaimReviewView, ReviewViewSet, TransitionViewSet
@@ -47,7 +47,15 @@ urlpatterns = [
 ]
 
 
-class RedocView(SpectacularRedocView):
+class SchemaView(JSONErrors, SpectacularAPIView):
+    pass
+
+
+class SwaggerView(JSONErrors, SpectacularSwaggerSplitView):
+    pass
+
+
+class RedocView(JSONErrors, SpectacularRedocView):
     # drf-spectacular's own template links Google Fonts; ours loads nothing from elsewhere.
     template_name = "api/redoc.html"
 
@@ -60,8 +68,8 @@ redoc = csp_update({"worker-src": ["'self'", "blob:"]})(RedocView.as_view(url_na
 
 # Mounted at /api/.
 schema_urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", redoc, name="api-redoc"),
     # Anything else under /api/ answers in the API's error format, not with an HTML page.
     re_path(r"^.*$", not_found),

@@ -89,6 +89,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Under /api/ a refused CSRF check answers in the API's JSON error format.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "corroborate-demo")
 if len(DEMO_PASSWORD) < 12:
@@ -384,7 +386,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.policy.Allowed"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.rest.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "core.rest.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

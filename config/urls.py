@@ -7,6 +7,10 @@ from core.views import healthz
 from reviews.public import fact_check
 from web.views import dashboard
 
+# Under /api/ these answer in the API's JSON error format (core/views.py).
+handler400 = "core.views.bad_request"
+handler500 = "core.views.server_error"
+
 admin.site.site_header = "Corroborate"
 admin.site.site_title = "Corroborate admin"
 admin.site.index_title = "Claims, sources and verdicts"

@@ -29,8 +29,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, renderers, serializers
+from rest_framework import exceptions, parsers, renderers, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -124,6 +125,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def error_response(status: int, detail: str, code: str) -> JsonResponse:
+    """The API's error format, for answers made outside DRF (unknown addresses, a
+    refused CSRF check, a server error)."""
+    return JsonResponse({"detail": detail, "code": code}, status=status)
+
+
+# Exempt from the CSRF check: it changes nothing, and a POST to a mistyped address
+# deserves the same 404 as a GET rather than Django's HTML CSRF page.
+@csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any URL under /api/ that names no endpoint: the same JSON error as the rest."""
     detail = "There is no API endpoint at this address."
@@ -133,7 +143,43 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
                 detail += f" Did you mean {request.path}/ (with the trailing slash)?"
         except Resolver404:
             pass
-    return JsonResponse({"detail": detail, "code": "not_found"}, status=404)
+    return error_response(404, detail, "not_found")
+
+
+# --- Parsing -----------------------------------------------------------------------------
+
+MAX_JSON_DEPTH = 32
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests arrays and objects more than `limit` deep (iteratively, so
+    the check itself cannot run out of stack)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+class JSONParser(parsers.JSONParser):
+    """JSON bodies, nested at most MAX_JSON_DEPTH deep. No request of this API needs
+    more than a few levels, and Python's decoder (and everything that walks the result
+    afterwards) recurses: a body of ten thousand brackets would otherwise be a server
+    error instead of a 400."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        too_deep = exceptions.ParseError(f"JSON parse error - the body nests more than {MAX_JSON_DEPTH} levels deep.")
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise too_deep from None
+        if json_depth_exceeds(data, MAX_JSON_DEPTH):
+            raise too_deep
+        return data
 
 
 class JSONRenderer(renderers.JSONRenderer):
@@ -153,6 +199,16 @@ class _AsciiJSONRenderer(renderers.JSONRenderer):
 
 
 _ASCII_JSON = _AsciiJSONRenderer()
+
+
+class JSONErrors:
+    """For views whose answers are not JSON (the OpenAPI schema, its HTML readers): their
+    errors (405, 406, 429…) are still the API's JSON errors."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        request = self.request  # type: ignore[attr-defined]
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 # --- Strict input ------------------------------------------------------------------------

@@ -9,9 +9,15 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
+
+from core.rest import error_response
+
+API_PREFIX = "/api/"
 
 
 class PageRequest(HttpRequest):
@@ -54,3 +60,36 @@ def newsroom_member_required(view: Callable[..., HttpResponse]) -> Callable[...,
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# --- Errors outside DRF: the API's addresses answer in its JSON format, pages in HTML ----
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused CSRF check (settings.CSRF_FAILURE_VIEW)."""
+    if is_api(request):
+        return error_response(
+            403,
+            "The CSRF check failed: a signed-in browser session must send its CSRF token; "
+            "integrations authenticate with a token instead (Authorization: Token <key>).",
+            "csrf_failed",
+        )
+    return django_csrf_failure(request, reason=reason)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a request Django refused before any view (a bad host name, a body too large)."""
+    if is_api(request):
+        return error_response(400, "The request is not valid.", "bad_request")
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. The error itself is logged by Django; the caller learns only that it happened."""
+    if is_api(request):
+        return error_response(500, "Something went wrong on our side; it has been logged.", "server_error")
+    return defaults.server_error(request)
