@@ -62,6 +62,17 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "415": ("Error", "The body is not JSON."),
     "429": ("Error", "Too many requests; retry after the number of seconds in Retry-After."),
 }
+RATE_LIMIT_HEADERS: dict[str, dict[str, Any]] = {
+    "RateLimit-Limit": {
+        "schema": {"type": "integer"},
+        "description": "Requests this caller may make in the throttle's window (API_THROTTLE_ANON, API_THROTTLE_USER).",
+    },
+    "RateLimit-Remaining": {"schema": {"type": "integer"}, "description": "Requests left in the window."},
+    "RateLimit-Reset": {
+        "schema": {"type": "integer"},
+        "description": "Seconds until the oldest counted request leaves the window and Remaining goes up.",
+    },
+}
 CONFLICTING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # A view lists in `versioned` the actions that take the claim's `version` (and so may answer 409).
 
@@ -99,6 +110,8 @@ class ApiSchema(AutoSchema):
                     "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
                 }
             operation["responses"].setdefault(code, response)
+        for response in operation["responses"].values():
+            response.setdefault("headers", {}).update(RATE_LIMIT_HEADERS)
         return operation
 
     def get_auth(self) -> list[dict[str, Any]]:

@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RateLimitHeaders",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pghistory.middleware.HistoryMiddleware",
@@ -291,6 +292,13 @@ CACHES = {
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "corroborate"),
         "TIMEOUT": 300,
+        # A cache that stops answering must not hold every API request (the throttles
+        # read it on each one): give up after this many seconds, and the throttles let
+        # the request through (core.rest.QuotaThrottle).
+        "OPTIONS": {
+            "socket_connect_timeout": env_int("CACHE_SOCKET_TIMEOUT", 2, minimum=1),
+            "socket_timeout": env_int("CACHE_SOCKET_TIMEOUT", 2, minimum=1),
+        },
     }
 }
 

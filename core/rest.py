@@ -15,8 +15,11 @@ Services raise Django's ValidationError and PermissionDenied, and `Conflict`
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +34,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema_field
+from redis.exceptions import RedisError
 from rest_framework import exceptions, parsers, renderers, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -38,6 +42,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from core.services import Conflict
+
+logger = logging.getLogger(__name__)
 
 # --- Errors ------------------------------------------------------------------------------
 
@@ -466,17 +472,51 @@ class Pagination(PageNumberPagination):
 
 # --- Throttles ---------------------------------------------------------------------------
 # Rates are read from settings on every request (not frozen at import), so a deployment
-# and the tests can change them.
+# and the tests can change them. Each request counted by a throttle carries its quota in
+# RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (core.middleware adds them);
+# a 429 carries Retry-After (DRF). The counts live in the shared cache (Redis): when it
+# cannot be reached, requests are let through and the failure is logged — an outage of
+# the counter must not become an outage of the API.
 
 
-class AnonymousThrottle(AnonRateThrottle):
+@dataclass(frozen=True)
+class Quota:
+    limit: int
+    remaining: int
+    reset: int  # seconds until the oldest counted request leaves the window (Remaining goes up)
+
+
+QUOTA_ATTRIBUTE = "api_quota"
+
+
+class QuotaThrottle(SimpleRateThrottle):
+    def allow_request(self, request: Request, view: Any) -> bool:
+        try:
+            allowed = super().allow_request(request, view)
+        except (RedisError, OSError) as exc:
+            logger.warning("API throttle store unreachable; the request is let through uncounted: %s", exc)
+            return True
+        if getattr(self, "key", None) is not None and self.num_requests is not None and self.duration is not None:
+            oldest = self.history[-1] if self.history else self.now
+            quota = Quota(
+                limit=self.num_requests,
+                remaining=max(0, self.num_requests - len(self.history)),
+                reset=max(0, math.ceil(oldest + self.duration - self.now)),
+            )
+            previous = getattr(request._request, QUOTA_ATTRIBUTE, None)
+            if previous is None or quota.remaining < previous.remaining:
+                setattr(request._request, QUOTA_ATTRIBUTE, quota)
+        return allowed
+
+
+class AnonymousThrottle(QuotaThrottle, AnonRateThrottle):
     """Callers without credentials, counted by address."""
 
     def get_rate(self) -> str:
         return settings.API_THROTTLE_ANON
 
 
-class CallerThrottle(SimpleRateThrottle):
+class CallerThrottle(QuotaThrottle):
     """Each token on its own; a signed-in person by account."""
 
     scope = "caller"
