@@ -17,7 +17,7 @@ from claims.api import AttributionViewSet, ClaimViewSet, HistoryViewSet, Relatio
 from core.rest import JSONErrors, not_found
 from corroboration.api import CorroborationViewSet, CoverageViewSet, FindCoverageViewSet, JobViewSet
 from integrations.api import WebhookEndpointViewSet
-from reviews.api import ClaimReviewFeedView, ClaimReviewView, ReviewViewSet, TransitionViewSet
+from reviews.api import ClaimReviewFeedView, ClaimReviewView, ReviewViewSet, SignOffViewSet, TransitionViewSet
 from sources.api import ArticleViewSet, FeedViewSet, OutletViewSet, SourceViewSet
 
 CLAIM = r"claims/(?P<claim_id>[^/.]+)"
@@ -29,6 +29,7 @@ router.register(f"{CLAIM}/relations", RelationViewSet, basename="api-claim-relat
 router.register(f"{CLAIM}/reviews", ReviewViewSet, basename="api-claim-review")
 router.register(f"{CLAIM}/history", HistoryViewSet, basename="api-claim-history")
 router.register(f"{CLAIM}/transitions", TransitionViewSet, basename="api-claim-transition")
+router.register(f"{CLAIM}/sign-off", SignOffViewSet, basename="api-claim-sign-off")
 router.register(f"{CLAIM}/coverage", CoverageViewSet, basename="api-claim-coverage")
 router.register(f"{CLAIM}/corroboration", CorroborationViewSet, basename="api-claim-corroboration")
 router.register(f"{CLAIM}/find-coverage", FindCoverageViewSet, basename="api-claim-find-coverage")

@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema_field
 from redis.exceptions import RedisError
 from rest_framework import exceptions, parsers, renderers, serializers
+from rest_framework.metadata import BaseMetadata
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -150,6 +151,19 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         except Resolver404:
             pass
     return error_response(404, detail, "not_found")
+
+
+class Metadata(BaseMetadata):
+    """The answer to OPTIONS (the methods are in its Allow header): what the endpoint is,
+    and where its full description lives. The OpenAPI schema describes every operation."""
+
+    def determine_metadata(self, request: Request, view: Any) -> dict[str, Any]:
+        return {
+            "name": view.get_view_name(),
+            "description": view.get_view_description(),
+            "methods": list(view.allowed_methods),
+            "schema": request.build_absolute_uri("/api/schema/"),
+        }
 
 
 # --- Parsing -----------------------------------------------------------------------------
@@ -490,6 +504,12 @@ QUOTA_ATTRIBUTE = "api_quota"
 
 
 class QuotaThrottle(SimpleRateThrottle):
+    # Set by SimpleRateThrottle as it counts (its stubs do not declare them).
+    num_requests: int | None
+    duration: int | None
+    history: list[float]
+    now: float
+
     def allow_request(self, request: Request, view: Any) -> bool:
         try:
             allowed = super().allow_request(request, view)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -86,7 +87,8 @@ class FindCoverageViewSet(ClaimChildViewSet):
     def create(self, request: Request, claim_id: str) -> Response:
         with transaction.atomic():
             job, _ = job_request(actor=self.actor, kind=JobKind.FIND_COVERAGE, claim=self.claim)
-        return self.output(job, status=202)
+        follow = self.request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
+        return self.output(job, status=202, headers={"Location": follow})
 
 
 class JobViewSet(ApiViewSet):

@@ -22,15 +22,17 @@ from claims.serializers import ClaimSerializer
 from core.policy import Action, reads_claim_fully
 from core.rest import Pagination
 from reviews.claimreview import claimreview_feed, claimreview_for
-from reviews.models import Review, Transition
+from reviews.models import Review, StandardsSignOff, Transition
 from reviews.serializers import (
     ReviewInput,
     ReviewSerializer,
+    SignOffInput,
+    SignOffSerializer,
     TransitionInput,
     TransitionResultSerializer,
     TransitionSerializer,
 )
-from reviews.services import review_create, review_update, transition_take
+from reviews.services import review_create, review_update, sourcing_sign_off, transition_take
 from reviews.workflow import describe
 
 
@@ -86,7 +88,7 @@ class TransitionViewSet(ClaimChildViewSet):
 
     serializer_class = TransitionSerializer
     queryset = Transition.objects.none()  # the model, for the schema; get_queryset() is what runs
-    required = {"list": Action.READ_UNPUBLISHED, "create": Action.TRANSITION}
+    required = {"list": Action.READ_UNPUBLISHED, "retrieve": Action.READ_UNPUBLISHED, "create": Action.TRANSITION}
     versioned = ("create",)
 
     def get_queryset(self) -> Any:
@@ -96,6 +98,15 @@ class TransitionViewSet(ClaimChildViewSet):
     def list(self, request: Request, claim_id: str) -> Response:
         self.require_full_read()
         return self.paginated(self.get_queryset())
+
+    @extend_schema(summary="Read one transition of the workflow log")
+    def retrieve(self, request: Request, claim_id: str, pk: str) -> Response:
+        self.require_full_read()
+        return self.output(self.get_object())
+
+    def location_of(self, data: Any) -> str | None:
+        # The answer holds the transition and the claim; what was created is the transition.
+        return super().location_of(data.get("transition") if isinstance(data, dict) else None)
 
     @extend_schema(
         summary="Take a workflow transition",
@@ -116,6 +127,45 @@ class TransitionViewSet(ClaimChildViewSet):
             },
             status=201,
         )
+
+
+@extend_schema(parameters=[CLAIM_ID])
+class SignOffViewSet(ClaimChildViewSet):
+    """The standards sign-off of a claim's anonymous sourcing, under the same rule as on the
+    claim page: a standards editor checks every AP condition; it holds for the sourcing as
+    signed (a later change of the attributions needs a new one)."""
+
+    serializer_class = SignOffSerializer
+    queryset = StandardsSignOff.objects.none()  # the model, for the schema; get_queryset() is what runs
+    required = {"list": Action.READ_UNPUBLISHED, "retrieve": Action.READ_UNPUBLISHED, "create": Action.TRANSITION}
+    versioned = ("create",)
+
+    def get_queryset(self) -> Any:
+        self.require_full_read()
+        return (
+            StandardsSignOff.objects.filter(claim=self.claim)
+            .select_related("claim", "signed_by")
+            .order_by("-signed_at", "-pk")
+        )
+
+    @extend_schema(summary="A claim's standards sign-offs, newest first")
+    def list(self, request: Request, claim_id: str) -> Response:
+        return self.paginated(self.get_queryset())
+
+    @extend_schema(summary="Read a standards sign-off")
+    def retrieve(self, request: Request, claim_id: str, pk: str) -> Response:
+        return self.output(self.get_object())
+
+    @extend_schema(
+        summary="Sign off the claim's anonymous sourcing",
+        description="Editors only (a write token of an editor). Every AP condition must be true; a claim that "
+        "does not rest on anonymous sourcing needs no sign-off (400).",
+        request=SignOffInput,
+        responses={201: SignOffSerializer},
+    )
+    def create(self, request: Request, claim_id: str) -> Response:
+        signoff = sourcing_sign_off(actor=self.actor, claim=self.claim, **self.input(SignOffInput))
+        return self.output(self.get_queryset().get(pk=signoff.pk), status=201)
 
 
 # --- ClaimReview (schema.org JSON-LD; built by reviews/claimreview.py) ---------------------

@@ -11,6 +11,7 @@ from claims.serializers import ClaimSerializer
 from core.rest import (
     InputSerializer,
     ReadSerializer,
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
     StrictDateField,
@@ -18,7 +19,7 @@ from core.rest import (
     StrictPrimaryKeyRelatedField,
     StrictSlugRelatedField,
 )
-from reviews.models import Confidence, Review, Transition
+from reviews.models import AP_CONDITIONS, Confidence, Review, StandardsSignOff, Transition
 from reviews.workflow import RejectReason, TransitionName
 from sources.models import Article
 
@@ -85,6 +86,20 @@ class TransitionSerializer(ReadSerializer):
         read_only_fields = fields
 
 
+class SignOffSerializer(ReadSerializer):
+    """A standards editor's sign-off of a claim's anonymous sourcing."""
+
+    signed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    claim_version = serializers.IntegerField(
+        source="claim.version", read_only=True, help_text="The claim's version now: send it with the next change."
+    )
+
+    class Meta:
+        model = StandardsSignOff
+        fields = ["id", "claim", "claim_version", "signed_by", "signed_at", *AP_CONDITIONS, "note"]
+        read_only_fields = fields
+
+
 class TransitionResultSerializer(serializers.Serializer):
     transition = TransitionSerializer(help_text="The row written to the workflow log.")
     claim = ClaimSerializer(help_text="The claim after the transition, with its new version.")
@@ -134,3 +149,14 @@ class TransitionInput(InputSerializer):
     duplicate_of = StrictPrimaryKeyRelatedField(
         queryset=Claim.objects.all(), required=False, help_text="reject as duplicate: the claim it duplicates."
     )
+
+
+class SignOffInput(InputSerializer):
+    """Every AP condition, each checked by the standards editor: all must hold."""
+
+    version = StrictIntegerField(min_value=1, help_text="The claim's version you saw.")
+    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    information_not_opinion = StrictBooleanField(help_text=AP_CONDITIONS["information_not_opinion"])
+    not_obtainable_on_record = StrictBooleanField(help_text=AP_CONDITIONS["not_obtainable_on_record"])
+    source_in_position_to_know = StrictBooleanField(help_text=AP_CONDITIONS["source_in_position_to_know"])
+    reason_stated = StrictBooleanField(help_text=AP_CONDITIONS["reason_stated"])
