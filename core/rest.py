@@ -352,14 +352,22 @@ class NewsroomOnlyFields(serializers.Serializer):
         return data
 
 
-def positive_int_param(request: Request, name: str, *, default: int, maximum: int | None = None) -> int:
+# The largest whole number a query parameter takes unless it says otherwise: what an
+# integer column holds (a claim's version, say).
+MAX_QUERY_INT = 2**31 - 1
+
+
+def positive_int_param(request: Request, name: str, *, default: int, maximum: int = MAX_QUERY_INT) -> int:
+    """A whole number from 1 to `maximum` given as ?name=; the message says exactly that,
+    whatever was wrong (not a number, 0, or too large)."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if re.fullmatch(r"[0-9]{1,18}", raw) and int(raw) >= 1 and (maximum is None or int(raw) <= maximum):
+    # Digits beyond the maximum's own length are too large whatever they are (and a
+    # thousand-digit number is never converted).
+    if re.fullmatch(r"[0-9]+", raw) and len(raw.lstrip("0")) <= len(str(maximum)) and 1 <= int(raw) <= maximum:
         return int(raw)
-    limit = f" from 1 to {maximum}" if maximum else " of 1 or more"
-    raise exceptions.ValidationError({name: [f"Must be a whole number{limit}."]})
+    raise exceptions.ValidationError({name: [f"Must be a whole number from 1 to {maximum}."]})
 
 
 # --- Filters -----------------------------------------------------------------------------
@@ -451,6 +459,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 # --- Pagination --------------------------------------------------------------------------
 
 MAX_PAGE_SIZE = 100
+# Far past any page a list will have (a million pages); documented, so that a caller's
+# page number is refused by the schema exactly when the server refuses it.
+MAX_PAGE = 1_000_000
 
 
 class Pagination(PageNumberPagination):
@@ -463,7 +474,7 @@ class Pagination(PageNumberPagination):
         return positive_int_param(request, "page_size", default=settings.API_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
 
     def get_page_number(self, request: Request, paginator: Any) -> int:
-        return positive_int_param(request, "page", default=1)
+        return positive_int_param(request, "page", default=1, maximum=MAX_PAGE)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
@@ -471,8 +482,8 @@ class Pagination(PageNumberPagination):
                 "name": "page",
                 "required": False,
                 "in": "query",
-                "description": "Page number, from 1. A page past the last answers 404.",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": f"Page number, from 1 to {MAX_PAGE}. A page past the last answers 404.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             },
             {
                 "name": "page_size",

@@ -67,6 +67,8 @@ class CorroborationViewSet(ClaimChildViewSet):
     serializer_class = LedgerSerializer
     queryset = Claim.objects.none()
     required = {"list": Action.READ_UNPUBLISHED}
+    # One ledger per claim: the answer is one object, not a page of items.
+    pagination_class = None
 
     @extend_schema(summary="A claim's corroboration ledger", responses={200: LedgerSerializer})
     def list(self, request: Request, claim_id: str) -> Response:

@@ -203,3 +203,29 @@ def test_json_nested_within_the_limit_is_read_as_usual(callers):
     body = '{"statement": ' + "[" * 31 + "]" * 31 + "}"
     response = callers["editor"].client.post(CLAIMS, body, content_type="application/json")
     assert_error(response, 400, "invalid")  # a list is not a statement, but the body was read
+
+
+@pytest.mark.parametrize("page", ["0", "1000001", "9" * 19, "9" * 400, "-1", "two"])
+def test_a_page_out_of_range_gets_a_true_message(callers, page):
+    body = assert_error(callers["editor"].get(CLAIMS, page=page), 400, "invalid")
+    assert body["fields"]["page"] == ["Must be a whole number from 1 to 1000000."]
+
+
+def test_the_schema_is_as_strict_as_the_server_about_text_and_pages(callers):
+    spec = callers["anonymous"].get("/api/schema/", format="json").json()
+    statement = spec["components"]["schemas"]["ClaimCreateInput"]["properties"]["statement"]
+    assert statement["minLength"] == 1
+    assert statement["pattern"] == r"\S"  # all spaces is refused as blank
+    page = next(p for p in spec["paths"][CLAIMS]["get"]["parameters"] if p["name"] == "page")
+    assert page["schema"]["maximum"] == 1_000_000
+    for blank in ("", "   "):
+        payload = {"statement": blank, "attributions": [{"source": SourceFactory().pk, "role": "claimant"}]}
+        assert "statement" in assert_error(callers["editor"].post(CLAIMS, payload), 400, "invalid")["fields"]
+
+
+def test_the_corroboration_ledger_is_described_as_one_object(callers):
+    spec = callers["anonymous"].get("/api/schema/", format="json").json()
+    operation = spec["paths"]["/api/v1/claims/{claim_id}/corroboration/"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Ledger"}
+    assert not any(p["name"] in ("page", "page_size") for p in operation["parameters"])
