@@ -469,9 +469,15 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    # Items per page unless the caller asks: API_PAGE_SIZE, or the size a subclass documents.
+    default_size: int | None = None
+
+    @property
+    def default_page_size(self) -> int:
+        return self.default_size or settings.API_PAGE_SIZE
 
     def get_page_size(self, request: Request) -> int:
-        return positive_int_param(request, "page_size", default=settings.API_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+        return positive_int_param(request, "page_size", default=self.default_page_size, maximum=MAX_PAGE_SIZE)
 
     def get_page_number(self, request: Request, paginator: Any) -> int:
         return positive_int_param(request, "page", default=1, maximum=MAX_PAGE)
@@ -489,10 +495,15 @@ class Pagination(PageNumberPagination):
                 "name": "page_size",
                 "required": False,
                 "in": "query",
-                "description": f"Items per page (default {settings.API_PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
+                "description": f"Items per page (default {self.default_page_size}, at most {MAX_PAGE_SIZE}).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
         ]
+
+
+def link_header(links: dict[str, str | None]) -> str:
+    """An RFC 8288 Link header: <url>; rel="next", … for the links that exist."""
+    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)
 
 
 # --- Throttles ---------------------------------------------------------------------------

@@ -32,6 +32,6 @@ def fact_check(request: HttpRequest, pk: int) -> HttpResponse:
         "sourcing": anonymous_sourcing(claim),
         "corrections": corrections_of(claim),
         "appearances": appearances_of(claim),
-        "claimreview_script": json_ld_script(claimreview_document(claim, request=request)),
+        "claimreview_script": json_ld_script(claimreview_document(claim)),
     }
     return render(request, "reviews/fact_check.html", context)
