@@ -56,6 +56,7 @@ class ReviewSerializer(ReadSerializer):
             "is_draft",
             "published_at",
             "withdrawn_at",
+            "discarded_at",
             "created_at",
             "updated_at",
         ]
