@@ -154,6 +154,7 @@ class RelationInline(admin.TabularInline):
     autocomplete_fields = ("to_claim",)
     fields = ("kind", "to_claim", "addresses", "note")
     verbose_name = "relation to another claim"
+    verbose_name_plural = "relations to other claims"  # Django would write "…another claims"
 
 
 class ClaimAdminForm(forms.ModelForm):

@@ -252,6 +252,7 @@ def test_the_admin_claim_screens_fit_and_history_is_the_real_one(page: Page, liv
     assert box["x"] + box["width"] <= 1366
 
     page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
+    expect(page.locator("#content")).to_contain_text("Relations to other claims")
     title = page.locator("#content h2, #content h1").last.bounding_box()
     for tool in page.locator(".object-tools li").all():
         box = tool.bounding_box()

@@ -294,3 +294,12 @@ def test_the_public_page_shows_the_evidence_and_what_the_grade_means(workflow, c
     assert "Independent report, disputes (confirmed by a reviewer)" in html
     assert "3 — possibly true: not confirmed, reasonably logical" in html
     assert "What the credibility grades mean" in html
+
+
+def test_the_optional_add_coverage_box_is_not_marked_required(workflow, reviewer):
+    claim = workflow.researching()
+    page = logged_in(reviewer).get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    box = page[page.index('class="add-url"') :]
+    box = box[: box.index("</form>")]
+    assert "Add coverage by URL" in box
+    assert "(required)" not in box
