@@ -450,7 +450,11 @@ SPECTACULAR_SETTINGS = {
         "without credentials see published claims only.\n\n"
         'Every error is `{"detail": …, "code": …}`; validation errors add `fields`, and a '
         "stale `version` (409) adds `current_version`. Changes to a claim take the `version` the "
-        "caller saw."
+        "caller saw.\n\n"
+        "Every `POST` takes an `Idempotency-Key` header: a retry with the same key gets the first answer "
+        "again instead of doing the work twice. Answers carry `RateLimit-Limit`, `RateLimit-Remaining` and "
+        "`RateLimit-Reset`; a 429 carries `Retry-After`. A 201 carries `Location`. The ClaimReview feed "
+        "pages through `Link` headers."
     ),
     "VERSION": "v1",
     "SERVE_INCLUDE_SCHEMA": False,
