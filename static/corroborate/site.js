@@ -43,8 +43,15 @@
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     var swapped = event.detail && event.detail.elt;
-    var note = swapped && swapped.querySelector && swapped.querySelector("[data-announce]");
-    if (note) announce(note.getAttribute("data-announce"));
+    if (!swapped || !swapped.querySelector) return;
+    // What the new content says about itself: a count of results, or the page's messages.
+    var note = swapped.querySelector("[data-announce]");
+    if (note) {
+      announce(note.getAttribute("data-announce"));
+      return;
+    }
+    var messages = swapped.querySelector(".messages");
+    if (messages) announce(messages.textContent.replace(/\s+/g, " ").trim());
   });
 
   // --- On a phone, long filter panels start folded ----------------------------------------

@@ -81,6 +81,7 @@ def reviewer_pages(story: dict[str, Claim]) -> list[str]:
         f"/claims/{researching}/reviews/new/",
         f"/claims/{in_review}/",
         f"/claims/{in_review}/preview/",
+        f"/reviews/{story['in_review'].reviews.get().pk}/edit/",
     ]
 
 
@@ -88,8 +89,9 @@ def reviewer_pages(story: dict[str, Claim]) -> list[str]:
 
 
 def test_axe_finds_nothing_on_the_reviewer_pages_and_the_public_page(page: Page, live_server: Any, story: Any):
+    page.goto(f"{live_server.url}/accounts/login/")
+    found = {"/accounts/login/": violations(page)}
     log_in(page, live_server.url, "editor")
-    found = {}
     for path in [*reviewer_pages(story), f"/fact-checks/{story['published'].pk}/"]:
         page.goto(live_server.url + path)
         found[path] = violations(page)
@@ -166,8 +168,11 @@ def test_clear_all_filters_follows_filtering_in_place(page: Page, live_server: A
     log_in(page, live_server.url, "reviewer")
     page.goto(f"{live_server.url}/claims/")
     expect(page.get_by_role("link", name="Clear all filters")).to_have_count(0)
+    page.get_by_label("Status").focus()
     page.get_by_label("Status").select_option("submitted")
     expect(page.get_by_role("link", name="Clear all filters")).to_be_visible()
+    expect(page.locator("#announcer")).to_have_text("8 claims found")  # read out after filtering in place
+    assert focused_id(page) == "id_status"
     expect(page.locator("#results-title")).to_contain_text("claims")
     page.get_by_role("link", name="Clear all filters").click()
     expect(page.get_by_role("link", name="Clear all filters")).to_have_count(0)

@@ -123,9 +123,10 @@ def test_a_statement_quoting_a_script_tag_cannot_break_out_of_the_json_ld(client
 
     assert "<script>alert(1)" not in html
     scripts = scripts_of(html)
-    # The product's own htmx and the JSON-LD: nothing the statement could have added.
+    # The product's own htmx and page script, and the JSON-LD: nothing the statement could have added.
     assert [attrs.get("type") or attrs.get("src") for attrs, _ in scripts] == [
         "/static/django_htmx/htmx-2.min.js",
+        "/static/corroborate/site.js",
         "application/ld+json",
     ]
     (embedded,) = json_ld_of(html)
