@@ -41,6 +41,11 @@ def fact_check_context(pk: int, *, preview_of: Review | None = None) -> dict[str
         claim.rating = preview_of.rating  # shown, never saved
         verdict, snapshot, script = preview_of, ledger(claim).as_dict(), None
     sourcing = anonymous_sourcing(claim)
+    # No coverage at all: say so, rather than "0 confirmations" and a grade of 6 beside a
+    # verdict that rests on records rather than on reporting.
+    covered = bool(snapshot) and any(
+        snapshot.get(k) for k in ("origin", "independent", "echoes", "syndicated", "denials", "mentions")
+    )
     return {
         "claim": claim,
         "claimant": claim.claimant,
@@ -52,8 +57,8 @@ def fact_check_context(pk: int, *, preview_of: Review | None = None) -> dict[str
         "corrections": corrections_of(claim),
         "appearances": appearances_of(claim),
         "ledger": snapshot,
-        "ledger_words": ledger_in_words(snapshot) if snapshot else [],
-        "ledger_credibility": credibility_meaning(snapshot.get("suggested_credibility")) if snapshot else "",
+        "ledger_words": ledger_in_words(snapshot) if covered else [],
+        "ledger_credibility": credibility_meaning(snapshot.get("suggested_credibility")) if covered else "",
         "cited": cited_items(claim, cited_articles(verdict)),
         "cited_urls": verdict.evidence_urls if verdict is not None else [],
         "claimreview_script": script,

@@ -303,3 +303,11 @@ def test_the_optional_add_coverage_box_is_not_marked_required(workflow, reviewer
     box = box[: box.index("</form>")]
     assert "Add coverage by URL" in box
     assert "(required)" not in box
+
+
+def test_a_verdict_published_without_coverage_says_so_rather_than_grading_it(workflow, client):
+    claim = workflow.published()
+    html = client.get(reverse("fact_check", args=[claim.pk])).content.decode()
+    assert "We had found no news coverage of this claim when we published this verdict" in html
+    assert "0 independent confirmations" not in html
+    assert "suggested by that coverage" not in html
