@@ -24,6 +24,7 @@ from rest_framework.routers import DefaultRouter
 from claims.api import AttributionViewSet, ClaimViewSet, HistoryViewSet, RelationViewSet
 from core.rest import JSONErrors, not_found
 from corroboration.api import CorroborationViewSet, CoverageViewSet, FindCoverageViewSet, JobViewSet
+from extraction.api import ExtractionViewSet, SuggestionViewSet
 from integrations.api import WebhookEndpointViewSet
 from reviews.api import ClaimReviewFeedView, ClaimReviewView, ReviewViewSet, SignOffViewSet, TransitionViewSet
 from sources.api import ArticleViewSet, FeedViewSet, OutletViewSet, SourceViewSet
@@ -47,6 +48,8 @@ router.register("outlets", OutletViewSet, basename="api-outlet")
 router.register("articles", ArticleViewSet, basename="api-article")
 router.register("feeds", FeedViewSet, basename="api-feed")
 router.register("webhooks", WebhookEndpointViewSet, basename="api-webhook")
+router.register("extractions", ExtractionViewSet, basename="api-extraction")
+router.register(r"extractions/(?P<extraction_id>[0-9]+)/suggestions", SuggestionViewSet, basename="api-suggestion")
 
 # Mounted at /api/v1/.
 urlpatterns = [

@@ -7,7 +7,8 @@ from core.views import healthz
 from reviews.public import fact_check
 from web.views import dashboard
 
-# Under /api/ these answer in the API's JSON error format (core/views.py).
+# Under /api/ these answer in the API's JSON error format (core/views.py); a page request
+# too large to read (a very long paste) gets a page that says so.
 handler400 = "core.views.bad_request"
 handler500 = "core.views.server_error"
 
@@ -30,6 +31,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", dashboard, name="dashboard"),
     path("claims/", include("web.urls")),
+    # New claims from an article: paste a story, accept or dismiss what it suggests.
+    path("extractions/", include("extraction.urls")),
     # Public: a published verdict with its ClaimReview JSON-LD, for anyone to read.
     path("fact-checks/<int:pk>/", fact_check, name="fact_check"),
     path("", include("reviews.urls")),

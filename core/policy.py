@@ -10,8 +10,11 @@ the token. The person's role sets the ceiling; the token's scope narrows it:
     EDIT                may change claims                     –      –        ✓
     TRANSITION          a newsroom role                       –      –        ✓
     MANAGE              editor                                –      –        ✓
+    EXTRACT             may add claims                        –      ✓**      ✓
 
     * a submit token reads only the claims it created (`Claim.submitted_with`).
+    ** run an extraction, read it, accept or dismiss its suggestions: a submit token
+       only the extractions it started, and a claim it accepts is one it owns.
 
 Finer rules stay in the services: which claims a reviewer may edit
 (`claims.services.claim_editable_by`) and who may take each transition
@@ -39,6 +42,7 @@ class Action(StrEnum):
     EDIT = "edit"
     TRANSITION = "transition"
     MANAGE = "manage"
+    EXTRACT = "extract"
 
 
 ROLE_NEEDS: dict[Action, str | None] = {
@@ -48,12 +52,13 @@ ROLE_NEEDS: dict[Action, str | None] = {
     Action.EDIT: "claims.change_claim",
     Action.TRANSITION: "claims.view_claim",
     Action.MANAGE: "reviews.publish_claim",  # editors: see is_editor()
+    Action.EXTRACT: "claims.add_claim",
 }
 
 SCOPE_ALLOWS: dict[str, frozenset[Action]] = {
     Scope.READ: frozenset({Action.READ, Action.READ_UNPUBLISHED}),
     # READ_UNPUBLISHED narrowed to the token's own claims by visible_to().
-    Scope.SUBMIT: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.CREATE_CLAIM}),
+    Scope.SUBMIT: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.CREATE_CLAIM, Action.EXTRACT}),
     Scope.WRITE: frozenset(Action),
 }
 
@@ -157,6 +162,7 @@ REFUSALS = {
     Action.EDIT: "Changing claims needs a reviewer's or an editor's role.",
     Action.TRANSITION: "Workflow transitions need a newsroom role.",
     Action.MANAGE: "Only editors manage sources, outlets, articles and webhooks.",
+    Action.EXTRACT: "Extracting claims from articles needs a reviewer's or an editor's role.",
 }
 
 

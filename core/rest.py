@@ -26,7 +26,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -108,6 +108,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     from rest_framework.views import exception_handler as drf_exception_handler
     from rest_framework.views import set_rollback
 
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses to read the body at all (and answers 400 for it elsewhere); say how
+        # much it reads, in the API's format.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The request body is too large: at most {limit:,} bytes are read." if limit else str(exc)
+        return Response({"detail": detail, "code": "too_large"}, status=400)
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         return Response(_django_validation_error(exc), status=400)

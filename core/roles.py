@@ -23,6 +23,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "reviews": ("add", "change", "view"),
             "core": ("add", "change", "view"),  # API tokens
             "integrations": ("add", "change", "view"),
+            # Extractions are records of what was read and decided; decisions go through the pages.
+            "extraction": ("view",),
             "pghistory": ("view",),
             # Failed-login records: editors see them, and unlock an account by deleting its attempts.
             "axes": ("view",),

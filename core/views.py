@@ -4,11 +4,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
@@ -82,9 +84,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler400: a request Django refused before any view (a bad host name, a body too large)."""
+    """handler400: a request refused before any view saw it. Under /api/ in the API's
+    JSON format. One that sent more than the site reads (a very long paste) is told so
+    and by how much; the rest get Django's own page."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
     if is_api(request):
+        if too_large:
+            return error_response(400, f"The request body is larger than {limit_mb:g} MB.", "request_too_large")
         return error_response(400, "The request is not valid.", "bad_request")
+    if too_large:
+        return render(request, "400_too_large.html", {"limit_mb": limit_mb}, status=400)
     return defaults.bad_request(request, exception)
 
 

@@ -169,7 +169,7 @@ def ledger_for(coverage: Iterable[Any]) -> Ledger:
                 origin_group=syndication.origin_id if syndication is not None else item.article.pk,
                 echo_of=getattr(item, "echo_of_id", None),
                 outlet_id=outlet.pk if outlet else None,
-                outlet_name=outlet.name if outlet else item.article.canonical_url,
+                outlet_name=outlet.name if outlet else (item.article.canonical_url or "Unknown outlet"),
                 is_wire=bool(outlet and outlet.is_wire),
                 state_controlled=bool(outlet and outlet.is_state_controlled),
             )

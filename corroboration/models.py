@@ -119,6 +119,7 @@ class JobKind(models.TextChoices):
     FIND_COVERAGE = "find_coverage", "Find coverage for a claim"
     FETCH_URL = "fetch_url", "Fetch a pasted URL and match it to a claim"
     MATCH_ARTICLES = "match_articles", "Match new articles to open claims"
+    EXTRACT_CLAIMS = "extract_claims", "Suggest claims from an article"
 
 
 class JobStatus(models.TextChoices):

@@ -8,10 +8,15 @@ A pasted page (job kind "fetch_url"): fetch, store, group and match it to the cl
 
 match_articles (new articles from feeds): group them, then match them to every open
 claim whose vocabulary they share.
+
+Apps on a higher floor run their own kinds of job on this machinery (the row, the
+lease, the task, the retries, the sweeper) by registering a step for their kind when
+they load (`register`); this module never imports them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from claims.models import Claim, Status
@@ -25,6 +30,17 @@ from sources.providers.pasted_url import store_url
 MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW)
 
 
+Step = Callable[[Job], dict[str, Any]]
+_REGISTERED: dict[str, Step] = {}
+
+
+def register(kind: str, step: Step) -> None:
+    """Run `step` for jobs of `kind` (an app's AppConfig.ready() calls this)."""
+    if kind not in JobKind.values:
+        raise ValueError(f"Unknown job kind {kind!r}")
+    _REGISTERED[kind] = step
+
+
 def run(job: Job) -> dict[str, Any]:
     if job.kind == JobKind.FIND_COVERAGE:
         return find_coverage(job)
@@ -32,6 +48,8 @@ def run(job: Job) -> dict[str, Any]:
         return fetch_pasted_url(job)
     if job.kind == JobKind.MATCH_ARTICLES:
         return match_articles(job)
+    if job.kind in _REGISTERED:
+        return _REGISTERED[job.kind](job)
     raise ValueError(f"Unknown job kind {job.kind!r}")
 
 

@@ -25,6 +25,13 @@ CORPUS_OUTLETS = [
     ("Federal News Agency", Ownership.STATE_CONTROLLED, False, []),
 ]
 WIRE_PAGE = "wire/russia-iran-intelligence.html"
+# The sample AP story itself (the one the demo's claims were recorded from), served as a
+# web page so that "New claims from an article" can read it by its address. It is not
+# part of the coverage corpus: no feed lists it and the GDELT-shaped search never finds it.
+SAMPLE_STORY = (
+    Path(__file__).resolve().parents[1] / "evaluation" / "extraction" / "sample" / "ap-2026-03-08-russia-iran.txt"
+)
+SAMPLE_PAGE = "ap/2026-03-08-russia-iran.html"
 
 # What each page is, for tests and for people reading the corpus.
 PAGES = {

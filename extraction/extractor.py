@@ -20,7 +20,10 @@ from extraction.frames import DENIAL_VERBS, Frame, QuoteIndex, find_frame, trim
 from extraction.segment import OPENING, Sentence, paragraphs, quotations, sentences
 from extraction.values import Access, Addresses, ContentType, Reason, Reply, Role, Side, SourceKind
 
-MAX_CHARS: Final = 5_000_000
+# A long report is about 100,000 characters, and the article extractor keeps at most
+# 500,000 of a fetched page (sources.extract.MAX_TEXT_CHARS). More than that pasted at
+# once is not one story; it is refused at once rather than read for a minute.
+MAX_CHARS: Final = 500_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,12 @@ class Attribution:
     side: Side | None
     reply: Reply | None  # only on a response
     cue: str
+    # Who the mention stands for, for recording the source (not part of the public JSON):
+    # the person's or body's name, or an anonymous group as the story first described it
+    # ("two officials familiar with U.S. intelligence" for a later "they"), and that first
+    # description as written ("Kremlin spokesman Dmitry Peskov").
+    source_name: str = ""
+    source_description: str = ""
 
 
 @dataclass(frozen=True)
@@ -351,8 +360,15 @@ def check(text: str, *, max_chars: int = MAX_CHARS) -> None:
         )
     sample = text[:100_000]
     unreadable = sum(1 for ch in sample if not (ch.isprintable() or ch in "\n\r\t"))
-    if "\x00" in sample or unreadable > len(sample) * 0.1:
+    if "\x00" in text or unreadable > len(sample) * 0.1:
         raise ExtractionError("binary", "The text looks like a binary file, not a story: paste the story's text.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Half of a surrogate pair: bytes decoded as if they were text, not a story anyone wrote.
+        raise ExtractionError(
+            "binary", "The text holds broken characters, not a story: paste the story's text."
+        ) from None
 
 
 def extract(text: str, *, max_chars: int = MAX_CHARS) -> Extraction:
@@ -501,6 +517,9 @@ def _claim(text: str, item: _Found) -> Claim:
     reason = source.caveat("reason")
     limits = source.caveat("limits")
     role: Role = "responds" if item.reply is not None else "claimant"
+    root = source
+    while root.parent is not None:
+        root = root.parent
     attribution = Attribution(
         role=role,
         descriptor=text[frame.speaker_start : frame.speaker_end],
@@ -518,6 +537,8 @@ def _claim(text: str, item: _Found) -> Claim:
         side=(source.side or "unknown") if anonymous else None,
         reply=item.reply,
         cue=item.cue,
+        source_name=(None if anonymous else source.name) or root.descriptor,
+        source_description=root.descriptor,
     )
     cue = frame.cue
     if source.kind == "organization" and sources.OUTLET_WORDS.search(source.descriptor):

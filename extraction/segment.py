@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 import syntok.segmenter
 
@@ -43,14 +44,23 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
+# A wire dateline before the first words: "HARBOR CITY, Ohio (AP) — ". The segmenter
+# cuts after a one-word place ("MOSCOW (AP)") but not after a longer one.
+_DATELINE: Final = re.compile(
+    r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)*)? \([^)\n]{1,40}\)(?= [—–-] )"
+)
+
+
 def sentences(text: str) -> list[Sentence]:
-    """Sentences in order; each lies within one paragraph."""
+    """Sentences in order; each lies within one paragraph. A dateline is a sentence of its own."""
     found: list[Sentence] = []
     for number, (para_start, para_end) in enumerate(paragraphs(text)):
-        found.extend(
-            Sentence(para_start + start, para_start + end, number)
-            for start, end in sentence_spans(text[para_start:para_end])
-        )
+        for start, end in sentence_spans(text[para_start:para_end]):
+            dateline = _DATELINE.match(text, para_start + start, para_start + end)
+            if dateline is not None:
+                found.append(Sentence(dateline.start(), dateline.end(), number))
+                start = dateline.end() + 1 - para_start
+            found.append(Sentence(para_start + start, para_start + end, number))
     return found
 
 

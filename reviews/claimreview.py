@@ -435,7 +435,9 @@ def appearances_of(claim: Claim) -> list[Article]:
 
 
 def _creative_work(article: Article) -> dict[str, Any]:
-    node: dict[str, Any] = {"@type": "CreativeWork", "url": article.canonical_url}
+    node: dict[str, Any] = {"@type": "CreativeWork"}
+    if article.canonical_url:  # a pasted story may have no address
+        node["url"] = article.canonical_url
     if article.title:
         node["headline"] = article.title
     if article.outlet is not None:

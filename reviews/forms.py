@@ -51,7 +51,7 @@ EVIDENCE_GROUPS: list[tuple[str, Callable[[Coverage], bool]]] = [
 
 
 def article_label(article: Article) -> str:
-    parts = [article.title or article.canonical_url]
+    parts = [article.title or article.canonical_url or f"Article #{article.pk}"]
     if article.outlet is not None:
         parts.append(article.outlet.name)
     if article.published_at is not None:

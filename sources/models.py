@@ -146,14 +146,19 @@ class ArticleProvider(models.TextChoices):
     FACTCHECK_TOOLS = "factcheck_tools", "Google Fact Check Tools"
     MEDIACLOUD = "mediacloud", "Media Cloud"
     URL = "url", "URL pasted by a reviewer"
+    PASTED = "pasted", "Text pasted by a reviewer"
     DEMO = "demo", "Demo fixture"
 
 
 class Article(models.Model):
-    """One piece of coverage, fetched or entered by hand."""
+    """One piece of coverage, fetched or entered by hand.
 
-    canonical_url = models.URLField(max_length=2048, unique=True)
-    url = models.URLField("URL seen", max_length=2048)
+    An article is known by its canonical URL, stored once. The one exception is a
+    story a reviewer pasted without saying where it was published: it has no address
+    (NULL, which the unique constraint lets repeat) and is known by its text alone."""
+
+    canonical_url = models.URLField(max_length=2048, unique=True, null=True, blank=True)
+    url = models.URLField("URL seen", max_length=2048, blank=True)
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=1000, blank=True)
     byline = models.CharField(max_length=500, blank=True)
@@ -179,9 +184,17 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-seen_at"]
         indexes = [GinIndex(fields=["search_vector"], name="article_search_gin")]
+        constraints = [
+            # Without an address, the text is all there is of it.
+            models.CheckConstraint(
+                condition=Q(canonical_url__isnull=False) | ~Q(text=""),
+                name="article_has_an_address_or_its_text",
+                violation_error_message="An article without a URL needs its text.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.title or self.canonical_url
+        return self.title or self.canonical_url or f"Pasted text #{self.pk}"
 
 
 # --- Feeds and providers -----------------------------------------------------------------

@@ -130,6 +130,50 @@ def article_update(*, actor: Actor, article: Article, **data: Any) -> Article:
     return article
 
 
+@service
+def article_record_pasted(*, actor: Actor, text: str, url: str = "", title: str = "") -> tuple[Article, bool]:
+    """Keep a story a reviewer pasted as an article: (article, created).
+
+    With the `url` it was published at, it is stored once under its canonical URL like
+    any other article (one already stored there is used as it is, never overwritten);
+    without one, it is an article with no address, known by its text."""
+    if actor is not None and not actor.has_perm("sources.add_article"):
+        raise PermissionDenied("You cannot add articles.")
+    text = clipped(text, MAX_TEXT_CHARS)
+    if not url.strip():
+        article = Article(
+            canonical_url=None, url="", text=text, title=clipped(title, 1000), provider=ArticleProvider.PASTED
+        )
+        article.full_clean()
+        article.save()
+        return article, True
+    try:
+        canonical = canonical_url(url.strip())
+        vet_url(canonical, parse_networks(settings.FETCH_ALLOWED_NETWORKS))
+    except FetchError as exc:
+        raise ValidationError({"url": exc.message}) from None
+    except ValueError as exc:
+        raise ValidationError({"url": f"This is not a web address an article can be kept under: {exc}"}) from None
+    existing = Article.objects.filter(canonical_url=canonical).first()
+    if existing is not None:
+        return existing, False
+    article = Article(
+        canonical_url=canonical,
+        url=clipped(url.strip(), 2048),
+        text=text,
+        title=clipped(title, 1000),
+        provider=ArticleProvider.PASTED,
+        outlet=outlet_recognise(url=canonical),
+    )
+    article.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: someone storing the same address first wins
+            article.save()
+    except IntegrityError:
+        return Article.objects.get(canonical_url=canonical), False
+    return article, True
+
+
 # --- Articles from providers: recognised, canonicalised, stored once ---------------------------
 
 

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('claims', '0005_submitted_with'),
         ('reviews', '0004_rating_scale_moves_sequence_status_trigger'),
-        ('sources', '0004_article_updated_at'),
+        ('sources', '0005_article_updated_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -27,5 +27,6 @@ class Command(BaseCommand):
             claim = Claim.objects.filter(statement__startswith=INTELLIGENCE_CLAIM_START).first()
             if claim is not None:
                 self.stdout.write(f"  Try “Find coverage now” on {base}/claims/{claim.pk}/")
+            self.stdout.write(f"  New claims from the demo story: {base}/extractions/new/ (“Read the demo story”)")
         self.stdout.write("  Ctrl-C stops the web server, the worker and beat.")
         self.stdout.write(rule)

@@ -16,7 +16,8 @@ from xml.sax.saxutils import escape
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.dateparse import parse_datetime
 
-from demo.corpus import CORPUS_DIR, DEMO_FEEDS, PAGES
+from demo.corpus import CORPUS_DIR, DEMO_FEEDS, PAGES, SAMPLE_PAGE, SAMPLE_STORY
+from demo.story import ARTICLE
 
 
 class CorpusPage:
@@ -70,6 +71,8 @@ class CorpusHandler(BaseHTTPRequestHandler):
             return self._send(200, self._gdelt(parse_qs(url.query)), "application/json")
         if path in self.pages:
             return self._send(200, self.pages[path].html.encode(), "text/html; charset=utf-8")
+        if path == SAMPLE_PAGE:
+            return self._send(200, sample_story_page().encode(), "text/html; charset=utf-8")
         return self._send(404, b"Not in the demo corpus.\n", "text/plain; charset=utf-8")
 
     def _feed(self, name: str) -> bytes:
@@ -108,6 +111,30 @@ class CorpusHandler(BaseHTTPRequestHandler):
             if wanted & {w.lower() for w in re.findall(r"\w{4,}", page.html)}
         ]
         return json.dumps({"articles": articles} if articles else {}).encode()
+
+
+def sample_story_page() -> str:
+    """The sample AP story as a news page: its paragraphs, the short ones without a full
+    stop as subheadings, and the date line as the page's publication time."""
+    blocks = [b.strip() for b in SAMPLE_STORY.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    published = ""
+    if blocks and blocks[0].startswith("Date:"):
+        published = blocks.pop(0).removeprefix("Date:").strip()
+    body = "\n".join(
+        f"<h2>{escape(b)}</h2>" if len(b) < 80 and not b.endswith((".", "”", '"')) else f"<p>{escape(b)}</p>"
+        for b in blocks
+    )
+    title = escape(ARTICLE["title"])
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{title} | The Associated Press</title>
+<meta property="og:site_name" content="The Associated Press"><meta property="og:title" content="{title}">
+<meta property="og:type" content="article"><meta property="article:published_time" content="{published}T00:00:00Z">
+<meta name="author" content="{escape(ARTICLE["byline"])}"></head>
+<body><p class="demo-notice">The sample story of the Corroborate specification, served on loopback for the demo.</p>
+<main><article><h1>{title}</h1>
+{body}
+</article></main></body></html>"""
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sources', '0003_existing_fact_checks_leave'),
+        ('sources', '0004_article_without_address'),
     ]
 
     operations = [
