@@ -229,3 +229,9 @@ def test_the_corroboration_ledger_is_described_as_one_object(callers):
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/Ledger"}
     assert not any(p["name"] in ("page", "page_size") for p in operation["parameters"])
+
+
+def test_a_request_refused_before_any_view_is_still_json(db):
+    # An unknown host name: Django refuses it before routing (DisallowedHost, a 400).
+    response = APIClient().get(CLAIMS, HTTP_HOST="not-our-site.example")
+    assert_error(response, 400, "bad_request")
