@@ -171,7 +171,7 @@ def test_a_claim_from_recording_to_correction(page: Page, live_server, demo, log
     shot("reopened-for-correction")
 
     # The claim list filters in place with htmx as one types, and keeps the address.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Claims").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Claims", exact=True).click()
     shot("claim-list")
     page.get_by_label("Search").fill("satellite imagery")
     expect(page.locator("#results-title")).to_contain_text("1 claim matching")
