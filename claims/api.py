@@ -33,7 +33,15 @@ from claims.serializers import (
 from claims.services import attribution_create, attribution_delete, attribution_update, claim_create, claim_update
 from core.history import history_of
 from core.policy import Action, reads_claim_fully
-from core.rest import IdFilter, MomentFilter, StableOrderingFilter, StrictFilterSet, positive_int_param, text_filter
+from core.rest import (
+    MAX_QUERY_INT,
+    IdFilter,
+    MomentFilter,
+    StableOrderingFilter,
+    StrictFilterSet,
+    positive_int_param,
+    text_filter,
+)
 from core.viewsets import ApiViewSet
 
 CLAIM_ID = OpenApiParameter("claim_id", int, OpenApiParameter.PATH, description="The claim's id.")
@@ -214,7 +222,11 @@ class AttributionViewSet(ClaimChildViewSet):
         summary="Remove an attribution (not the claimant)",
         parameters=[
             OpenApiParameter(
-                "version", int, OpenApiParameter.QUERY, required=True, description="The claim's version you saw."
+                "version",
+                {"type": "integer", "minimum": 1, "maximum": MAX_QUERY_INT},
+                OpenApiParameter.QUERY,
+                required=True,
+                description="The claim's version you saw.",
             )
         ],
         responses={204: None},

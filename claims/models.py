@@ -648,7 +648,8 @@ class Sourcing:
         )
 
     def __str__(self) -> str:
-        parts = [f"{self.named} named"]
+        # Only what there is: "2 anonymous", never "0 named · 2 anonymous".
+        parts = [f"{self.named} named"] if self.named or not self.anonymous else []
         if self.anonymous:
             parts.append(f"{self.anonymous} anonymous")
             if self.incomplete:

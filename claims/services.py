@@ -66,7 +66,10 @@ class StaleVersion(Conflict):
         self.current_version = claim.version
         self.changed_by = claim.updated_by
         self.changed_at = claim.updated_at
-        who = self.changed_by.get_username() if self.changed_by else "someone"
+        who = "someone"
+        if self.changed_by is not None:
+            name, username = self.changed_by.get_full_name(), self.changed_by.get_username()
+            who = f"{name} ({username})" if name else username
         when = date_format(timezone.localtime(self.changed_at), "j M Y, H:i:s T")
         super().__init__(
             f"This claim was changed by {who} at {when} (version {self.current_version}; you were editing "

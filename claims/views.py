@@ -137,6 +137,7 @@ def claim_edit(request: PageRequest, pk: int) -> HttpResponse:
             )
         except StaleVersion as exc:
             form.add_error(None, str(exc))
+            form.conflict = exc  # type: ignore[attr-defined]  # the page offers to reload (form_errors.html)
         except ValidationError as exc:
             _place_errors(exc, form, formset, sent)
         else:

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -89,6 +90,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Under /api/ a refused CSRF check answers in the API's JSON error format.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "corroborate-demo")
 if len(DEMO_PASSWORD) < 12:
@@ -105,6 +108,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "corsheaders",
     "csp",
     "pgtrigger",
     "pghistory",
@@ -127,9 +131,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer by itself, so those answers carry CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RateLimitHeaders",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pghistory.middleware.HistoryMiddleware",
@@ -292,6 +299,13 @@ CACHES = {
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "corroborate"),
         "TIMEOUT": 300,
+        # A cache that stops answering must not hold every API request (the throttles
+        # read it on each one): give up after this many seconds, and the throttles let
+        # the request through (core.rest.QuotaThrottle).
+        "OPTIONS": {
+            "socket_connect_timeout": env_int("CACHE_SOCKET_TIMEOUT", 2, minimum=1),
+            "socket_timeout": env_int("CACHE_SOCKET_TIMEOUT", 2, minimum=1),
+        },
     }
 }
 
@@ -377,8 +391,33 @@ for _name, _rate in (("API_THROTTLE_ANON", API_THROTTLE_ANON), ("API_THROTTLE_US
 # the connecting address, so a client cannot pick its own throttle bucket.
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25, minimum=1)
+# Hours a POST's Idempotency-Key is remembered, with the answer it got (core/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
 if API_PAGE_SIZE > 100:
     raise ImproperlyConfigured("API_PAGE_SIZE must be at most 100 (the largest page_size a caller may ask for).")
+
+# Web pages on other sites that may call the API from a browser (an integration running
+# in a CMS's editor, say), as origins: https://cms.example.org. None by default. Only
+# /api/v1/ answers them, without cookies: such callers send a token.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+for _origin in CORS_ALLOWED_ORIGINS:
+    if not re.fullmatch(r"https?://[^/\s]+", _origin):
+        raise ImproperlyConfigured(
+            f"CORS_ALLOWED_ORIGINS must be comma-separated origins such as https://cms.example.org "
+            f"(scheme and host, no path); got {_origin!r}."
+        )
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key")
+CORS_EXPOSE_HEADERS = [
+    "Location",
+    "Link",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Idempotent-Replayed",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -387,15 +426,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.policy.Allowed"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.rest.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "core.rest.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["core.rest.AnonymousThrottle", "core.rest.CallerThrottle"],
     "DEFAULT_PAGINATION_CLASS": "core.rest.Pagination",
-    # No OPTIONS answers (405): the schema at /api/schema/ describes every operation.
-    "DEFAULT_METADATA_CLASS": None,
+    # OPTIONS says the methods (Allow) and points to the schema, which describes every operation.
+    "DEFAULT_METADATA_CLASS": "core.rest.Metadata",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
     "EXCEPTION_HANDLER": "core.rest.exception_handler",
@@ -414,7 +453,11 @@ SPECTACULAR_SETTINGS = {
         "without credentials see published claims only.\n\n"
         'Every error is `{"detail": …, "code": …}`; validation errors add `fields`, and a '
         "stale `version` (409) adds `current_version`. Changes to a claim take the `version` the "
-        "caller saw."
+        "caller saw.\n\n"
+        "Every `POST` takes an `Idempotency-Key` header: a retry with the same key gets the first answer "
+        "again instead of doing the work twice. Answers carry `RateLimit-Limit`, `RateLimit-Remaining` and "
+        "`RateLimit-Reset`; a 429 carries `Retry-After`. A 201 carries `Location`. The ClaimReview feed "
+        "pages through `Link` headers."
     ),
     "VERSION": "v1",
     "SERVE_INCLUDE_SCHEMA": False,

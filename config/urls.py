@@ -7,6 +7,11 @@ from core.views import healthz
 from reviews.public import fact_check
 from web.views import dashboard
 
+# Under /api/ these answer in the API's JSON error format (core/views.py); a page request
+# too large to read (a very long paste) gets a page that says so.
+handler400 = "core.views.bad_request"
+handler500 = "core.views.server_error"
+
 admin.site.site_header = "Corroborate"
 admin.site.site_title = "Corroborate admin"
 admin.site.index_title = "Claims, sources and verdicts"
@@ -35,6 +40,3 @@ urlpatterns = [
     # Track records of outlets, sources and anonymous descriptors.
     path("", include("trackrecords.urls")),
 ]
-
-# A request too large to read (a very long paste) gets a page that says so.
-handler400 = "core.views.bad_request"

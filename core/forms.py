@@ -50,5 +50,7 @@ def attempt(form: forms.BaseForm, call: Callable[[], object]) -> bool:
         return False
     except Conflict as exc:
         form.add_error(None, str(exc))
+        # The page offers to reload what changed (templates/includes/form_errors.html).
+        form.conflict = exc  # type: ignore[attr-defined]
         return False
     return True

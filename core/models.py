@@ -6,6 +6,7 @@ created point at it (`Claim.submitted_with`), so a submit token can read them.""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -66,3 +67,24 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class IdempotencyKey(models.Model):
+    """A POST made with an `Idempotency-Key` header, kept for IDEMPOTENCY_KEY_HOURS: a
+    retry with the same key gets the stored answer instead of doing the work twice
+    (core/idempotency.py). Only answers that did something (2xx) are kept, in the same
+    transaction as the work: a refused request may be corrected and sent again."""
+
+    caller = models.CharField(max_length=40, help_text="token:<id> or user:<id>: keys are per caller.")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, the path and the body.")
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    location = models.CharField(max_length=2048, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_key_once_per_caller")]
+
+    def __str__(self) -> str:
+        return f"{self.caller} {self.key}"

@@ -15,8 +15,11 @@ Services raise Django's ValidationError and PermissionDenied, and `Conflict`
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,14 +32,19 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, renderers, serializers
+from redis.exceptions import RedisError
+from rest_framework import exceptions, parsers, renderers, serializers
+from rest_framework.metadata import BaseMetadata
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from core.services import Conflict
+
+logger = logging.getLogger(__name__)
 
 # --- Errors ------------------------------------------------------------------------------
 
@@ -130,6 +138,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def error_response(status: int, detail: str, code: str) -> JsonResponse:
+    """The API's error format, for answers made outside DRF (unknown addresses, a
+    refused CSRF check, a server error)."""
+    return JsonResponse({"detail": detail, "code": code}, status=status)
+
+
+# Exempt from the CSRF check: it changes nothing, and a POST to a mistyped address
+# deserves the same 404 as a GET rather than Django's HTML CSRF page.
+@csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any URL under /api/ that names no endpoint: the same JSON error as the rest."""
     detail = "There is no API endpoint at this address."
@@ -139,7 +156,56 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
                 detail += f" Did you mean {request.path}/ (with the trailing slash)?"
         except Resolver404:
             pass
-    return JsonResponse({"detail": detail, "code": "not_found"}, status=404)
+    return error_response(404, detail, "not_found")
+
+
+class Metadata(BaseMetadata):
+    """The answer to OPTIONS (the methods are in its Allow header): what the endpoint is,
+    and where its full description lives. The OpenAPI schema describes every operation."""
+
+    def determine_metadata(self, request: Request, view: Any) -> dict[str, Any]:
+        return {
+            "name": view.get_view_name(),
+            "description": view.get_view_description(),
+            "methods": list(view.allowed_methods),
+            "schema": request.build_absolute_uri("/api/schema/"),
+        }
+
+
+# --- Parsing -----------------------------------------------------------------------------
+
+MAX_JSON_DEPTH = 32
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests arrays and objects more than `limit` deep (iteratively, so
+    the check itself cannot run out of stack)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+class JSONParser(parsers.JSONParser):
+    """JSON bodies, nested at most MAX_JSON_DEPTH deep. No request of this API needs
+    more than a few levels, and Python's decoder (and everything that walks the result
+    afterwards) recurses: a body of ten thousand brackets would otherwise be a server
+    error instead of a 400."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        too_deep = exceptions.ParseError(f"JSON parse error - the body nests more than {MAX_JSON_DEPTH} levels deep.")
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise too_deep from None
+        if json_depth_exceeds(data, MAX_JSON_DEPTH):
+            raise too_deep
+        return data
 
 
 class JSONRenderer(renderers.JSONRenderer):
@@ -159,6 +225,16 @@ class _AsciiJSONRenderer(renderers.JSONRenderer):
 
 
 _ASCII_JSON = _AsciiJSONRenderer()
+
+
+class JSONErrors:
+    """For views whose answers are not JSON (the OpenAPI schema, its HTML readers): their
+    errors (405, 406, 429…) are still the API's JSON errors."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        request = self.request  # type: ignore[attr-defined]
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 # --- Strict input ------------------------------------------------------------------------
@@ -282,14 +358,22 @@ class NewsroomOnlyFields(serializers.Serializer):
         return data
 
 
-def positive_int_param(request: Request, name: str, *, default: int, maximum: int | None = None) -> int:
+# The largest whole number a query parameter takes unless it says otherwise: what an
+# integer column holds (a claim's version, say).
+MAX_QUERY_INT = 2**31 - 1
+
+
+def positive_int_param(request: Request, name: str, *, default: int, maximum: int = MAX_QUERY_INT) -> int:
+    """A whole number from 1 to `maximum` given as ?name=; the message says exactly that,
+    whatever was wrong (not a number, 0, or too large)."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if re.fullmatch(r"[0-9]{1,18}", raw) and int(raw) >= 1 and (maximum is None or int(raw) <= maximum):
+    # Digits beyond the maximum's own length are too large whatever they are (and a
+    # thousand-digit number is never converted).
+    if re.fullmatch(r"[0-9]+", raw) and len(raw.lstrip("0")) <= len(str(maximum)) and 1 <= int(raw) <= maximum:
         return int(raw)
-    limit = f" from 1 to {maximum}" if maximum else " of 1 or more"
-    raise exceptions.ValidationError({name: [f"Must be a whole number{limit}."]})
+    raise exceptions.ValidationError({name: [f"Must be a whole number from 1 to {maximum}."]})
 
 
 # --- Filters -----------------------------------------------------------------------------
@@ -381,6 +465,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 # --- Pagination --------------------------------------------------------------------------
 
 MAX_PAGE_SIZE = 100
+# Far past any page a list will have (a million pages); documented, so that a caller's
+# page number is refused by the schema exactly when the server refuses it.
+MAX_PAGE = 1_000_000
 
 
 class Pagination(PageNumberPagination):
@@ -388,12 +475,18 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    # Items per page unless the caller asks: API_PAGE_SIZE, or the size a subclass documents.
+    default_size: int | None = None
+
+    @property
+    def default_page_size(self) -> int:
+        return self.default_size or settings.API_PAGE_SIZE
 
     def get_page_size(self, request: Request) -> int:
-        return positive_int_param(request, "page_size", default=settings.API_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+        return positive_int_param(request, "page_size", default=self.default_page_size, maximum=MAX_PAGE_SIZE)
 
     def get_page_number(self, request: Request, paginator: Any) -> int:
-        return positive_int_param(request, "page", default=1)
+        return positive_int_param(request, "page", default=1, maximum=MAX_PAGE)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
@@ -401,32 +494,77 @@ class Pagination(PageNumberPagination):
                 "name": "page",
                 "required": False,
                 "in": "query",
-                "description": "Page number, from 1. A page past the last answers 404.",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": f"Page number, from 1 to {MAX_PAGE}. A page past the last answers 404.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             },
             {
                 "name": "page_size",
                 "required": False,
                 "in": "query",
-                "description": f"Items per page (default {settings.API_PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
+                "description": f"Items per page (default {self.default_page_size}, at most {MAX_PAGE_SIZE}).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
         ]
 
 
+def link_header(links: dict[str, str | None]) -> str:
+    """An RFC 8288 Link header: <url>; rel="next", … for the links that exist."""
+    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)
+
+
 # --- Throttles ---------------------------------------------------------------------------
 # Rates are read from settings on every request (not frozen at import), so a deployment
-# and the tests can change them.
+# and the tests can change them. Each request counted by a throttle carries its quota in
+# RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (core.middleware adds them);
+# a 429 carries Retry-After (DRF). The counts live in the shared cache (Redis): when it
+# cannot be reached, requests are let through and the failure is logged — an outage of
+# the counter must not become an outage of the API.
 
 
-class AnonymousThrottle(AnonRateThrottle):
+@dataclass(frozen=True)
+class Quota:
+    limit: int
+    remaining: int
+    reset: int  # seconds until the oldest counted request leaves the window (Remaining goes up)
+
+
+QUOTA_ATTRIBUTE = "api_quota"
+
+
+class QuotaThrottle(SimpleRateThrottle):
+    # Set by SimpleRateThrottle as it counts (its stubs do not declare them).
+    num_requests: int | None
+    duration: int | None
+    history: list[float]
+    now: float
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        try:
+            allowed = super().allow_request(request, view)
+        except (RedisError, OSError) as exc:
+            logger.warning("API throttle store unreachable; the request is let through uncounted: %s", exc)
+            return True
+        if getattr(self, "key", None) is not None and self.num_requests is not None and self.duration is not None:
+            oldest = self.history[-1] if self.history else self.now
+            quota = Quota(
+                limit=self.num_requests,
+                remaining=max(0, self.num_requests - len(self.history)),
+                reset=max(0, math.ceil(oldest + self.duration - self.now)),
+            )
+            previous = getattr(request._request, QUOTA_ATTRIBUTE, None)
+            if previous is None or quota.remaining < previous.remaining:
+                setattr(request._request, QUOTA_ATTRIBUTE, quota)
+        return allowed
+
+
+class AnonymousThrottle(QuotaThrottle, AnonRateThrottle):
     """Callers without credentials, counted by address."""
 
     def get_rate(self) -> str:
         return settings.API_THROTTLE_ANON
 
 
-class CallerThrottle(SimpleRateThrottle):
+class CallerThrottle(QuotaThrottle):
     """Each token on its own; a signed-in person by account."""
 
     scope = "caller"

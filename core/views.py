@@ -12,9 +12,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
+
+from core.rest import error_response
+
+API_PREFIX = "/api/"
 
 
 class PageRequest(HttpRequest):
@@ -59,10 +64,42 @@ def newsroom_member_required(view: Callable[..., HttpResponse]) -> Callable[...,
     return wrapper
 
 
+# --- Errors outside DRF: the API's addresses answer in its JSON format, pages in HTML ----
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused CSRF check (settings.CSRF_FAILURE_VIEW)."""
+    if is_api(request):
+        return error_response(
+            403,
+            "The CSRF check failed: a signed-in browser session must send its CSRF token; "
+            "integrations authenticate with a token instead (Authorization: Token <key>).",
+            "csrf_failed",
+        )
+    return django_csrf_failure(request, reason=reason)
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """A request refused before any view saw it. One that sent more than the site reads
-    (a very long paste) is told so and by how much; the rest get Django's own page."""
-    if isinstance(exception, RequestDataTooBig):
-        context = {"limit_mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024}
-        return render(request, "400_too_large.html", context, status=400)
+    """handler400: a request refused before any view saw it. Under /api/ in the API's
+    JSON format. One that sent more than the site reads (a very long paste) is told so
+    and by how much; the rest get Django's own page."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+    if is_api(request):
+        if too_large:
+            return error_response(400, f"The request body is larger than {limit_mb:g} MB.", "request_too_large")
+        return error_response(400, "The request is not valid.", "bad_request")
+    if too_large:
+        return render(request, "400_too_large.html", {"limit_mb": limit_mb}, status=400)
     return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. The error itself is logged by Django; the caller learns only that it happened."""
+    if is_api(request):
+        return error_response(500, "Something went wrong on our side; it has been logged.", "server_error")
+    return defaults.server_error(request)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, cast
 
 from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import NoReverseMatch, reverse
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from core.models import ApiToken
+from core import idempotency
+from core.models import ApiToken, IdempotencyKey
 from core.policy import Action, reads_unpublished
 
 
@@ -22,6 +28,72 @@ class ApiViewSet(GenericViewSet):
     required: dict[str | None, Action] = {}
     # Actions that take the claim's `version` (the schema documents their 409).
     versioned: tuple[str, ...] = ()
+
+    idempotency_record: IdempotencyKey | None = None
+
+    # --- Idempotency-Key (core/idempotency.py) ---------------------------------------------
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method != "POST" or idempotency.HEADER not in request.headers:
+            return super().dispatch(request, *args, **kwargs)
+        # The key's row and the work are one transaction: both stay, or neither.
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            if not 200 <= response.status_code < 300:
+                transaction.set_rollback(True)
+        return response
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authenticated, allowed, not throttled
+        raw = request.headers.get(idempotency.HEADER)
+        caller = idempotency.caller_of(request.user, self.token)
+        if request.method != "POST" or raw is None or caller is None:
+            return
+        self.idempotency_record = idempotency.idempotency_key_begin(
+            caller=caller,
+            key=idempotency.checked_key(raw),
+            fingerprint=idempotency.fingerprint(request.method, request.path, request.body),
+        )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.Replay):
+            headers = {idempotency.REPLAYED_HEADER: "true"}
+            if exc.location:
+                headers["Location"] = exc.location
+            return Response(exc.body, status=exc.status, headers=headers)
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 201 and "Location" not in response:
+            location = self.location_of(getattr(response, "data", None))
+            if location:
+                response["Location"] = location
+        record = self.idempotency_record
+        if record is not None and 200 <= response.status_code < 300:
+            idempotency.idempotency_key_record(
+                record=record,
+                status=response.status_code,
+                body=getattr(response, "data", None),
+                location=response.get("Location", ""),
+            )
+        return response
+
+    # --- Location of what a POST created ------------------------------------------------------
+
+    def location_of(self, data: Any) -> str | None:
+        """Where a created item can be read: this viewset's detail route for its `id`."""
+        pk = data.get("id") if isinstance(data, Mapping) else None
+        return self.detail_url(f"{self.basename}-detail", pk) if pk is not None else None
+
+    def detail_url(self, route: str, pk: Any) -> str | None:
+        try:
+            path = reverse(route, kwargs={**self.kwargs, "pk": pk})
+        except NoReverseMatch:
+            return None  # a viewset without a detail route
+        return self.request.build_absolute_uri(path)
+
+    # --- Who is calling ----------------------------------------------------------------------
 
     @property
     def token(self) -> ApiToken | None:
@@ -51,6 +123,9 @@ class ApiViewSet(GenericViewSet):
         page = self.paginate_queryset(items)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def output(self, instance: Any, *, status: int = 200, serializer_class: Any = None) -> Response:
+    def output(
+        self, instance: Any, *, status: int = 200, serializer_class: Any = None, headers: dict[str, str] | None = None
+    ) -> Response:
         serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status)
+        data = serializer_class(instance, context=self.get_serializer_context()).data
+        return Response(data, status=status, headers=headers)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -86,6 +87,8 @@ class CorroborationViewSet(ClaimChildViewSet):
     serializer_class = LedgerSerializer
     queryset = Claim.objects.none()
     required = {"list": Action.READ_UNPUBLISHED}
+    # One ledger per claim: the answer is one object, not a page of items.
+    pagination_class = None
 
     @extend_schema(summary="A claim's corroboration ledger", responses={200: LedgerSerializer})
     def list(self, request: Request, claim_id: str) -> Response:
@@ -106,7 +109,8 @@ class FindCoverageViewSet(ClaimChildViewSet):
     def create(self, request: Request, claim_id: str) -> Response:
         with transaction.atomic():
             job, _ = job_request(actor=self.actor, kind=JobKind.FIND_COVERAGE, claim=self.claim)
-        return self.output(job, status=202)
+        follow = self.request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
+        return self.output(job, status=202, headers={"Location": follow})
 
 
 class JobViewSet(ApiViewSet):
@@ -217,4 +221,5 @@ class PriorCheckViewSet(ApiViewSet):
             job = prior_checks_import_request(actor=self.actor, body=body, name=upload.name or "")
         else:
             job = prior_checks_import_request(actor=self.actor, url=self.input(PriorCheckImportUrlInput)["url"])
-        return self.output(job, status=202, serializer_class=JobSerializer)
+        follow = self.request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
+        return self.output(job, status=202, serializer_class=JobSerializer, headers={"Location": follow})

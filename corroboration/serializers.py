@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.validators import URLValidator
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from claims.models import Claim, Rating
@@ -83,6 +83,8 @@ class LedgerOutletSerializer(serializers.Serializer):
     articles = serializers.IntegerField()
 
 
+# Served by the list route of /claims/{id}/corroboration/, but it is one object.
+@extend_schema_serializer(many=False)
 class LedgerSerializer(serializers.Serializer):
     origin = serializers.IntegerField(help_text="Articles of the story the claim first appeared in.")
     independent = serializers.IntegerField(help_text="Independent reports supporting the claim (one per story).")

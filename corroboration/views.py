@@ -14,9 +14,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
-from claims.models import Claim
+from claims.models import Claim, Status
+from claims.services import claim_editable_by
 from core.views import PageRequest, newsroom_member_required
 from corroboration.forms import CoverageUrlForm, StanceForm
 from corroboration.ledger import Ledger
@@ -39,6 +40,9 @@ from corroboration.services import (
 )
 from sources.fetch import check_url
 from sources.netguard import FetchError
+
+# While a review may be written (reviews.services.REVIEWABLE).
+CITABLE = (Status.RESEARCHING, Status.IN_REVIEW)
 
 SECTIONS = [
     (CoverageIndependence.ORIGIN, "Where it first appeared"),
@@ -68,6 +72,10 @@ def coverage_context(claim: Claim, user: Any) -> dict[str, Any]:
         "can_accept_credibility": user.has_perm("reviews.publish_claim"),
         "claimant_credibility": next((a.credibility for a in claim.attributions.all() if a.role == "claimant"), None),
         "url_form": CoverageUrlForm(),
+        # "Cite in my review" (reviews/urls.py): for whoever may write this claim's reviews.
+        "can_cite": claim.status in CITABLE and claim_editable_by(claim, user),
+        "cited_articles": (),  # the claim page says which its reader's draft already cites
+        "my_draft": None,
     }
 
 
@@ -164,7 +172,13 @@ def confirm_stance(request: PageRequest, pk: int, coverage_id: int) -> HttpRespo
     if not form.is_valid():
         raise ValidationError("Choose a stance.")
     coverage_confirm(actor=request.user, coverage=item, stance=form.cleaned_data["stance"])
-    return _back(request, claim)
+    response = _back(request, claim)
+    if request.htmx:
+        what = item.article.title or item.article.canonical_url
+        trigger_client_event(
+            response, "announce", {"message": f"Stance confirmed: {item.get_stance_display()} — {what}."}
+        )
+    return response
 
 
 @newsroom_member_required

@@ -14,23 +14,26 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from claims.api import CLAIM_ID, ClaimChildViewSet
 from claims.models import Claim
 from claims.serializers import ClaimSerializer
 from core.policy import Action, reads_claim_fully
-from core.rest import Pagination
-from reviews.claimreview import claimreview_feed, claimreview_for
-from reviews.models import Review, Transition
+from core.rest import MAX_PAGE, MAX_PAGE_SIZE, Pagination, link_header
+from reviews.claimreview import FEED_SIZE, claimreview_feed, claimreview_for
+from reviews.models import Review, StandardsSignOff, Transition
 from reviews.serializers import (
     ReviewInput,
     ReviewSerializer,
+    SignOffInput,
+    SignOffSerializer,
     TransitionInput,
     TransitionResultSerializer,
     TransitionSerializer,
 )
-from reviews.services import review_create, review_update, transition_take
+from reviews.services import review_create, review_update, sourcing_sign_off, transition_take
 from reviews.workflow import describe
 
 
@@ -86,7 +89,7 @@ class TransitionViewSet(ClaimChildViewSet):
 
     serializer_class = TransitionSerializer
     queryset = Transition.objects.none()  # the model, for the schema; get_queryset() is what runs
-    required = {"list": Action.READ_UNPUBLISHED, "create": Action.TRANSITION}
+    required = {"list": Action.READ_UNPUBLISHED, "retrieve": Action.READ_UNPUBLISHED, "create": Action.TRANSITION}
     versioned = ("create",)
 
     def get_queryset(self) -> Any:
@@ -96,6 +99,15 @@ class TransitionViewSet(ClaimChildViewSet):
     def list(self, request: Request, claim_id: str) -> Response:
         self.require_full_read()
         return self.paginated(self.get_queryset())
+
+    @extend_schema(summary="Read one transition of the workflow log")
+    def retrieve(self, request: Request, claim_id: str, pk: str) -> Response:
+        self.require_full_read()
+        return self.output(self.get_object())
+
+    def location_of(self, data: Any) -> str | None:
+        # The answer holds the transition and the claim; what was created is the transition.
+        return super().location_of(data.get("transition") if isinstance(data, dict) else None)
 
     @extend_schema(
         summary="Take a workflow transition",
@@ -116,6 +128,45 @@ class TransitionViewSet(ClaimChildViewSet):
             },
             status=201,
         )
+
+
+@extend_schema(parameters=[CLAIM_ID])
+class SignOffViewSet(ClaimChildViewSet):
+    """The standards sign-off of a claim's anonymous sourcing, under the same rule as on the
+    claim page: a standards editor checks every AP condition; it holds for the sourcing as
+    signed (a later change of the attributions needs a new one)."""
+
+    serializer_class = SignOffSerializer
+    queryset = StandardsSignOff.objects.none()  # the model, for the schema; get_queryset() is what runs
+    required = {"list": Action.READ_UNPUBLISHED, "retrieve": Action.READ_UNPUBLISHED, "create": Action.TRANSITION}
+    versioned = ("create",)
+
+    def get_queryset(self) -> Any:
+        self.require_full_read()
+        return (
+            StandardsSignOff.objects.filter(claim=self.claim)
+            .select_related("claim", "signed_by")
+            .order_by("-signed_at", "-pk")
+        )
+
+    @extend_schema(summary="A claim's standards sign-offs, newest first")
+    def list(self, request: Request, claim_id: str) -> Response:
+        return self.paginated(self.get_queryset())
+
+    @extend_schema(summary="Read a standards sign-off")
+    def retrieve(self, request: Request, claim_id: str, pk: str) -> Response:
+        return self.output(self.get_object())
+
+    @extend_schema(
+        summary="Sign off the claim's anonymous sourcing",
+        description="Editors only (a write token of an editor). Every AP condition must be true; a claim that "
+        "does not rest on anonymous sourcing needs no sign-off (400).",
+        request=SignOffInput,
+        responses={201: SignOffSerializer},
+    )
+    def create(self, request: Request, claim_id: str) -> Response:
+        signoff = sourcing_sign_off(actor=self.actor, claim=self.claim, **self.input(SignOffInput))
+        return self.output(self.get_queryset().get(pk=signoff.pk), status=201)
 
 
 # --- ClaimReview (schema.org JSON-LD; built by reviews/claimreview.py) ---------------------
@@ -140,8 +191,9 @@ CLAIMREVIEW = {
 }
 CLAIMREVIEW_FEED = {
     "type": "object",
-    "description": "A schema.org DataFeed of ClaimReviews, newest publication first, one page at a time: "
-    "`dataFeedElement` holds the page's items, `count`/`next`/`previous` page through them.",
+    "description": "A schema.org DataFeed of ClaimReviews, newest publication first, one page at a time "
+    f"({FEED_SIZE} items unless `page_size` says otherwise): `dataFeedElement` holds the page's items. "
+    'The next and previous pages are in the `Link` header (rel="next", rel="prev", rel="first", rel="last").',
     "properties": {
         "@context": {"type": "string"},
         "@type": {"type": "string", "enum": ["DataFeed"]},
@@ -161,12 +213,16 @@ CLAIMREVIEW_FEED = {
                 },
             },
         },
-        "count": {"type": "integer"},
-        "next": {"type": "string", "format": "uri", "nullable": True},
-        "previous": {"type": "string", "format": "uri", "nullable": True},
     },
-    "required": ["@context", "@type", "dataFeedElement", "count", "next", "previous"],
+    "required": ["@context", "@type", "dataFeedElement"],
+    "additionalProperties": False,
 }
+
+
+class FeedPagination(Pagination):
+    """The feed's pages: FEED_SIZE items, as docs/claimreview.md says."""
+
+    default_size = FEED_SIZE
 
 
 class ClaimReviewView(APIView):
@@ -183,7 +239,7 @@ class ClaimReviewView(APIView):
     )
     def get(self, request: Request, claim_id: str) -> Response:
         claim = get_object_or_404(Claim.objects.published(), pk=claim_id)
-        return Response(claimreview_for(claim, request=request))
+        return Response(claimreview_for(claim))
 
 
 class ClaimReviewFeedView(APIView):
@@ -194,23 +250,37 @@ class ClaimReviewFeedView(APIView):
     @extend_schema(
         summary="Feed of recent ClaimReviews",
         parameters=[
-            OpenApiParameter("page", {"type": "integer", "minimum": 1}, OpenApiParameter.QUERY),
-            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, OpenApiParameter.QUERY),
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                OpenApiParameter.QUERY,
+                description=f"Page number, from 1 to {MAX_PAGE}. A page past the last answers 404.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                OpenApiParameter.QUERY,
+                description=f"Items per page (default {FEED_SIZE}, at most {MAX_PAGE_SIZE}).",
+            ),
+            OpenApiParameter(
+                "Link",
+                str,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description='The feed\'s other pages (RFC 8288): rel="next", "prev", "first" and "last".',
+            ),
         ],
         responses={200: CLAIMREVIEW_FEED},
         operation_id="claimreviews_list",
         tags=["claimreviews"],
     )
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
+        paginator = FeedPagination()
         claims = Claim.objects.published().order_by("-published_at", "-pk")
         page = paginator.paginate_queryset(claims, request, view=self) or []
-        feed = claimreview_feed(page, request=request)
-        return Response(
-            {
-                **feed,
-                "count": claims.count() if paginator.page is None else paginator.page.paginator.count,
-                "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
-            }
-        )
+        links: dict[str, str | None] = {"next": paginator.get_next_link(), "prev": paginator.get_previous_link()}
+        if paginator.page is not None:
+            here = request.build_absolute_uri()
+            links["first"] = replace_query_param(here, "page", 1)
+            links["last"] = replace_query_param(here, "page", paginator.page.paginator.num_pages)
+        return Response(claimreview_feed(page), headers={"Link": link_header(links)})

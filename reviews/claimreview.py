@@ -1,8 +1,12 @@
 """schema.org ClaimReview for published verdicts: the JSON-LD of one claim (embedded in
 its public page /fact-checks/{id}/ and served by the API) and a feed of recent ones.
 
-    claimreview_for(claim, request=request)              # one ClaimReview, with @context
-    claimreview_feed(claims_for_feed(), request=request)  # a DataFeed of them
+    claimreview_for(claim)               # one ClaimReview, with @context
+    claimreview_feed(claims_for_feed())  # a DataFeed of them
+
+Every address in it (the ClaimReview's `url`, the `@id` of its nodes, the feed's `url`)
+is made from SITE_URL, never from the request: the same verdict has one identity
+whichever host name a caller used, and webhooks carry the same addresses.
 
 Every field, and the way the anonymous-sourcing caveats travel, is documented in
 docs/claimreview.md: that file is the public contract, so change both together.
@@ -18,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -51,7 +55,9 @@ def with_claimreview_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
         Prefetch("appearances", queryset=Article.objects.select_related("outlet").order_by("published_at", "pk")),
         Prefetch(
             "reviews",
-            queryset=Review.objects.filter(published_at__isnull=False).select_related("rating"),
+            queryset=Review.objects.filter(published_at__isnull=False)
+            .select_related("rating")
+            .prefetch_related(Prefetch("evidence_articles", queryset=Article.objects.select_related("outlet"))),
             to_attr="published_reviews",
         ),
         Prefetch(
@@ -78,13 +84,9 @@ def published_claim(pk: int) -> Claim:
     return claim
 
 
-def public_url(claim_id: int, *, request: HttpRequest | None = None) -> str:
-    """The absolute address of a claim's public page: from the request when there is one,
-    else from SITE_URL (tasks, commands, webhooks)."""
-    path = reverse("fact_check", args=[claim_id])
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return settings.SITE_URL.rstrip("/") + path
+def public_url(claim_id: int) -> str:
+    """The absolute address of a claim's public page, from SITE_URL."""
+    return settings.SITE_URL.rstrip("/") + reverse("fact_check", args=[claim_id])
 
 
 # --- What the page and the JSON-LD both show ------------------------------------------------
@@ -199,20 +201,20 @@ def _caveats(a: Attribution) -> Iterable[Caveat]:
 # --- The JSON-LD ---------------------------------------------------------------------------
 
 
-def claimreview_for(claim: Claim, *, request: HttpRequest | None = None) -> dict[str, Any]:
+def claimreview_for(claim: Claim) -> dict[str, Any]:
     """The ClaimReview of a published claim, as a JSON-LD document (with `@context`).
 
     The claim is read again from the database, so the answer reflects what is stored now.
     Raises ClaimNotPublished (an Http404) if the claim is not published."""
-    return claimreview_document(published_claim(claim.pk), request=request)
+    return claimreview_document(published_claim(claim.pk))
 
 
-def claimreview_document(claim: Claim, *, request: HttpRequest | None = None) -> dict[str, Any]:
+def claimreview_document(claim: Claim) -> dict[str, Any]:
     """`claimreview_for` for a claim already read through `with_claimreview_data`."""
-    return {"@context": SCHEMA_ORG, **claimreview_node(claim, request=request)}
+    return {"@context": SCHEMA_ORG, **claimreview_node(claim)}
 
 
-def claimreview_feed(claims: Iterable[Claim], *, request: HttpRequest | None = None) -> dict[str, Any]:
+def claimreview_feed(claims: Iterable[Claim]) -> dict[str, Any]:
     """A schema.org DataFeed of the ClaimReviews of `claims`, in the order given (for
     example `claims_for_feed()`, or one page of the API's list). Claims that are not
     published are left out."""
@@ -221,7 +223,7 @@ def claimreview_feed(claims: Iterable[Claim], *, request: HttpRequest | None = N
     items = []
     for pk in order:
         if pk in rows:
-            review = claimreview_node(rows[pk], request=request)
+            review = claimreview_node(rows[pk])
             items.append(
                 {
                     "@type": "DataFeedItem",
@@ -230,12 +232,11 @@ def claimreview_feed(claims: Iterable[Claim], *, request: HttpRequest | None = N
                     "item": review,
                 }
             )
-    path = FEED_PATH
     feed: dict[str, Any] = {
         "@context": SCHEMA_ORG,
         "@type": "DataFeed",
         "name": f"{settings.ORGANIZATION_NAME}: fact checks",
-        "url": request.build_absolute_uri(path) if request is not None else settings.SITE_URL.rstrip("/") + path,
+        "url": settings.SITE_URL.rstrip("/") + FEED_PATH,
         "publisher": organization(),
     }
     if items:
@@ -244,11 +245,12 @@ def claimreview_feed(claims: Iterable[Claim], *, request: HttpRequest | None = N
     return feed
 
 
-def claimreview_node(claim: Claim, *, request: HttpRequest | None = None) -> dict[str, Any]:
+def claimreview_node(claim: Claim) -> dict[str, Any]:
     """The ClaimReview of a claim read through `with_claimreview_data` (no `@context`)."""
     if claim.status != Status.PUBLISHED or claim.rating is None or claim.first_published_at is None:
         raise ClaimNotPublished(f"Claim {claim.pk} has no published verdict.")
-    url = public_url(claim.pk, request=request)
+    url = public_url(claim.pk)
+    verdict = current_verdict(claim)
     node: dict[str, Any] = {
         "@type": "ClaimReview",
         "url": url,
@@ -257,15 +259,55 @@ def claimreview_node(claim: Claim, *, request: HttpRequest | None = None) -> dic
         "datePublished": _iso(claim.first_published_at),
     }
     corrections = corrections_of(claim)
-    if corrections and claim.published_at is not None:
-        node["dateModified"] = _iso(claim.published_at)
-    node["reviewRating"] = _rating(claim.rating, current_verdict(claim))
+    modified = modified_at(claim)
+    if modified is not None:
+        node["dateModified"] = _iso(modified)
+    node["reviewRating"] = _rating(claim.rating, verdict)
     node["itemReviewed"] = _claim(claim, url)
+    citations = cited_articles(verdict)
+    if citations or (verdict is not None and verdict.evidence_urls):
+        node["citation"] = [_creative_work(article) for article in citations] + [
+            {"@type": "CreativeWork", "url": address} for address in (verdict.evidence_urls if verdict else [])
+        ]
     if corrections:
         node["correction"] = [
             {"@type": "CorrectionComment", "text": c.note, "datePublished": _iso(c.republished_at)} for c in corrections
         ]
     return node
+
+
+def cited_articles(verdict: Review | None) -> list[Article]:
+    """The coverage the published verdict cites, oldest first."""
+    if verdict is None:
+        return []
+    return sorted(verdict.evidence_articles.all(), key=lambda a: (a.published_at is None, a.published_at, a.pk))
+
+
+def modified_at(claim: Claim) -> dt.datetime | None:
+    """When what the ClaimReview publishes last changed after its verdict was published:
+    a corrected verdict published again, an edit of the claim or of anything it rests on
+    (attributions, the standards sign-off: each moves the claim's version), an edited
+    source, outlet or article it shows. Coverage found after publishing is not part of
+    the ClaimReview, so it changes nothing here. None if nothing changed."""
+    published = claim.published_at
+    if published is None:
+        return None
+    moments: list[dt.datetime] = []
+    publications = [step for step in claim.publication_log if step.name == TransitionName.PUBLISH]  # type: ignore[attr-defined]
+    if publications and claim.version > publications[-1].claim_version:
+        moments.append(claim.updated_at)
+    shown = [*appearances_of(claim), *cited_articles(current_verdict(claim))]
+    moments += [article.updated_at for article in shown]
+    moments += [article.outlet.updated_at for article in shown if article.outlet is not None]
+    speakers = {a.pk: a for a in [claim.claimant, *(s.attribution for s in anonymous_sourcing(claim))] if a}
+    for attribution in speakers.values():
+        moments.append(attribution.source.updated_at)
+        if attribution.source.outlet is not None:
+            moments.append(attribution.source.outlet.updated_at)
+    later = [moment for moment in moments if moment > published]
+    if corrections_of(claim):
+        later.append(published)  # the corrected verdict's own publication
+    return max(later) if later else None
 
 
 def organization() -> dict[str, Any]:

@@ -7,6 +7,7 @@ exactly the message the admin and the API give."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -16,11 +17,46 @@ from django.db.models import Q
 from claims.models import Attribution, Claim, Priority, Rating
 from core.forms import VersionField
 from core.roles import assignable_users
-from corroboration.models import MatchState, PriorCheck
+from corroboration.models import Coverage, CoverageIndependence, MatchState, PriorCheck, Stance
 from reviews.models import AP_CONDITIONS, Review
 from reviews.services import REVIEW_FIELDS
 from reviews.workflow import RejectReason, Rule, TransitionName
 from sources.models import Article
+
+
+def _independent(stance: str) -> Callable[[Coverage], bool]:
+    return lambda item: item.independence == CoverageIndependence.INDEPENDENT and item.stance == stance
+
+
+def _of_class(independence: str) -> Callable[[Coverage], bool]:
+    return lambda item: item.independence == independence
+
+
+UNCONFIRMED = "Suggested coverage, not confirmed yet"
+APPEARANCES = "Where the claim appeared, and what its sources cite"
+CITED_BEFORE = "Cited earlier"
+# Confirmed coverage, by its class in the corroboration ledger (the order a reviewer
+# weighs it in), then the rest.
+EVIDENCE_GROUPS: list[tuple[str, Callable[[Coverage], bool]]] = [
+    ("Independent confirmations", _independent(Stance.SUPPORTS)),
+    ("Denials", _independent(Stance.DISPUTES)),
+    ("Independent reports that mention it", _independent(Stance.MENTIONS)),
+    ("Where it was first reported", _of_class(CoverageIndependence.ORIGIN)),
+    ("Syndicated copies (not counted as confirmations)", _of_class(CoverageIndependence.SYNDICATED)),
+    ("Echoes (re-cite another outlet's sources)", _of_class(CoverageIndependence.ECHO)),
+    (UNCONFIRMED, lambda item: False),
+    (APPEARANCES, lambda item: False),
+    (CITED_BEFORE, lambda item: False),
+]
+
+
+def article_label(article: Article) -> str:
+    parts = [article.title or article.canonical_url or f"Article #{article.pk}"]
+    if article.outlet is not None:
+        parts.append(article.outlet.name)
+    if article.published_at is not None:
+        parts.append(article.published_at.strftime("%-d %b %Y"))
+    return " — ".join(parts)
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -95,17 +131,58 @@ class ReviewForm(forms.ModelForm):
         rating.empty_label = "Not decided yet"
         attributions = cast(forms.ModelMultipleChoiceField, self.fields["evidence_attributions"])
         attributions.queryset = Attribution.objects.filter(claim=claim).select_related("source")
-        # Coverage this claim is linked to: where it first appeared, other appearances,
-        # and the articles its attributions cite.
-        articles = cast(forms.ModelMultipleChoiceField, self.fields["evidence_articles"])
-        articles.queryset = Article.objects.filter(
-            Q(first_claims=claim) | Q(claims=claim) | Q(attributions__claim=claim)
-        ).distinct()
         prior_checks = cast(forms.ModelMultipleChoiceField, self.fields["evidence_prior_checks"])
         prior_checks.queryset = PriorCheck.objects.filter(
             matches__claim=claim, matches__state=MatchState.CONFIRMED
         ).distinct()
         self.fields["version"].initial = claim.version
+        self._offer_articles(claim)
+
+    def _offer_articles(self, claim: Claim) -> None:
+        """The articles a review may cite, in groups: the coverage reviewers confirmed
+        first, by its class in the ledger; then coverage still only suggested; then the
+        claim's appearances and what its attributions cite; and, whatever became of them,
+        the articles this review already cites (a review keeps its evidence)."""
+        coverage = list(Coverage.objects.filter(claim=claim).select_related("article__outlet").order_by("-score", "pk"))
+        linked = list(
+            Article.objects.filter(Q(first_claims=claim) | Q(claims=claim) | Q(attributions__claim=claim))
+            .select_related("outlet")
+            .distinct()
+        )
+        cited = list(self.instance.evidence_articles.select_related("outlet")) if self.instance.pk else []
+        groups: dict[str, list[tuple[Article, str]]] = {label: [] for label, _ in EVIDENCE_GROUPS}
+        placed: set[int] = set()
+        for item in coverage:
+            if item.confirmed and item.stance != Stance.UNRELATED:
+                label = next(label for label, belongs in EVIDENCE_GROUPS if belongs(item))
+                groups[label].append((item.article, f"confirmed {item.get_stance_display().lower()}"))
+                placed.add(item.article_id)
+        for item in coverage:
+            if not item.confirmed and item.suggested_stance != Stance.UNRELATED and item.article_id not in placed:
+                kind, suggested = item.get_independence_display(), item.get_suggested_stance_display()
+                note = f"{kind.lower()}; suggested {suggested.lower()}"
+                groups[UNCONFIRMED].append((item.article, note))
+                placed.add(item.article_id)
+        for article in linked:
+            if article.pk not in placed:
+                groups[APPEARANCES].append((article, ""))
+                placed.add(article.pk)
+        for article in cited:
+            if article.pk not in placed:
+                groups[CITED_BEFORE].append((article, "no longer linked to the claim"))
+                placed.add(article.pk)
+        self.article_groups = [(label, items) for label, items in groups.items() if items]
+        articles = cast(forms.ModelMultipleChoiceField, self.fields["evidence_articles"])
+        articles.queryset = Article.objects.filter(pk__in=placed).select_related("outlet")
+        articles.label_from_instance = article_label  # type: ignore[method-assign,assignment]
+
+    def evidence_article_groups(self) -> list[tuple[str, list[tuple[Any, str]]]]:
+        """For the template: each group's checkboxes (bound widgets) with a note on each."""
+        widgets = {str(w.data["value"]): w for w in self["evidence_articles"].subwidgets}
+        return [
+            (label, [(widgets[str(article.pk)], note) for article, note in items if str(article.pk) in widgets])
+            for label, items in self.article_groups
+        ]
 
     def service_values(self) -> dict[str, Any]:
         allowed = REVIEW_FIELDS | {"evidence_attributions", "evidence_articles", "evidence_prior_checks"}

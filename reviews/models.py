@@ -49,7 +49,12 @@ class Confidence(models.TextChoices):
 
 class ReviewQuerySet(models.QuerySet["Review"]):
     def drafts(self) -> ReviewQuerySet:
-        return self.filter(published_at__isnull=True, withdrawn_at__isnull=True)
+        """Drafts still in play: not published, not discarded."""
+        return self.filter(published_at__isnull=True, withdrawn_at__isnull=True, discarded_at__isnull=True)
+
+    def kept(self) -> ReviewQuerySet:
+        """Every review but the discarded drafts (which stay in the history)."""
+        return self.filter(discarded_at__isnull=True)
 
     def current_verdicts(self) -> ReviewQuerySet:
         return self.filter(published_at__isnull=False, withdrawn_at__isnull=True)
@@ -129,6 +134,16 @@ class Review(models.Model):
     withdrawn_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When a reopened claim took this verdict back for correction."
     )
+    discarded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its author or an editor discarded this draft."
+    )
+    ledger_at_publication = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The claim's corroboration ledger as it stood when this verdict was published (its counts, "
+        "outlets and suggested credibility), for the public page.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,6 +164,10 @@ class Review(models.Model):
                 condition=Q(withdrawn_at__isnull=True) | Q(published_at__isnull=False),
                 name="review_withdrawn_only_after_publishing",
             ),
+            models.CheckConstraint(
+                condition=Q(discarded_at__isnull=True) | Q(published_at__isnull=True),
+                name="review_discarded_only_as_a_draft",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,7 +176,18 @@ class Review(models.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.published_at is None
+        return self.published_at is None and self.discarded_at is None
+
+    def is_empty(self, evidence_count: int) -> bool:
+        """Nothing written at all: no verdict, no words, no evidence, no date."""
+        return not (
+            self.rating_id
+            or self.confidence
+            or self.summary.strip()
+            or self.rationale.strip()
+            or self.recheck_on
+            or evidence_count
+        )
 
     @property
     def evidence_count(self) -> int:

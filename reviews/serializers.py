@@ -11,6 +11,7 @@ from claims.serializers import ClaimSerializer
 from core.rest import (
     InputSerializer,
     ReadSerializer,
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
     StrictDateField,
@@ -19,7 +20,7 @@ from core.rest import (
     StrictSlugRelatedField,
 )
 from corroboration.models import PriorCheck
-from reviews.models import Confidence, Review, Transition
+from reviews.models import AP_CONDITIONS, Confidence, Review, StandardsSignOff, Transition
 from reviews.workflow import RejectReason, TransitionName
 from sources.models import Article
 
@@ -57,6 +58,7 @@ class ReviewSerializer(ReadSerializer):
             "is_draft",
             "published_at",
             "withdrawn_at",
+            "discarded_at",
             "created_at",
             "updated_at",
         ]
@@ -84,6 +86,20 @@ class TransitionSerializer(ReadSerializer):
             "details",
             "created_at",
         ]
+        read_only_fields = fields
+
+
+class SignOffSerializer(ReadSerializer):
+    """A standards editor's sign-off of a claim's anonymous sourcing."""
+
+    signed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    claim_version = serializers.IntegerField(
+        source="claim.version", read_only=True, help_text="The claim's version now: send it with the next change."
+    )
+
+    class Meta:
+        model = StandardsSignOff
+        fields = ["id", "claim", "claim_version", "signed_by", "signed_at", *AP_CONDITIONS, "note"]
         read_only_fields = fields
 
 
@@ -142,3 +158,14 @@ class TransitionInput(InputSerializer):
     duplicate_of = StrictPrimaryKeyRelatedField(
         queryset=Claim.objects.all(), required=False, help_text="reject as duplicate: the claim it duplicates."
     )
+
+
+class SignOffInput(InputSerializer):
+    """Every AP condition, each checked by the standards editor: all must hold."""
+
+    version = StrictIntegerField(min_value=1, help_text="The claim's version you saw.")
+    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    information_not_opinion = StrictBooleanField(help_text=AP_CONDITIONS["information_not_opinion"])
+    not_obtainable_on_record = StrictBooleanField(help_text=AP_CONDITIONS["not_obtainable_on_record"])
+    source_in_position_to_know = StrictBooleanField(help_text=AP_CONDITIONS["source_in_position_to_know"])
+    reason_stated = StrictBooleanField(help_text=AP_CONDITIONS["reason_stated"])

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from claims.models import Attribution, Claim, Status
 from claims.services import StaleVersion, claim_bump_version, require_edit
+from core.policy import is_editor
 from core.services import Actor, model_update, service, task_send
 from corroboration.models import PriorCheck
 from integrations.services import enqueue_deliveries, webhook_deliveries_record
@@ -200,6 +201,17 @@ def _set_evidence(
     return changed
 
 
+EMPTY_REVIEW = (
+    "The review is empty: give a verdict, a summary, a rationale or a piece of evidence before saving it "
+    "(or discard the draft)."
+)
+
+
+def _refuse_empty(review: Review) -> None:
+    if review.is_empty(review.evidence_count):
+        raise ValidationError(EMPTY_REVIEW, code="empty_review")
+
+
 @service
 def review_create(
     *,
@@ -217,6 +229,7 @@ def review_create(
     review.full_clean()
     review.save()
     _set_evidence(review, evidence_attributions, evidence_articles, evidence_prior_checks)
+    _refuse_empty(review)  # the whole service is one transaction: nothing stays
     claim_bump_version(claim=claim, actor=actor, version=version)
     return review
 
@@ -234,6 +247,8 @@ def review_update(
 ) -> Review:
     claim = review.claim
     _check_reviewable(actor, claim)
+    if review.discarded_at is not None:
+        raise ValidationError("This draft was discarded; write a new review instead.")
     if not review.is_draft:
         raise ValidationError("A published verdict is not edited; reopen the claim to correct it.")
     changed = model_update(review, data, fields=REVIEW_FIELDS)
@@ -241,11 +256,49 @@ def review_update(
     if not changed and not evidence_changed:
         return review
     review.full_clean()
+    _refuse_empty(review)
     # Saved even when only the evidence changed, so the history names this editor
     # among the review's contributors (four-eyes).
     review.save()
     claim_bump_version(claim=claim, actor=actor, version=version)
     return review
+
+
+@service
+def review_discard(*, actor: User, review: Review, version: int | None = None) -> Review:
+    """Take a draft out of the workflow. It is kept (with its history), shown as
+    discarded, and no transition acts on it any more."""
+    claim = review.claim
+    require_edit(actor, claim)
+    if not review.is_draft:
+        raise ValidationError("Only a draft can be discarded; a published verdict is withdrawn by reopening the claim.")
+    if review.author_id != actor.pk and not is_editor(actor):
+        raise PermissionDenied("Only the draft's author or an editor can discard it.")
+    if claim.status == Status.IN_REVIEW and Review.objects.awaiting_decision(claim) == review:
+        raise ValidationError(
+            "This draft is the one submitted for review: an editor sends the claim back before it can be discarded."
+        )
+    review.discarded_at = timezone.now()
+    review.save(update_fields=["discarded_at", "updated_at"])
+    claim_bump_version(claim=claim, actor=actor, version=version)
+    return review
+
+
+@service
+def review_cite(*, actor: User, claim: Claim, article: Article, version: int | None = None) -> tuple[Review, bool]:
+    """Cite an article that carries the claim in this person's own draft review: their
+    most recently saved draft gets it, or a new draft is started with it. (review, cited):
+    cited is False when the draft already cited it."""
+    _check_reviewable(actor, claim)
+    if not claim.coverage.filter(article=article).exists():
+        raise ValidationError({"article": "Cite coverage of this claim: this article is not among it."})
+    draft = Review.objects.drafts().filter(claim=claim, author=actor).order_by("-updated_at", "-pk").first()
+    if draft is None:
+        return review_create(actor=actor, claim=claim, version=version, evidence_articles=[article]), True
+    if draft.evidence_articles.filter(pk=article.pk).exists():
+        return draft, False
+    cited = [*draft.evidence_articles.all(), article]
+    return review_update(actor=actor, review=draft, version=version, evidence_articles=cited), True
 
 
 # --- Standards sign-off -------------------------------------------------------------------

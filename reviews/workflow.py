@@ -29,6 +29,7 @@ from typing import Any
 from claims.models import Claim, RelationKind, Status
 from claims.services import relation_create
 from core.policy import is_editor
+from corroboration.services import ledger
 from reviews.models import Assignment, RejectReason, Review, StandardsSignOff, TransitionName
 
 
@@ -186,7 +187,10 @@ def publish_effect(claim: Claim, actor: Any, request: TransitionRequest, now: da
     assert review is not None
     assert review.rating is not None
     review.published_at = now
-    review.save(update_fields=["published_at", "updated_at"])
+    # The evidence as it stood when the verdict went out, for the public page: coverage
+    # found later changes the claim's ledger, not what this verdict rested on.
+    review.ledger_at_publication = ledger(claim).as_dict()
+    review.save(update_fields=["published_at", "ledger_at_publication", "updated_at"])
     changes = {
         "rating": review.rating,
         "recheck_on": review.recheck_on,

@@ -165,6 +165,9 @@ class Article(models.Model):
     dateline = models.CharField(max_length=200, blank=True, help_text="Where it was filed from (MOSCOW).")
     published_at = models.DateTimeField(null=True, blank=True)
     seen_at = models.DateTimeField(auto_now_add=True)
+    # When the record last changed: a published ClaimReview that shows this article (as
+    # an appearance or as evidence) is modified then too.
+    updated_at = models.DateTimeField(auto_now=True)
     language = models.CharField(max_length=16, blank=True, default="en")
     summary = models.TextField(blank=True, help_text="A short summary in the newsroom's own words.")
     text = models.TextField(blank=True, help_text="Extracted plain text.")

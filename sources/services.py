@@ -365,6 +365,9 @@ def _fill_in(existing: Article, values: dict[str, Any], outlet: Outlet | None) -
             changes[name] = values[name]
     if existing.outlet_id is None and outlet is not None:
         changes["outlet"] = outlet
+    if set(changes) - {"text"}:
+        # What pages show of the article changed (its title, date, outlet…), not only its text.
+        changes["updated_at"] = timezone.now()
     previous = existing.raw_payload if isinstance(existing.raw_payload, dict) else {}
     added = {k: v for k, v in (values.get("raw_payload") or {}).items() if k in ("fetch", "page")}
     if added:

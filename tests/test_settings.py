@@ -34,6 +34,8 @@ def start_django(**env: str) -> subprocess.CompletedProcess:
         ("DEMO_PASSWORD", "short"),
         ("CELERY_TASK_TIME_LIMIT", "ten"),
         ("SECURE_HSTS_SECONDS", "-1"),
+        ("CORS_ALLOWED_ORIGINS", "https://cms.example.org/editor"),
+        ("IDEMPOTENCY_KEY_HOURS", "0"),
     ],
 )
 def test_a_bad_value_names_the_variable(variable, value):

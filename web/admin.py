@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from claims.admin import CAVEAT_FIELDSET
 from claims.models import (
@@ -166,6 +167,7 @@ class RelationInline(admin.TabularInline):
     autocomplete_fields = ("to_claim",)
     fields = ("kind", "to_claim", "addresses", "note")
     verbose_name = "relation to another claim"
+    verbose_name_plural = "relations to other claims"  # Django would write "…another claims"
 
 
 class ClaimAdminForm(forms.ModelForm):
@@ -264,6 +266,26 @@ class ClaimAdmin(ServiceAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Claims are a record of what was reported: they are rejected, never deleted.
         return False
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        """HISTORY shows the claim's real field history (database triggers record every
+        change, whoever made it and through whatever path), not Django's log of admin
+        form saves, which the services' writes never enter."""
+        claim = self.get_object(request, object_id)
+        if claim is None or not self.has_view_or_change_permission(request, claim):
+            raise Http404("No such claim.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Change history: claim #{claim.pk}",
+            "subtitle": None,
+            "object": claim,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "module_name": capfirst(self.opts.verbose_name_plural),
+            "history": history_table(claim),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/claims/claim/object_history.html", context)
 
     # --- Workflow: transitions as admin actions, through the same services -----------------
 

@@ -47,7 +47,7 @@ from corroboration.views import coverage_context, prior_checks_context
 from reviews.forms import AssignForm, SignOffForm, TransitionForm
 from reviews.models import RejectReason, Review, StandardsSignOff, Transition, claims_awaiting_review_by
 from reviews.services import REVIEWABLE, assignment_create, sourcing_sign_off, transition_take
-from reviews.workflow import RULES, available
+from reviews.workflow import RULES, TransitionName, TransitionRequest, available
 from trackrecords.models import claim_track_records, record_line
 
 PAGE_SIZE = 25
@@ -241,6 +241,16 @@ def claim_page_context(
         assign_form = AssignForm(claim=claim)
     attributions = list(claim.attributions.all())
     editable = claim_editable_by(claim, user)
+    reviews = list(claim.reviews.all())
+    drafts = [r for r in reviews if r.is_draft]
+    # The review a submit or a publish acts on (Review.objects.awaiting_decision): the
+    # most recently saved draft. The panel says what publishing would put out.
+    up_for_decision = max(drafts, key=lambda r: (r.updated_at, r.pk)) if drafts else None
+    publish = next((rule for rule in rules if rule.name == TransitionName.PUBLISH), None)
+    publish_problems = (
+        publish.guard(claim, user, TransitionRequest(review=up_for_decision)) if publish is not None else []
+    )
+    my_draft = max((r for r in drafts if r.author_id == user.pk), key=lambda r: (r.updated_at, r.pk), default=None)
     records = claim_track_records(claim, attributions)
     for attribution in attributions:
         # Shown beside the attribution (claims/_attribution.html reads `record_lines`).
@@ -260,7 +270,14 @@ def claim_page_context(
             "relations_to": list(claim.relations_to.all()),
             "relations_from": list(claim.relations_from.all()),
             "different_proposition": Addresses.DIFFERENT_PROPOSITION,
-            "reviews": list(claim.reviews.all()),
+            "reviews": [r for r in reviews if r.discarded_at is None],
+            "discarded_reviews": [r for r in reviews if r.discarded_at is not None],
+            "up_for_decision": up_for_decision,
+            "publish_problems": publish_problems,
+            "my_draft": my_draft,
+            "cited_articles": {a.pk for a in my_draft.evidence_articles.all()} if my_draft else set(),
+            "can_cite": editable and claim.status in REVIEWABLE,
+            "is_editor": is_editor(user),
             "timeline": _timeline(list(claim.transitions.all())),
             "history": history_of(claim),
             "signoff": current,

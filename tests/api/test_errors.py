@@ -150,3 +150,88 @@ def test_text_the_database_cannot_hold_is_a_400_not_a_500(callers, workflow):
     assert_error(response, 400, "invalid")
     assert_error(callers["editor"].get(CLAIMS, q="port\x00s"), 400, "invalid")
     assert_error(callers["editor"].get(CLAIMS, assignee="re\x00v"), 400, "invalid")
+
+
+# --- Every address and method under /api/ answers in the one format -----------------------
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/claims/1/nothing/", "/api/elsewhere"])
+def test_a_write_to_an_unknown_address_is_a_json_404_not_a_csrf_page(reviewer, method, path):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(reviewer)  # a session: the case Django's CSRF check would catch
+    assert_error(getattr(client, method)(path, {"a": 1}, format="json"), 404, "not_found")
+
+
+def test_a_session_write_without_its_csrf_token_is_refused_in_json(reviewer, default_scale):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    body = assert_error(client.post(CLAIMS, {"statement": "x"}, format="json"), 403, "permission_denied")
+    assert "CSRF" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("post", "/api/schema/"), ("post", "/api/docs/"), ("delete", "/api/redoc/")]
+)
+def test_the_schema_and_its_readers_refuse_other_methods_in_json(callers, method, path):
+    response = getattr(callers["editor"].client, method)(path)
+    assert_error(response, 405, "method_not_allowed")
+
+
+def test_a_server_error_under_the_api_is_json(callers, monkeypatch):
+    from claims.api import ClaimViewSet
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ClaimViewSet, "list", broken)
+    client = callers["editor"].client
+    client.raise_request_exception = False
+    body = assert_error(client.get(CLAIMS), 500, "server_error")
+    assert "a bug" not in body["detail"]
+
+
+@pytest.mark.parametrize("depth", [33, 100_000])
+def test_deeply_nested_json_is_a_400_not_a_500(callers, depth):
+    body = '{"statement": ' + "[" * depth + "]" * depth + "}"
+    response = callers["editor"].client.post(CLAIMS, body, content_type="application/json")
+    detail = assert_error(response, 400, "parse_error")["detail"]
+    assert "nests more than 32 levels" in detail
+
+
+def test_json_nested_within_the_limit_is_read_as_usual(callers):
+    body = '{"statement": ' + "[" * 31 + "]" * 31 + "}"
+    response = callers["editor"].client.post(CLAIMS, body, content_type="application/json")
+    assert_error(response, 400, "invalid")  # a list is not a statement, but the body was read
+
+
+@pytest.mark.parametrize("page", ["0", "1000001", "9" * 19, "9" * 400, "-1", "two"])
+def test_a_page_out_of_range_gets_a_true_message(callers, page):
+    body = assert_error(callers["editor"].get(CLAIMS, page=page), 400, "invalid")
+    assert body["fields"]["page"] == ["Must be a whole number from 1 to 1000000."]
+
+
+def test_the_schema_is_as_strict_as_the_server_about_text_and_pages(callers):
+    spec = callers["anonymous"].get("/api/schema/", format="json").json()
+    statement = spec["components"]["schemas"]["ClaimCreateInput"]["properties"]["statement"]
+    assert statement["minLength"] == 1
+    assert statement["pattern"] == r"\S"  # all spaces is refused as blank
+    page = next(p for p in spec["paths"][CLAIMS]["get"]["parameters"] if p["name"] == "page")
+    assert page["schema"]["maximum"] == 1_000_000
+    for blank in ("", "   "):
+        payload = {"statement": blank, "attributions": [{"source": SourceFactory().pk, "role": "claimant"}]}
+        assert "statement" in assert_error(callers["editor"].post(CLAIMS, payload), 400, "invalid")["fields"]
+
+
+def test_the_corroboration_ledger_is_described_as_one_object(callers):
+    spec = callers["anonymous"].get("/api/schema/", format="json").json()
+    operation = spec["paths"]["/api/v1/claims/{claim_id}/corroboration/"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Ledger"}
+    assert not any(p["name"] in ("page", "page_size") for p in operation["parameters"])
+
+
+def test_a_request_refused_before_any_view_is_still_json(db):
+    # An unknown host name: Django refuses it before routing (DisallowedHost, a 400).
+    response = APIClient().get(CLAIMS, HTTP_HOST="not-our-site.example")
+    assert_error(response, 400, "bad_request")

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 
 from claims.models import Claim
-from reviews.models import Review, Transition
-from reviews.services import review_update, transition_take
+from reviews.models import AP_CONDITIONS, Review, Transition
+from reviews.services import review_update, sourcing_sign_off, transition_take
 from tests.api.conftest import CALLERS, Caller, make_token, mismatches, new_source_claim, row, token_client
 from tests.factories import ArticleFactory
 
@@ -34,6 +34,7 @@ CHANGE_REVIEW = row(              401, 200, 200, 403, 403, 200, 403, 403, 200, 4
 READ_ALL = row(                   200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 401)  # fmt: skip
 READ_UNPUBLISHED = row(           404, 200, 200, 200, 404, 200, 200, 404, 200, 401, 401)  # fmt: skip
 LOG_PUBLISHED = row(              401, 200, 200, 200, 403, 200, 200, 403, 200, 401, 401)  # fmt: skip
+LOG_UNPUBLISHED = row(            401, 200, 200, 200, 404, 200, 200, 404, 200, 401, 401)  # fmt: skip
 
 
 def cases(workflow: Any, published: Claim) -> list[tuple[str, dict[str, int], Any]]:
@@ -54,7 +55,30 @@ def cases(workflow: Any, published: Claim) -> list[tuple[str, dict[str, int], An
         claim.refresh_from_db()
         return c.patch(f"{CLAIMS}{claim.pk}/reviews/{review.pk}/", {"version": claim.version, "summary": "Mostly."})
 
+    def sign_off(c):
+        claim = workflow.researching(anonymous=True)
+        claim.refresh_from_db()
+        return c.post(f"{CLAIMS}{claim.pk}/sign-off/", {"version": claim.version, **dict.fromkeys(AP_CONDITIONS, True)})
+
+    def read_sign_offs(c):
+        claim = workflow.researching(anonymous=True)
+        sourcing_sign_off(actor=workflow.editor, claim=claim, **dict.fromkeys(AP_CONDITIONS, True))
+        return c.get(f"{CLAIMS}{claim.pk}/sign-off/")
+
+    def read_a_sign_off(c):
+        claim = workflow.researching(anonymous=True)
+        signoff = sourcing_sign_off(actor=workflow.editor, claim=claim, **dict.fromkeys(AP_CONDITIONS, True))
+        return c.get(f"{CLAIMS}{claim.pk}/sign-off/{signoff.pk}/")
+
+    def read_a_transition(c):
+        logged = published.transitions.order_by("pk").first()
+        return c.get(f"{CLAIMS}{published.pk}/transitions/{logged.pk}/")
+
     return [
+        ("POST sign-off", EDITORS_ONLY, sign_off),
+        ("GET sign-off", LOG_UNPUBLISHED, read_sign_offs),
+        ("GET sign-off/{id}", LOG_UNPUBLISHED, read_a_sign_off),
+        ("GET transitions/{id} of a published claim", LOG_PUBLISHED, read_a_transition),
         ("accept", EDITORS_ONLY, lambda c: transition(c, workflow.submitted(), "accept", priority=3)),
         ("reject", EDITORS_ONLY, lambda c: transition(c, workflow.submitted(), "reject", reason="opinion")),
         ("restore", EDITORS_ONLY, lambda c: transition(c, workflow.rejected(), "restore")),
@@ -164,7 +188,7 @@ def test_from_submission_to_claimreview_over_the_api(callers, editor2, reviewer)
         assert claimreview.json()["@type"] == "ClaimReview"
         assert claimreview.json()["reviewRating"]["alternateName"]
     feed = callers["anonymous"].get("/api/v1/claimreviews/").json()
-    assert feed["count"] == 1
+    assert len(feed["dataFeedElement"]) == 1
     assert feed["dataFeedElement"][0]["item"]["claimReviewed"] == "The harbour reopened to tankers on Monday."
     log = cms.get(f"{url}transitions/").json()
     assert [t["name"] for t in log["results"]] == ["publish", "submit_for_review", "accept"]
@@ -253,3 +277,42 @@ def test_a_transition_over_the_api_notifies_after_commit(callers, workflow, djan
 
 def test_every_caller_row_is_complete():
     assert all(len(expected) == len(CALLERS) for _, expected, _ in cases(None, None))  # type: ignore[arg-type]
+
+
+# --- The standards sign-off ---------------------------------------------------------------
+
+
+def test_an_anonymous_source_claim_can_be_published_through_the_api_alone(callers, workflow):
+    claim = workflow.in_review(anonymous=True)
+    editor = callers["write_token_editor"]
+    refused = transition(editor, claim, "publish")
+    assert refused.status_code == 400
+    assert "sign off" in refused.json()["detail"]
+    claim.refresh_from_db()
+    signed = editor.post(
+        f"{CLAIMS}{claim.pk}/sign-off/",
+        {"version": claim.version, "note": "Checked with the desk.", **dict.fromkeys(AP_CONDITIONS, True)},
+    )
+    assert signed.status_code == 201, signed.content
+    assert signed.json()["signed_by"] == "ed"
+    assert signed.json()["claim_version"] == claim.version + 1
+    assert transition(editor, claim, "publish").status_code == 201
+
+
+def test_a_sign_off_needs_every_condition_and_anonymous_sourcing(callers, workflow):
+    editor = callers["write_token_editor"]
+    claim = workflow.researching(anonymous=True)
+    claim.refresh_from_db()
+    conditions = {**dict.fromkeys(AP_CONDITIONS, True), "reason_stated": False}
+    unmet = editor.post(f"{CLAIMS}{claim.pk}/sign-off/", {"version": claim.version, **conditions})
+    assert unmet.status_code == 400
+    assert any(AP_CONDITIONS["reason_stated"] in m for m in unmet.json()["fields"]["conditions"])
+    named = workflow.researching()
+    named.refresh_from_db()
+    needless = editor.post(
+        f"{CLAIMS}{named.pk}/sign-off/", {"version": named.version, **dict.fromkeys(AP_CONDITIONS, True)}
+    )
+    assert needless.status_code == 400
+    assert "needs no sign-off" in needless.json()["detail"]
+    missing = editor.post(f"{CLAIMS}{claim.pk}/sign-off/", {"version": claim.version})
+    assert set(missing.json()["fields"]) == set(AP_CONDITIONS)

@@ -140,14 +140,14 @@ def test_a_claim_from_recording_to_correction(page: Page, live_server, demo, log
     assert Claim.objects.get(pk=claim_id).status == "in_review"
     logout()
 
-    # The editor tries to publish, is told the sourcing needs a sign-off, signs it off and publishes.
+    # The editor sees Publish disabled because the sourcing needs a sign-off, signs it off and publishes.
     login("editor", screenshot=shot)
     expect(page.get_by_role("region", name=re.compile("Awaiting my review"))).to_contain_text(STATEMENT)
     page.goto(claim_url)
     shot("claim-awaiting-review")
-    page.locator("#transitions").get_by_role("button", name="Publish", exact=True).click()
-    expect(page.locator("#transitions [role=alert]")).to_contain_text("a standards editor must sign off the sourcing")
-    shot("publish-refused-needs-sign-off")
+    expect(page.locator("#transitions").get_by_role("button", name="Publish", exact=True)).to_be_disabled()
+    expect(page.locator("#publish-blockers")).to_contain_text("a standards editor must sign off the sourcing")
+    shot("publish-disabled-needs-sign-off")
     for condition in AP_CONDITIONS.values():
         page.get_by_label(condition).check()
     page.locator("#id_signoff-note").fill("Two officials; AP editor knows their identity.")
@@ -171,7 +171,7 @@ def test_a_claim_from_recording_to_correction(page: Page, live_server, demo, log
     shot("reopened-for-correction")
 
     # The claim list filters in place with htmx as one types, and keeps the address.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Claims").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Claims", exact=True).click()
     shot("claim-list")
     page.get_by_label("Search").fill("satellite imagery")
     expect(page.locator("#results-title")).to_contain_text("1 claim matching")

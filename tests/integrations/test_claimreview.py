@@ -12,12 +12,15 @@ from django.core.management import call_command
 from django.http import Http404
 
 from claims.models import Claim, Rating
-from claims.services import attribution_update
+from claims.services import attribution_update, claim_update
+from corroboration.models import Coverage
 from demo.story import ARTICLE, STORY_URL
 from reviews.claimreview import ClaimNotPublished, claimreview_feed, claimreview_for, claims_for_feed
 from reviews.models import Confidence
-from reviews.services import review_create, sourcing_sign_off, transition_take
+from reviews.services import review_create, review_update, sourcing_sign_off, transition_take
 from reviews.workflow import TransitionName
+from sources.services import article_update
+from tests.factories import ArticleFactory
 from tests.integrations.conftest import AP_OK
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +91,8 @@ def test_the_demo_treaty_claim_review_field_by_field(demo):
             "appearance": [story],
             "firstAppearance": story,
         },
+        # The evidence the verdict cites: the AP story itself.
+        "citation": [story],
     }
     # A claim published once and never corrected has no dateModified and no correction.
     assert "dateModified" not in review
@@ -100,11 +105,14 @@ def test_the_statement_reviewed_is_the_neutral_one_with_no_verdict_in_it(demo):
     assert "true" not in review["claimReviewed"].lower()
 
 
-def test_the_url_follows_the_request_when_there_is_one(demo, rf, settings):
-    settings.ALLOWED_HOSTS = ["desk.example"]
+def test_the_url_and_ids_come_from_site_url_whatever_host_the_caller_used(demo, client, settings):
+    settings.ALLOWED_HOSTS = ["desk.example", "factcheck.example"]
     treaty = Claim.objects.get(statement=TREATY)
-    request = rf.get("/", HTTP_HOST="desk.example", secure=True)
-    assert claimreview_for(treaty, request=request)["url"] == f"https://desk.example/fact-checks/{treaty.pk}/"
+    answer = client.get(f"/api/v1/claims/{treaty.pk}/claimreview/", HTTP_HOST="desk.example").json()
+    assert answer["url"] == f"{SITE}/fact-checks/{treaty.pk}/"
+    feed = client.get("/api/v1/claimreviews/", HTTP_HOST="desk.example").json()
+    assert feed["url"] == f"{SITE}/api/v1/claimreviews/"
+    assert {item["item"]["url"] for item in feed["dataFeedElement"]} == {f"{SITE}/fact-checks/{treaty.pk}/"}
 
 
 # --- Verdicts --------------------------------------------------------------------------------
@@ -274,6 +282,97 @@ def test_a_claim_on_named_sources_carries_no_caveat_comments(demo):
     assert "comment" not in claimreview_for(Claim.objects.get(statement=TREATY))["itemReviewed"]
 
 
+# --- The feed over the API: a DataFeed, paged by Link headers --------------------------------
+
+
+def test_the_feed_pages_fifty_at_a_time_with_links_between_pages(workflow, client):
+    claims = [workflow.published() for _ in range(3)]
+    first = client.get("/api/v1/claimreviews/", {"page_size": 2})
+    assert first.status_code == 200
+    body = first.json()
+    assert body["@type"] == "DataFeed"
+    assert not {"count", "next", "previous", "results"} & set(body)
+    assert [i["item"]["claimReviewed"] for i in body["dataFeedElement"]] == [c.statement for c in claims[:0:-1]]
+    links = first["Link"]
+    assert '?page=2&page_size=2>; rel="next"' in links
+    assert 'rel="prev"' not in links
+    assert '?page=2&page_size=2>; rel="last"' in links
+    second = client.get("/api/v1/claimreviews/", {"page_size": 2, "page": 2})
+    assert len(second.json()["dataFeedElement"]) == 1
+    assert 'rel="prev"' in second["Link"]
+    assert 'rel="next"' not in second["Link"]
+    whole = client.get("/api/v1/claimreviews/")
+    assert len(whole.json()["dataFeedElement"]) == 3  # 50 to a page by default, as documented
+    spec = client.get("/api/schema/", {"format": "json"}).json()
+    page_size = next(p for p in spec["paths"]["/api/v1/claimreviews/"]["get"]["parameters"] if p["name"] == "page_size")
+    assert "default 50" in page_size["description"]
+
+
+def test_the_feed_is_fifty_items_to_a_page_by_default(workflow, client, monkeypatch):
+    from reviews import api
+
+    monkeypatch.setattr(api.FeedPagination, "default_size", 2)  # the same code path, at a size tests can fill
+    [workflow.published() for _ in range(3)]
+    assert len(client.get("/api/v1/claimreviews/").json()["dataFeedElement"]) == 2
+    assert api.FEED_SIZE == 50
+
+
+# --- dateModified: whenever what it publishes changes ---------------------------------------
+
+
+def test_an_edited_appearance_modifies_the_claimreview(workflow):
+    article = ArticleFactory(title="Treaty signed")
+    claim = workflow.published(first_appearance=article)
+    assert "dateModified" not in claimreview_for(claim)
+    article_update(actor=workflow.editor, article=article, title="Treaty signed in Moscow")
+    article.refresh_from_db()
+    review = claimreview_for(claim)
+    assert review["dateModified"] == iso(article.updated_at)
+    assert review["itemReviewed"]["firstAppearance"]["headline"] == "Treaty signed in Moscow"
+
+
+def test_an_edited_cited_article_modifies_the_claimreview(workflow):
+    cited = ArticleFactory(title="Registry entry")
+    claim = workflow.in_review()
+    review = claim.reviews.get()
+    review_update(actor=workflow.reviewer, review=review, evidence_articles=[cited])
+    transition_take(actor=workflow.editor, claim=claim, name=TransitionName.PUBLISH)
+    published = claimreview_for(claim)
+    assert [c.get("headline") for c in published["citation"]][:1] == ["Registry entry"]
+    assert "dateModified" not in published
+    article_update(actor=workflow.editor, article=cited, title="Registry entry, amended")
+    cited.refresh_from_db()
+    assert claimreview_for(claim)["dateModified"] == iso(cited.updated_at)
+
+
+def test_an_edit_of_the_published_claim_modifies_the_claimreview(workflow):
+    claim = workflow.published()
+    claim.refresh_from_db()
+    claim_update(actor=workflow.editor, claim=claim, version=claim.version, statement="A restated proposition.")
+    claim.refresh_from_db()
+    review = claimreview_for(claim)
+    assert review["claimReviewed"] == "A restated proposition."
+    assert review["dateModified"] == iso(claim.updated_at)
+
+
+def test_coverage_found_after_publishing_does_not_modify_the_claimreview(workflow):
+    claim = workflow.published()
+    before = claimreview_for(claim)
+    Coverage.objects.create(
+        claim=claim, article=ArticleFactory(), score=0.9, excerpt="It was signed.", suggested_stance="supports"
+    )
+    assert claimreview_for(claim) == before
+    assert "dateModified" not in before
+
+
+def test_the_verdict_cites_its_evidence(workflow):
+    claim = workflow.published()
+    review = claim.reviews.get()
+    citations = claimreview_for(claim)["citation"]
+    assert {"@type": "CreativeWork", "url": "https://records.example/treaty"} in citations
+    assert review.evidence_articles.get().canonical_url in {c["url"] for c in citations}
+
+
 # --- Corrections ----------------------------------------------------------------------------
 
 
@@ -393,6 +492,7 @@ THING = {
 CREATIVE_WORK = THING | {
     "about",
     "author",
+    "citation",
     "comment",
     "correction",
     "dateCreated",

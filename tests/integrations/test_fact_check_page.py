@@ -9,6 +9,7 @@ from typing import Any
 
 import extruct
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from claims.models import Claim
@@ -85,8 +86,8 @@ def test_the_embedded_json_ld_is_the_claimreview(client, workflow):
 
     (embedded,) = json_ld_of(response.content.decode())
 
-    assert embedded == claimreview_for(claim, request=response.wsgi_request)
-    assert embedded["url"] == f"http://testserver/fact-checks/{claim.pk}/"
+    assert embedded == claimreview_for(claim)
+    assert embedded["url"] == f"{settings.SITE_URL.rstrip('/')}/fact-checks/{claim.pk}/"
 
 
 def test_a_structured_data_reader_finds_the_same_claimreview(client, workflow):
@@ -95,7 +96,7 @@ def test_a_structured_data_reader_finds_the_same_claimreview(client, workflow):
     found = extruct.extract(
         response.content.decode(), base_url=f"http://testserver/fact-checks/{claim.pk}/", syntaxes=["json-ld"]
     )
-    assert found["json-ld"] == [claimreview_for(claim, request=response.wsgi_request)]
+    assert found["json-ld"] == [claimreview_for(claim)]
 
 
 @pytest.mark.parametrize("state", ["submitted", "researching", "in_review", "rejected"])
@@ -122,9 +123,10 @@ def test_a_statement_quoting_a_script_tag_cannot_break_out_of_the_json_ld(client
 
     assert "<script>alert(1)" not in html
     scripts = scripts_of(html)
-    # The product's own htmx and the JSON-LD: nothing the statement could have added.
+    # The product's own htmx and page script, and the JSON-LD: nothing the statement could have added.
     assert [attrs.get("type") or attrs.get("src") for attrs, _ in scripts] == [
         "/static/django_htmx/htmx-2.min.js",
+        "/static/corroborate/site.js",
         "application/ld+json",
     ]
     (embedded,) = json_ld_of(html)

@@ -95,7 +95,8 @@ def test_the_assigned_reviewer_writes_a_draft_review(workflow, as_reviewer, rati
     assert 'name="version"' in form
     response = as_reviewer.post(reverse("reviews:new", args=[claim.pk]), review_data(claim, ratings), follow=True)
     review = Review.objects.get()
-    assert response.redirect_chain[-1][0].endswith(f"/claims/{claim.pk}/#reviews")
+    # To the review itself, where the saved message is in sight.
+    assert response.redirect_chain[-1][0].endswith(f"/claims/{claim.pk}/#review-{review.pk}")
     assert "Draft review saved" in page(response)
     assert (review.author.username, review.rating.value, review.is_draft) == ("rev", "mostly_true", True)
     assert review.evidence_urls == ["https://records.example/one", "https://records.example/two"]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0005_submitted_with'),
-        ('reviews', '0005_review_cites_prior_checks'),
+        ('reviews', '0006_review_cites_prior_checks'),
         ('sources', '0003_existing_fact_checks_leave'),
     ]
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('corroboration', '0004_prior_checks'),
-        ('reviews', '0004_rating_scale_moves_sequence_status_trigger'),
+        ('reviews', '0005_review_discard_and_ledger_at_publication'),
     ]
 
     operations = [
