@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 from claims.models import Rating, RatingScale
 from config.celery import app as celery_app
 from core.roles import EDITOR, REVIEWER, sync_roles
+from corroboration.models import RatingMapping
+from corroboration.rating_labels import seed_rating_mappings
 from reviews.defaults import create_default_scale
 from tests import factories
 
@@ -21,6 +23,41 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The cache too, under a prefix of this run's own (set before anything touches the cache).
 TEST_CACHE_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
 settings.CACHES["default"].update(LOCATION=TEST_REDIS_URL, KEY_PREFIX=TEST_CACHE_PREFIX)
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """Every local HTTP server of the suite listens on 127.0.0.1 by number. The server is
+    made once per session, so the first test to ask for it fixes its address for all the
+    others; "localhost" may also resolve to ::1, which tests that open loopback to fetching
+    (FETCH_ALLOWED_NETWORKS=127.0.0.0/8) and stub resolvers do not know."""
+    return ("127.0.0.1", 0)
+
+
+def _flushes(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
+    return transactional or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+def _seed() -> RatingScale:
+    """What the migrations seed: the groups, the default rating scale and the publishers'
+    rating wordings mapped onto it."""
+    sync_roles()
+    scale = create_default_scale(RatingScale, Rating)
+    seed_rating_mappings(RatingMapping, Rating)
+    return scale
+
+
+@pytest.fixture(autouse=True)
+def _seeded_again_after_a_flush(request: pytest.FixtureRequest, django_db_blocker):
+    """A transactional test ends by emptying every table, the migrations' seed data
+    included; put that back, so that the tests after it start from a migrated database
+    as the product does, whatever order they run in."""
+    yield
+    if _flushes(request):
+        with django_db_blocker.unblock():
+            _seed()
 
 
 @pytest.fixture

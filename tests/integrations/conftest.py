@@ -30,12 +30,6 @@ AP_OK = {
 }
 
 
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    # By number: "localhost" may also resolve to ::1, which the allowance below does not open.
-    return ("127.0.0.1", 0)
-
-
 @pytest.fixture(autouse=True)
 def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Names resolve only through this table; a name not in it does not exist."""
