@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -21,6 +22,13 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The cache too, under a prefix of this run's own (set before anything touches the cache).
 TEST_CACHE_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
 settings.CACHES["default"].update(LOCATION=TEST_REDIS_URL, KEY_PREFIX=TEST_CACHE_PREFIX)
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_off(settings: Any) -> None:
+    """The suite runs with REQUIRE_2FA off whatever DEBUG says; the second factor's own
+    tests (tests/test_second_factor.py, tests/e2e/test_second_factor.py) turn it on."""
+    settings.REQUIRE_2FA = False
 
 
 @pytest.fixture
