@@ -214,16 +214,13 @@ def reset_second_factors(model_admin: admin.ModelAdmin, request: HttpRequest, us
         )
 
 
-class SecondFactorDeviceAdmin(ReadOnlyAdmin):
+class SecondFactorAdmin(ReadOnlyAdmin):
     """Who has set up a second factor, and how it is doing; never its secret or codes
     (an editor must not be able to sign in as someone else). A lost phone is dealt with
     by resetting: the person enrols again at their next sign-in."""
 
-    list_display = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
-    list_filter = ("confirmed",)
     list_select_related = ("user",)
     search_fields = ("user__username", "user__email")
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
     actions = ("reset",)
 
     def has_reset_permission(self, request: HttpRequest) -> bool:
@@ -235,7 +232,13 @@ class SecondFactorDeviceAdmin(ReadOnlyAdmin):
         reset_second_factors(self, request, list(users.values()))
 
 
-class RecoveryCodesAdmin(SecondFactorDeviceAdmin):
+class AuthenticatorAppAdmin(SecondFactorAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+    list_filter = ("confirmed",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+
+
+class RecoveryCodesAdmin(SecondFactorAdmin):
     list_display = ("user", "codes_left", "created_at", "last_used_at", "throttling_failure_count")
     fields = ("user", "codes_left", "created_at", "last_used_at", "throttling_failure_count")
 
@@ -245,7 +248,7 @@ class RecoveryCodesAdmin(SecondFactorDeviceAdmin):
 
 
 # django-otp's own admin shows the secret keys and recovery codes: ours replaces it.
-for _model, _admin in ((TOTPDevice, SecondFactorDeviceAdmin), (StaticDevice, RecoveryCodesAdmin)):
+for _model, _admin in ((TOTPDevice, AuthenticatorAppAdmin), (StaticDevice, RecoveryCodesAdmin)):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
     admin.site.register(_model, _admin)

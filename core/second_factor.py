@@ -108,7 +108,10 @@ class CodeCheck:
 
 def _wait_message(until: datetime) -> str:
     seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
-    wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+    if seconds < 120:
+        wait = "a second" if seconds == 1 else f"{seconds} seconds"
+    else:
+        wait = f"{math.ceil(seconds / 60)} minutes"
     return f"Too many wrong codes: wait {wait}, then try again."
 
 
@@ -225,10 +228,11 @@ def may_reset(actor: Any, user: Any) -> bool:
 
 
 @service
-def second_factor_reset(*, actor: User, user: User) -> int:
+def second_factor_reset(*, actor: User | None, user: User) -> int:
     """Forget the account's authenticator app and recovery codes (a lost phone): at its
-    next request it enrols again. How many devices were removed."""
-    if not may_reset(actor, user):
+    next request it enrols again. How many devices were removed. The actor None is the
+    server's operator (`manage.py reset_second_factor`)."""
+    if actor is not None and not may_reset(actor, user):
         raise PermissionDenied("Only an editor who manages accounts, or a superuser, resets a second factor.")
     removed = 0
     for model in (TOTPDevice, StaticDevice):
@@ -237,7 +241,7 @@ def second_factor_reset(*, actor: User, user: User) -> int:
         devices.delete()
     logger.warning(
         "Second factor: %s reset the second factor of %s (%d device(s) removed).",
-        actor.get_username(),
+        actor.get_username() if actor is not None else "the operator (manage.py)",
         user.get_username(),
         removed,
     )

@@ -5,12 +5,14 @@ pages or the session API serve them. API tokens never need it."""
 from __future__ import annotations
 
 import re
+from io import StringIO
 from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -243,6 +245,13 @@ def test_the_reviewer_pages_wait_for_an_editors_second_factor(editor):
     assert client.get("/claims/").status_code == 200
 
 
+def test_an_in_page_update_loads_the_verify_page_whole(editor):
+    enrolled(editor)
+    response = signed_in(editor).get("/claims/", headers={"hx-request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{VERIFY}?next=%2Fclaims%2F"
+
+
 def test_a_reviewer_is_not_asked(reviewer):
     client = signed_in(reviewer)
     assert client.get("/claims/").status_code == 200
@@ -363,3 +372,14 @@ def test_the_device_admin_never_shows_a_secret_or_a_recovery_code(editor):
             html = response.content.decode()
             assert device.key not in html
             assert not any(code in html for code in codes)
+
+
+def test_the_operator_resets_a_second_factor_from_the_command_line(roles):
+    boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
+    enrolled(boss)
+    out = StringIO()
+    call_command("reset_second_factor", "boss", stdout=out)
+    assert "Second factor of boss reset (2 device(s) removed)." in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=boss).exists()
+    with pytest.raises(CommandError, match="no user"):
+        call_command("reset_second_factor", "nobody")
