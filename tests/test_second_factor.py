@@ -186,7 +186,9 @@ def test_a_wrong_code_is_refused_and_the_next_attempt_must_wait(editor, settings
     device.refresh_from_db()
     assert device.last_t == used_at_enrolment  # the right code was not even compared
     # A failed code is a failed login for the account (LOGIN_FAILURE_LIMIT).
-    assert AccessAttempt.objects.get(username=editor.username).failures_since_start == 1
+    attempt = AccessAttempt.objects.get(username=editor.username)
+    assert attempt.failures_since_start == 1
+    assert wrong not in attempt.post_data  # the code tried is not kept
 
 
 def test_failed_codes_lock_the_account_at_the_login_failure_limit(editor, settings):
