@@ -28,6 +28,24 @@ class TokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = "core.authentication.SessionAuthentication"
+    name = "cookieAuth"
+    priority = -1
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": (
+                "A signed-in browser session (the browsable API). Writes need the CSRF token. An editor's or "
+                "staff member's session that has not proved its second factor is refused with 403 "
+                "`second_factor_required` where the site requires one; tokens never need it."
+            ),
+        }
+
+
 _ERROR_PROPERTIES = {
     "detail": {"type": "string", "description": "What went wrong, for a person."},
     "code": {"type": "string", "description": "What went wrong, for a program (not_found, stale_version…)."},
@@ -58,7 +76,11 @@ ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
 ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "400": ("ValidationError", "The request is not valid: see `fields`, or `detail` for a workflow guard."),
     "401": ("Error", "No credentials where they are needed, or a token that is unknown, expired or revoked."),
-    "403": ("Error", "The caller's role or token scope does not allow this."),
+    "403": (
+        "Error",
+        "The caller's role or token scope does not allow this (`second_factor_required`: a signed-in "
+        "session that has not proved its second factor).",
+    ),
     "404": ("Error", "Not found, or not visible to this caller."),
     "409": ("Conflict", "The claim changed since the `version` sent; nothing was written."),
     "415": ("Error", "The body is not JSON."),

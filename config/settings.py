@@ -101,6 +101,10 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "axes",
+    # The second factor (TOTP apps, recovery codes): core/second_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -139,6 +143,10 @@ MIDDLEWARE = [
     "core.middleware.RateLimitHeaders",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session has proved (request.user.is_verified()) …
+    "django_otp.middleware.OTPMiddleware",
+    # … and, with REQUIRE_2FA on, editors and staff prove one before any page but its own.
+    "core.middleware.SecondFactorRequired",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -162,6 +170,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "demo.context.demo_story",
+                "core.second_factor.template_context",
             ],
         },
     },
@@ -204,6 +213,17 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# The second factor (core/second_factor.py): with it on, editors and staff prove a TOTP code
+# or a recovery code once per session before they may use the admin or the reviewer
+# pages. On by default in production; off by default with DEBUG (the demo), unless set.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+# Wrong codes make the next attempt wait 1, 2, 4, 8… seconds (per device, django-otp),
+# and each also counts as a failed login towards LOGIN_FAILURE_LIMIT.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# A failed-login record never keeps the code that was tried.
+AXES_SENSITIVE_PARAMETERS = ["code", "recovery_code"]
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -422,8 +442,8 @@ CORS_EXPOSE_HEADERS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.TokenAuthentication",
-        # For the browsable API; it enforces CSRF on every write.
-        "rest_framework.authentication.SessionAuthentication",
+        # For the browsable API; it enforces CSRF on every write, and the second factor.
+        "core.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.policy.Allowed"],
     "DEFAULT_PARSER_CLASSES": ["core.rest.JSONParser"],
@@ -491,6 +511,8 @@ SPECTACULAR_SETTINGS = {
 # The organisation that publishes the verdicts: the ClaimReview `author` (reviews/claimreview.py).
 ORGANIZATION_NAME = env_str("ORGANIZATION_NAME", "Corroborate")
 ORGANIZATION_URL = env_url("ORGANIZATION_URL", SITE_URL, schemes=("http", "https"), what="web")
+# The name authenticator apps show beside the account's code.
+OTP_TOTP_ISSUER = ORGANIZATION_NAME
 
 # --- Webhooks (integrations/; endpoint addresses obey FETCH_ALLOWED_NETWORKS too) --------
 

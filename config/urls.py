@@ -29,6 +29,8 @@ urlpatterns = [
     ),
     # POST only (Django's LogoutView), so a link or an image cannot sign anyone out.
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor: verify, enrol, recovery codes (core/second_factor.py).
+    path("accounts/second-factor/", include("core.urls")),
     path("", dashboard, name="dashboard"),
     path("claims/", include("web.urls")),
     # New claims from an article: paste a story, accept or dismiss what it suggests.

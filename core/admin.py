@@ -14,9 +14,12 @@ from django.forms import BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.history import history_of
 from core.models import ApiToken
+from core.second_factor import may_reset, second_factor_reset
 from core.services import Conflict
 from core.tokens import token_create, token_revoke
 from core.views import signed_in
@@ -182,3 +185,70 @@ class ApiTokenAdmin(ServiceAdmin):
         for token in tokens:
             token_revoke(actor=signed_in(request), token=token)
         self.message_user(request, f"{len(tokens)} token(s) revoked; requests made with them are refused.")
+
+
+# --- The second factor -------------------------------------------------------------------------
+
+
+def reset_second_factors(model_admin: admin.ModelAdmin, request: HttpRequest, users: list[Any]) -> None:
+    """Reset each account's second factor (core.second_factor.second_factor_reset), noting
+    it in the account's admin history; accounts the editor may not reset are named."""
+    actor = signed_in(request)
+    done, refused = [], []
+    for user in users:
+        if not may_reset(actor, user):
+            refused.append(user.get_username())
+            continue
+        removed = second_factor_reset(actor=actor, user=user)
+        model_admin.log_change(request, user, f"Reset the second factor ({removed} device(s) removed).")
+        done.append(user.get_username())
+    if done:
+        model_admin.message_user(
+            request,
+            f"Second factor reset for {', '.join(done)}: they set up an authenticator app again at their next sign-in.",
+            messages.SUCCESS,
+        )
+    if refused:
+        model_admin.message_user(
+            request, f"Not reset (only a superuser resets a superuser's): {', '.join(refused)}.", messages.ERROR
+        )
+
+
+class SecondFactorAdmin(ReadOnlyAdmin):
+    """Who has set up a second factor, and how it is doing; never its secret or codes
+    (an editor must not be able to sign in as someone else). A lost phone is dealt with
+    by resetting: the person enrols again at their next sign-in."""
+
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    actions = ("reset",)
+
+    def has_reset_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("auth.change_user")
+
+    @admin.action(description="Reset the second factor of these devices' owners", permissions=["reset"])
+    def reset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        users = {device.user_id: device.user for device in queryset.select_related("user")}
+        reset_second_factors(self, request, list(users.values()))
+
+
+class AuthenticatorAppAdmin(SecondFactorAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+    list_filter = ("confirmed",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+
+
+class RecoveryCodesAdmin(SecondFactorAdmin):
+    list_display = ("user", "codes_left", "created_at", "last_used_at", "throttling_failure_count")
+    fields = ("user", "codes_left", "created_at", "last_used_at", "throttling_failure_count")
+
+    @admin.display(description="unused codes")
+    def codes_left(self, device: StaticDevice) -> int:
+        return device.token_set.count()
+
+
+# django-otp's own admin shows the secret keys and recovery codes: ours replaces it.
+for _model, _admin in ((TOTPDevice, AuthenticatorAppAdmin), (StaticDevice, RecoveryCodesAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

@@ -3,6 +3,9 @@
 The key is looked up by its SHA-256 digest (the only form stored) and compared in
 constant time. An expired or revoked token, or one whose user is disabled, is refused
 with a 401 that says which, on the very next request after the change.
+
+A signed-in browser session (the browsable API) counts only once it has proved the
+second factor where one is required (core/second_factor.py); token requests never need one.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from typing import Any
 
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import SessionAuthentication as DrfSessionAuthentication
 from rest_framework.request import Request
 
 from core.models import ApiToken
+from core.second_factor import second_factor_missing
 from core.tokens import token_digest, token_touch
 
 KEYWORD = "Token"
@@ -54,3 +59,23 @@ class TokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return KEYWORD
+
+
+class SecondFactorRequired(exceptions.PermissionDenied):
+    default_detail = (
+        "This account must prove its second factor before using the API from a signed-in session: "
+        "finish signing in at /accounts/second-factor/, or send an API token (Authorization: Token <key>)."
+    )
+    default_code = "second_factor_required"
+
+
+class SessionAuthentication(DrfSessionAuthentication):
+    """DRF's session authentication (with its CSRF check on writes), refusing with 403
+    `second_factor_required` an editor or staff session that has not proved the second
+    factor while REQUIRE_2FA is on — the same rule as the pages."""
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        found = super().authenticate(request)
+        if found is not None and second_factor_missing(found[0]):
+            raise SecondFactorRequired()
+        return found

@@ -54,3 +54,38 @@ def attempt(form: forms.BaseForm, call: Callable[[], object]) -> bool:
         form.conflict = exc  # type: ignore[attr-defined]
         return False
     return True
+
+
+# --- The second factor (core/second_factor.py) --------------------------------------------
+
+
+class AppCodeForm(forms.Form):
+    """The code an authenticator app shows: six digits, typed or filled in by the browser."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=16,
+        help_text="Six digits; the app shows a new one every 30 seconds.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": r"[0-9 ]*",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the account's recovery codes, for when the phone is not at hand. Letters
+    and digits, so the keyboard is not limited to numbers."""
+
+    recovery_code = forms.CharField(
+        label="Recovery code",
+        max_length=16,
+        help_text="Eight letters and digits, as in abcd-efgh. Each code works once.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}),
+    )

@@ -28,6 +28,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "pghistory": ("view",),
             # Failed-login records: editors see them, and unlock an account by deleting its attempts.
             "axes": ("view",),
+            # Who has a second factor set up (never its secret); a reset is a user-admin action.
+            "otp_totp": ("view",),
+            "otp_static": ("view",),
         },
         "extra": [
             "reviews.accept_claim",

@@ -8,11 +8,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.postgres.forms import SimpleArrayField
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.models import Rating, RatingScale
-from core.admin import ReadOnlyAdmin, ServiceAdmin, history_table
+from core.admin import ReadOnlyAdmin, ServiceAdmin, history_table, reset_second_factors
 from core.roles import ROLE_PERMISSIONS
 from core.views import signed_in
 from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition
@@ -163,15 +164,38 @@ class NewsroomUserAdmin(UserAdmin):
     """Editors manage newsroom accounts; only a superuser can grant superuser rights or
     individual permissions, or change a superuser."""
 
-    list_display = ("username", "first_name", "last_name", "email", "role_names", "is_staff", "is_active", "last_login")
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role_names",
+        "is_staff",
+        "is_active",
+        "second_factor",
+        "last_login",
+    )
     list_filter = ("groups", "is_staff", "is_active")
+    actions = ("reset_second_factor",)
+
+    @admin.display(description="second factor", boolean=True)
+    def second_factor(self, user: Any) -> bool:
+        return user.has_app
+
+    @admin.action(
+        description="Reset the second factor (a lost phone: they set it up again at their next sign-in)",
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        reset_second_factors(self, request, list(queryset))
 
     @admin.display(description="roles")
     def role_names(self, user: Any) -> str:
         return ", ".join(group.name for group in user.groups.all())
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).prefetch_related("groups")
+        apps = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).prefetch_related("groups").annotate(has_app=Exists(apps))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -58,6 +59,13 @@ def _seeded_again_after_a_flush(request: pytest.FixtureRequest, django_db_blocke
     if _flushes(request):
         with django_db_blocker.unblock():
             _seed()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_off(settings: Any) -> None:
+    """The suite runs with REQUIRE_2FA off whatever DEBUG says; the second factor's own
+    tests (tests/test_second_factor.py, tests/e2e/test_second_factor.py) turn it on."""
+    settings.REQUIRE_2FA = False
 
 
 @pytest.fixture

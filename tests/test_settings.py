@@ -36,6 +36,7 @@ def start_django(**env: str) -> subprocess.CompletedProcess:
         ("SECURE_HSTS_SECONDS", "-1"),
         ("CORS_ALLOWED_ORIGINS", "https://cms.example.org/editor"),
         ("IDEMPOTENCY_KEY_HOURS", "0"),
+        ("REQUIRE_2FA", "sometimes"),
     ],
 )
 def test_a_bad_value_names_the_variable(variable, value):
@@ -49,6 +50,39 @@ def test_production_needs_a_secret_key():
     result = start_django(DEBUG="false", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def setting_value(name: str, **env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in env}
+    environment.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; print(settings.{name})",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("debug", "require_2fa", "expected"),
+    [
+        ("false", "", "True"),  # production: on unless switched off
+        ("true", "", "False"),  # development and the demo: off unless switched on
+        ("true", "true", "True"),
+        ("false", "false", "False"),
+    ],
+)
+def test_the_second_factor_is_required_by_default_outside_debug(debug, require_2fa, expected):
+    env = {"DEBUG": debug, "REQUIRE_2FA": require_2fa, "SECRET_KEY": "x" * 20 + "second-factor-check-key-1a2b3c"}
+    assert setting_value("REQUIRE_2FA", **env) == expected
 
 
 def test_the_defaults_start():
