@@ -40,7 +40,7 @@ def fresh(workflow) -> Claim:
 
 
 def supporting(claim: Claim) -> Attribution:
-    return Attribution.objects.create(claim=claim, source=SourceFactory(), role="supports")
+    return Attribution.objects.create(claim=claim, source=SourceFactory.create(), role="supports")
 
 
 # --- The permission matrix --------------------------------------------------------------------
