@@ -378,8 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{split.split} mistake {mistake}")
     if "test" in report.splits:
         if report.passed:
-            print("Test split meets the gates.")
+            print("ok: the test split meets every gate")
         else:
-            print("Test split below the gates: " + "; ".join(report.failures), file=sys.stderr)
+            sys.stdout.flush()  # the table first, then the reason, also when both are piped
+            print("FAIL (test split below its gates): " + "; ".join(report.failures), file=sys.stderr)
             return 1
     return 0
