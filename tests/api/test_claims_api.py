@@ -121,6 +121,7 @@ def cases(published: Claim, others: Claim, workflow: Any) -> list[tuple[str, dic
     ]
 
 
+# Only the names are read here; the calls that would use the claims are never made.
 CASE_NAMES = [name for name, _, _ in cases(None, None, None)]  # type: ignore[arg-type]
 
 

@@ -180,6 +180,8 @@ class LocalServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Handler] = {}
         self.hits: list[Hit] = []
+        # The server names TLS clients asked for, when a test serves this over TLS.
+        self.sni_names: list[str | None] = []
         owner = self
 
         class RequestHandler(BaseHTTPRequestHandler):
