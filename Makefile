@@ -1,7 +1,7 @@
 # Corroborate — the commands a newcomer needs. `make help` lists them.
 #
 #   make run    set everything up on a fresh machine, then run web + worker + beat
-#   make test   set up what the tests need, then run the whole suite
+#   make test   set up what the tests need, run `make lint` and `make eval`, then the whole suite
 
 PYTHON ?= python3.11
 VENV   := .venv
@@ -13,7 +13,7 @@ WEB_PORT := $(PORT)
 export HOST PORT WEB_PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format check services chromium venv dev-venv env database static clean
+.PHONY: help run setup test lint eval format check services chromium venv dev-venv env database static clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,15 +33,26 @@ run: setup  ## Set up (venv, .env, database, demo data) and run web, worker, bea
 
 setup: venv env services database static  ## Everything `run` needs, without starting it
 
-test: dev-venv env services chromium  ## Set up and run the whole test suite
+# Make takes the prerequisites left to right: the set-up, then lint, then eval; the
+# suite runs only when both pass.
+test: dev-venv env services chromium lint eval  ## Set up, run `make lint` and `make eval`, then the whole test suite
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest
 
-lint:  ## ruff, the one-way import contract (docs/architecture.md) and the migrations check
+lint: dev-venv env  ## ruff, the one-way import contract (docs/architecture.md), mypy and the migrations check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Both evaluations always run, so both tables are printed; either one below its gates
+# on the test split fails the target (each says why in one line).
+eval: dev-venv  ## Score coverage matching and claim extraction on their annotated corpora; fails below the test gates
+	@status=0; \
+	$(PY) -m evaluation.coverage || status=1; \
+	$(PY) -m evaluation.extraction || status=1; \
+	exit $$status
 
 format:  ## Reformat the code
 	$(BIN)/ruff check --fix .
@@ -83,4 +94,4 @@ static: venv env
 	$(PY) manage.py collectstatic --noinput -v 0
 
 clean:  ## Remove the virtual environment and collected static files
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

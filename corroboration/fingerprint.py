@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from corroboration.text import words
 
@@ -136,7 +137,11 @@ def same_story(a: Signature, b: Signature) -> bool:
     return containment(a, b) >= SAME_STORY
 
 
-def group(signatures: Mapping[str, Signature] | Mapping[int, Signature]) -> dict:
+# A page id: stored articles are keyed by their primary key, corpus pages by a name.
+PageKey = TypeVar("PageKey", str, int)
+
+
+def group(signatures: Mapping[PageKey, Signature]) -> dict[PageKey, PageKey]:
     """Group texts into stories: page id → group key (the smallest page id of its
     group, compared as strings so mixed ids sort). Candidates come from shared band
     keys, copies are confirmed pairwise, and copy-of-a-copy joins the group; the
@@ -144,13 +149,13 @@ def group(signatures: Mapping[str, Signature] | Mapping[int, Signature]) -> dict
     ids = sorted(signatures, key=str)
     parent = {i: i for i in ids}
 
-    def root(x: object) -> object:
+    def root(x: PageKey) -> PageKey:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    buckets: dict[str, list[object]] = {}
+    buckets: dict[str, list[PageKey]] = {}
     for i in ids:
         for key in band_keys(signatures[i]):
             buckets.setdefault(key, []).append(i)

@@ -288,12 +288,13 @@ def _parties(statement: str, table: AliasTable) -> list[_Party]:
                     and not token.plain[:1].isdigit()
                 )
             )
+            name = term if is_name else None
             # Adjacent names are one party: "Tomas Vekic", "Estmark's Health Ministry".
-            if is_name and run and term.first != run[-1].last:
+            if name is not None and run and name.first != run[-1].last:
                 _add_party(parties, run, words, table)
                 run = []
-            if is_name:
-                run.append(term)
+            if name is not None:
+                run.append(name)
             elif run:
                 _add_party(parties, run, words, table)
                 run = []

@@ -61,8 +61,15 @@ def run(job: Job) -> dict[str, Any]:
     raise ValueError(f"Unknown job kind {job.kind!r}")
 
 
+def _claim_of(job: Job) -> Claim:
+    """The claim a claim's job works for; without one, trying again would not help."""
+    if job.claim is None:
+        raise JobRefused(f"A {job.get_kind_display()} job needs a claim.")
+    return job.claim
+
+
 def find_coverage(job: Job) -> dict[str, Any]:
-    claim = job.claim
+    claim = _claim_of(job)
 
     def report(done: int, total: int, step: str) -> None:
         job_progress(job, progress=5 + int(70 * done / max(total, 1)), step=step)
@@ -75,11 +82,12 @@ def find_coverage(job: Job) -> dict[str, Any]:
 
 
 def fetch_pasted_url(job: Job) -> dict[str, Any]:
+    claim = _claim_of(job)
     url = job.params["url"]
     job_progress(job, progress=10, step="Fetching the page")
     article, created = store_url(url, actor=job.requested_by)
     job_progress(job, progress=70, step="Matching it to the claim")
-    counts = coverage_match(job.claim, among=[article.pk])
+    counts = coverage_match(claim, among=[article.pk])
     return {"url": url, "article": article.pk, "new_article": created, **counts}
 
 

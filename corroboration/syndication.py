@@ -10,7 +10,7 @@ when present, otherwise the earliest one.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
@@ -41,7 +41,7 @@ def _query(text: str) -> SearchQuery | None:
     return SearchQuery(" or ".join(common), config="english", search_type="websearch")
 
 
-def _when(article: Article) -> object:
+def _when(article: Article) -> datetime:
     return article.published_at or article.seen_at
 
 
@@ -81,8 +81,8 @@ def group_article(article: Article) -> Syndication:
         for candidate in _candidates(article, query):
             similarity = containment(own, shingles(candidate.text))
             if similarity >= SAME_STORY:
-                origin = candidate.syndication.origin_id
-                twins[origin] = max(similarity, twins.get(origin, 0.0))
+                origin_pk = candidate.syndication.origin_id
+                twins[origin_pk] = max(similarity, twins.get(origin_pk, 0.0))
     if not twins:
         syndication, _ = Syndication.objects.update_or_create(
             article=article, defaults={"origin": article, "similarity": 1.0}

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -121,7 +120,7 @@ def _back(request: PageRequest, claim: Claim) -> HttpResponse:
 
 
 def _claim(pk: int) -> Claim:
-    return get_object_or_404(Claim.objects.prefetch_related(Prefetch("attributions")), pk=pk)
+    return get_object_or_404(Claim.objects.prefetch_related("attributions"), pk=pk)
 
 
 @newsroom_member_required
@@ -155,7 +154,7 @@ def add_url(request: PageRequest, pk: int) -> HttpResponse:
         context = coverage_context(claim, request.user) | {"url_form": form}
         if request.htmx:
             return render(request, "corroboration/_coverage.html", context, status=422)
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(reverse("claims:detail", args=[claim.pk]) + "#coverage")
     job_request(actor=request.user, kind=JobKind.FETCH_URL, claim=claim, params={"url": form.cleaned_data["url"]})
     if not request.htmx:

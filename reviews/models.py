@@ -3,7 +3,7 @@ standards sign-offs and the append-only transition log."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import pgtrigger
 from django.conf import settings
@@ -257,6 +257,16 @@ AP_CONDITIONS = {
     "source_in_position_to_know": "The source is reliable and in a position to have direct knowledge.",
     "reason_stated": "The story says why the source was granted anonymity.",
 }
+
+
+class APConditions(TypedDict, total=False):
+    """The AP conditions as a sign-off's keywords (the keys of AP_CONDITIONS); one left
+    out is one not met."""
+
+    information_not_opinion: bool
+    not_obtainable_on_record: bool
+    source_in_position_to_know: bool
+    reason_stated: bool
 
 
 class StandardsSignOffQuerySet(models.QuerySet["StandardsSignOff"]):

@@ -42,9 +42,13 @@ def fact_check_context(pk: int, *, preview_of: Review | None = None) -> dict[str
         verdict, snapshot, script = preview_of, ledger(claim).as_dict(), None
     sourcing = anonymous_sourcing(claim)
     # No coverage at all: say so, rather than "0 confirmations" and a grade of 6 beside a
-    # verdict that rests on records rather than on reporting.
-    covered = bool(snapshot) and any(
-        snapshot.get(k) for k in ("origin", "independent", "echoes", "syndicated", "denials", "mentions")
+    # verdict that rests on records rather than on reporting. `covered` is the ledger when
+    # it counts any coverage, else None.
+    covered = (
+        snapshot
+        if snapshot
+        and any(snapshot.get(k) for k in ("origin", "independent", "echoes", "syndicated", "denials", "mentions"))
+        else None
     )
     return {
         "claim": claim,
@@ -57,8 +61,8 @@ def fact_check_context(pk: int, *, preview_of: Review | None = None) -> dict[str
         "corrections": corrections_of(claim),
         "appearances": appearances_of(claim),
         "ledger": snapshot,
-        "ledger_words": ledger_in_words(snapshot) if covered else [],
-        "ledger_credibility": credibility_meaning(snapshot.get("suggested_credibility")) if covered else "",
+        "ledger_words": ledger_in_words(covered) if covered else [],
+        "ledger_credibility": credibility_meaning(covered.get("suggested_credibility")) if covered else "",
         "cited": cited_items(claim, cited_articles(verdict)),
         "cited_urls": verdict.evidence_urls if verdict is not None else [],
         "claimreview_script": script,

@@ -10,7 +10,7 @@ queues side effects to run only after the transaction commits.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +24,15 @@ from core.policy import is_editor
 from core.services import Actor, model_update, service, task_send
 from corroboration.models import PriorCheck
 from integrations.services import enqueue_deliveries, webhook_deliveries_record
-from reviews.models import AP_CONDITIONS, Assignment, Review, StandardsSignOff, Transition, unconfirmed_prior_checks
+from reviews.models import (
+    AP_CONDITIONS,
+    APConditions,
+    Assignment,
+    Review,
+    StandardsSignOff,
+    Transition,
+    unconfirmed_prior_checks,
+)
 from reviews.webhooks import transition_event
 from reviews.workflow import RULES, TransitionRequest, assignment_record
 from sources.models import Article
@@ -311,7 +319,7 @@ def sourcing_sign_off(
     claim: Claim,
     version: int | None = None,
     note: str = "",
-    **conditions: bool,
+    **conditions: Unpack[APConditions],
 ) -> StandardsSignOff:
     """Record that a standards editor checked the claim's anonymous sourcing against the
     AP conditions. Every condition must hold; the sign-off covers the sourcing as it is now."""

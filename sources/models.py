@@ -5,6 +5,7 @@ already published (existing fact-checks)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -230,6 +231,23 @@ FEED_POLL_STATE = [
 ]
 
 
+class FeedStatus(TypedDict):
+    """What `Feed.status()` reports: the API's `status` of a feed."""
+
+    state: str
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str
+    last_error_at: datetime | None
+    consecutive_failures: int
+    next_poll_at: datetime | None
+    items_seen: int
+    articles_created: int
+    last_items: int
+    last_new_articles: int
+    last_skipped: list[str]
+
+
 @tracked(exclude=FEED_POLL_STATE)
 class Feed(models.Model):
     """An RSS or Atom feed polled for coverage, with what its last polls did."""
@@ -283,7 +301,7 @@ class Feed(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def status(self) -> dict[str, object]:
+    def status(self) -> FeedStatus:
         """How the feed is doing, in one place (for the API and monitoring)."""
         return {
             "state": self.state,

@@ -129,11 +129,11 @@ def identify_publisher(
                     notes=tuple(notes),
                 )
         for name in names:
-            outlet = _named(known, name, domainless_only=True)
-            if outlet is not None:
+            named = _named(known, name, domainless_only=True)
+            if named is not None:
                 return Publisher(
                     Reason.NAME_OF_DOMAINLESS_OUTLET,
-                    outlet_id=outlet.id,
+                    outlet_id=named.id,
                     domain=domain,
                     canonical_domain=canonical_domain,
                     notes=tuple(notes),
@@ -150,10 +150,10 @@ def identify_publisher(
 
     # No registrable domain: the address says nothing, the page's name is all there is.
     for name in names:
-        outlet = _named(known, name, domainless_only=False)
-        if outlet is not None:
+        named = _named(known, name, domainless_only=False)
+        if named is not None:
             return Publisher(
-                Reason.NAME_WITHOUT_DOMAIN, outlet_id=outlet.id, canonical_domain=canonical_domain, notes=tuple(notes)
+                Reason.NAME_WITHOUT_DOMAIN, outlet_id=named.id, canonical_domain=canonical_domain, notes=tuple(notes)
             )
     return Publisher(Reason.UNKNOWN, canonical_domain=canonical_domain, notes=tuple(notes))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,7 +15,17 @@ from core.rest import (
     StrictIntegerField,
     StrictPrimaryKeyRelatedField,
 )
-from sources.models import Article, ArticleProvider, Feed, Outlet, Ownership, Reliability, Source, SourceKind
+from sources.models import (
+    Article,
+    ArticleProvider,
+    Feed,
+    FeedStatus,
+    Outlet,
+    Ownership,
+    Reliability,
+    Source,
+    SourceKind,
+)
 
 # --- Read --------------------------------------------------------------------------------
 
@@ -148,7 +156,7 @@ class FeedSerializer(ReadSerializer):
         read_only_fields = fields
 
     @extend_schema_field(serializers.DictField())
-    def get_status(self, feed: Feed) -> dict[str, Any]:
+    def get_status(self, feed: Feed) -> FeedStatus:
         return feed.status()
 
 

@@ -6,18 +6,29 @@ from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import connection
 
 from claims.models import Access, AnonymityReason, AttributionRole, Claim, ContentKind, Side, SourcesIndependence
 from claims.services import claim_create
 from core.roles import EDITOR
+from core.services import Actor
 from sources.models import Article, Outlet, Source, SourceKind
 
 PASSWORD = "a-long-test-password-1"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+def _grant_role(user: User, create: bool, role: str | None, **kwargs: Any) -> None:
+    if create and role:
+        user.groups.add(Group.objects.get(name=role))
+        if role == EDITOR:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+
+
+# Each factory names the model it makes, so `XFactory.create()` is typed as that model
+# (calling `XFactory()` makes the same row, but type checkers see the factory class).
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -26,17 +37,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password(PASSWORD)
-
-    @factory.post_generation
-    def role(self, create: bool, role: str | None, **kwargs: Any) -> None:
-        if create and role:
-            self.groups.add(Group.objects.get(name=role))
-            if role == EDITOR:
-                self.is_staff = True
-                self.save(update_fields=["is_staff"])
+    role = factory.PostGeneration(_grant_role)
 
 
-class OutletFactory(factory.django.DjangoModelFactory):
+class OutletFactory(factory.django.DjangoModelFactory[Outlet]):
     class Meta:
         model = Outlet
         django_get_or_create = ("name",)
@@ -45,7 +49,7 @@ class OutletFactory(factory.django.DjangoModelFactory):
     domains = factory.LazyAttribute(lambda o: [o.name.lower().replace(" ", "") + ".example"])
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(factory.django.DjangoModelFactory[Source]):
     class Meta:
         model = Source
 
@@ -57,7 +61,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
         anonymous = factory.Trait(kind=SourceKind.ANONYMOUS_GROUP, name="officials familiar with the matter", title="")
 
 
-class ArticleFactory(factory.django.DjangoModelFactory):
+class ArticleFactory(factory.django.DjangoModelFactory[Article]):
     class Meta:
         model = Article
 
@@ -86,14 +90,14 @@ def complete_caveats(**overrides: Any) -> dict[str, Any]:
 
 def make_claim(
     *,
-    actor: Any = None,
+    actor: Actor = None,
     statement: str = "The minister signed the agreement on Tuesday.",
     claimant: Source | None = None,
     claimant_fields: dict[str, Any] | None = None,
     others: list[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> Claim:
-    claimant = claimant or SourceFactory()
+    claimant = claimant or SourceFactory.create()
     return claim_create(
         actor=actor,
         statement=statement,
@@ -108,7 +112,7 @@ def make_claim(
 def make_anonymous_claim(**fields: Any) -> Claim:
     return make_claim(
         statement="Country A has shared targeting information with Country B.",
-        claimant=SourceFactory(anonymous=True),
+        claimant=SourceFactory.create(anonymous=True),
         claimant_fields=complete_caveats(),
         **fields,
     )

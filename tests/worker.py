@@ -46,8 +46,9 @@ def running_worker(
         CELERY_BROKER_URL=celery_app.conf.broker_url,
         CELERY_RESULT_BACKEND=celery_app.conf.result_backend,
         CELERY_TASK_ALWAYS_EAGER="false",
-        CACHE_URL=settings.CACHES["default"]["LOCATION"],
-        CACHE_KEY_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
+        # The settings' cache entries are typed `object`; these two are strings.
+        CACHE_URL=str(settings.CACHES["default"]["LOCATION"]),
+        CACHE_KEY_PREFIX=str(settings.CACHES["default"]["KEY_PREFIX"]),
         **(extra_env or {}),
     )
     # Messages left by earlier tests (their rows are gone) must not reach this worker.

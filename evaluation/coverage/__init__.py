@@ -20,7 +20,7 @@ import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -237,10 +237,7 @@ def run_split(split: str) -> tuple[dict[str, Any], dict[str, _ClaimRun], list[_L
     pages = _load_pages(manifest, folder)
     stats = TermStats.of_texts((p.text for p in pages), table)
     groups = group({p.id: signature(p.text) for p in pages})
-    grouped = [
-        Page(**{**p.page.__dict__, "group": groups[p.id]})  # type: ignore[arg-type]
-        for p in pages
-    ]
+    grouped = [replace(p.page, group=groups[p.id]) for p in pages]
     documents = {p.id: Document(p.text, table) for p in pages}
     outlet_names = [OutletNames(o["id"], o["name"], o["aliases"]) for o in manifest["outlets"]]
     claims = {c["id"]: c for c in manifest["claims"]}
@@ -293,7 +290,8 @@ def score_split(split: str) -> SplitReport:
     for claim in manifest["claims"]:
         cid = claim["id"]
         run = runs[cid]
-        rows = {row.page_id: row for row in run.rows}
+        # The corpus names its pages, so a row's id is always one of those names.
+        rows = {str(row.page_id): row for row in run.rows}
         gold = {p["id"]: p["gold"][cid] for p in manifest["pages"] if cid in p["gold"]}
         for page_id in sorted(set(rows) | set(gold)):
             row, expected = rows.get(page_id), gold.get(page_id)
@@ -380,8 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{split.split} mistake {mistake}")
     if "test" in report.splits:
         if report.passed:
-            print("Test split meets the gates.")
+            print("ok: the test split meets every gate")
         else:
-            print("Test split below the gates: " + "; ".join(report.failures), file=sys.stderr)
+            sys.stdout.flush()  # the table first, then the reason, also when both are piped
+            print("FAIL (test split below its gates): " + "; ".join(report.failures), file=sys.stderr)
             return 1
     return 0

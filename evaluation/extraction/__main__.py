@@ -22,7 +22,8 @@ def main(argv: list[str]) -> int:
     failures = report.failures()
     print(f"evaluated in {time.perf_counter() - started:.1f} s")
     if failures:
-        print("FAIL (test split): " + "; ".join(failures))
+        sys.stdout.flush()  # the table first, then the reason, also when both are piped
+        print("FAIL (test split below its gates): " + "; ".join(failures), file=sys.stderr)
         return 1
     print("ok: the test split meets every gate")
     return 0

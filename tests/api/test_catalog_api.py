@@ -40,13 +40,13 @@ def cases() -> list[tuple[str, dict[str, int], Any]]:
         (
             "PATCH sources/{id}",
             EDITORS_CHANGE,
-            lambda c: c.patch(f"{API}sources/{SourceFactory().pk}/", {"reliability": "B"}),
+            lambda c: c.patch(f"{API}sources/{SourceFactory.create().pk}/", {"reliability": "B"}),
         ),
         ("POST outlets", EDITORS_CREATE, lambda c: c.post(f"{API}outlets/", outlet_payload())),
         (
             "PATCH outlets/{id}",
             EDITORS_CHANGE,
-            lambda c: c.patch(f"{API}outlets/{OutletFactory().pk}/", {"is_wire": True}),
+            lambda c: c.patch(f"{API}outlets/{OutletFactory.create().pk}/", {"is_wire": True}),
         ),
         (
             "POST articles",
@@ -56,7 +56,7 @@ def cases() -> list[tuple[str, dict[str, int], Any]]:
         (
             "PATCH articles/{id}",
             EDITORS_CHANGE,
-            lambda c: c.patch(f"{API}articles/{ArticleFactory().pk}/", {"title": "T"}),
+            lambda c: c.patch(f"{API}articles/{ArticleFactory.create().pk}/", {"title": "T"}),
         ),
         ("GET webhooks", EDITORS_READ, lambda c: c.get(f"{API}webhooks/")),
         ("POST webhooks", EDITORS_CREATE, lambda c: c.post(f"{API}webhooks/", {"url": "https://cms.example/hooks"})),

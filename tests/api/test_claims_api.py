@@ -40,7 +40,7 @@ def fresh(workflow) -> Claim:
 
 
 def supporting(claim: Claim) -> Attribution:
-    return Attribution.objects.create(claim=claim, source=SourceFactory(), role="supports")
+    return Attribution.objects.create(claim=claim, source=SourceFactory.create(), role="supports")
 
 
 # --- The permission matrix --------------------------------------------------------------------
@@ -121,6 +121,7 @@ def cases(published: Claim, others: Claim, workflow: Any) -> list[tuple[str, dic
     ]
 
 
+# Only the names are read here; the calls that would use the claims are never made.
 CASE_NAMES = [name for name, _, _ in cases(None, None, None)]  # type: ignore[arg-type]
 
 

@@ -112,7 +112,7 @@ def test_every_post_takes_a_key_transitions_too(callers, workflow):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_retries_at_the_same_moment_do_the_work_once(editor, roles, default_scale):
+def test_two_retries_at_the_same_moment_do_the_work_once(editor, roles, default_scale) -> None:
     key = make_token(editor, "write")[1]
     answers: list[int] = []
     start = threading.Barrier(2)

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def run_here(job: Job) -> Job:
     claimed = job_claim(job.pk)
+    assert claimed is not None, "the job could not be claimed"
     job_finish(claimed, counts=pipeline.run(claimed))
     job.refresh_from_db()
     return job

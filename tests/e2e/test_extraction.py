@@ -37,6 +37,7 @@ def test_a_reviewer_turns_a_pasted_story_into_a_tracked_claim(
     expect(page.locator("progress")).to_be_visible()
     shot("progress-bar")
     extraction = Extraction.objects.get()
+    assert extraction.job_id is not None
     with running_worker():
         # A worker started afresh clears the queue; the sweeper would send the job again.
         job_enqueue(extraction.job_id)

@@ -47,7 +47,9 @@ def record_the_claim(page: Page, live_server: Any, shot: Any) -> int:
     shot("new-claim-filled")
     page.get_by_role("button", name="Record the claim").click()
     expect(page.get_by_text(re.compile(r"Claim #\d+ recorded"))).to_be_visible()
-    claim_id = int(re.search(r"/claims/(\d+)/", page.url).group(1))
+    address = re.search(r"/claims/(\d+)/", page.url)
+    assert address is not None, page.url
+    claim_id = int(address.group(1))
     caveats = page.locator("#sourcing")
     for badge in ("Anonymous", "2 sources", "Access: “Familiar with”", "Reason: Not authorised to speak"):
         expect(caveats.get_by_text(badge, exact=True).first).to_be_visible()

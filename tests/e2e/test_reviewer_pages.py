@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FloatRect, Locator, Page, ViewportSize, expect
 
 from claims.models import Claim
 from corroboration.models import Coverage, CoverageIndependence, Stance
@@ -22,7 +22,7 @@ from tests.factories import ArticleFactory, OutletFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AXE = Axe()
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
@@ -48,7 +48,7 @@ def story(demo: Any) -> dict[str, Claim]:
     ):
         Coverage.objects.create(
             claim=intelligence,
-            article=ArticleFactory(title=title, **({"outlet": outlet} if outlet else {})),
+            article=ArticleFactory.create(title=title, **({"outlet": outlet} if outlet else {})),
             score=0.8,
             excerpt="The passage that carries the claim.",
             suggested_stance=stance,
@@ -57,7 +57,7 @@ def story(demo: Any) -> dict[str, Claim]:
         )
     Coverage.objects.create(
         claim=intelligence,
-        article=ArticleFactory(title="Not yet confirmed"),
+        article=ArticleFactory.create(title="Not yet confirmed"),
         score=0.7,
         excerpt="Another passage.",
         suggested_stance=Stance.SUPPORTS,
@@ -205,6 +205,13 @@ def phone(browser: Browser) -> Any:
     context.close()
 
 
+def box_of(locator: Locator) -> FloatRect:
+    """Where the element is drawn; a hidden one has no box, and that fails the test here."""
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not drawn"
+    return box
+
+
 def horizontal_overflow(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
@@ -228,7 +235,7 @@ def test_on_a_phone_the_claim_list_is_cards_with_the_filters_folded(phone: Page,
     expect(phone.locator("table.claims thead")).not_to_be_in_viewport()
     first = phone.locator("table.claims tbody tr").first
     expect(first).to_be_in_viewport()  # the first result is on the first screen
-    assert first.bounding_box()["width"] <= PHONE["width"]
+    assert box_of(first)["width"] <= PHONE["width"]
     filters.locator("summary").click()
     expect(phone.get_by_label("Status")).to_be_visible()
 
@@ -238,8 +245,8 @@ def test_on_a_phone_the_claim_page_starts_with_status_and_next_steps(phone: Page
     phone.goto(f"{live_server.url}/claims/{story['in_review'].pk}/")
     steps = phone.get_by_role("heading", name="Next steps")
     said = phone.get_by_role("heading", name="What was said")
-    assert phone.get_by_role("heading", name="Where it stands").bounding_box()["y"] < said.bounding_box()["y"]
-    assert steps.bounding_box()["y"] < said.bounding_box()["y"]
+    assert box_of(phone.get_by_role("heading", name="Where it stands"))["y"] < box_of(said)["y"]
+    assert box_of(steps)["y"] < box_of(said)["y"]
 
 
 # --- The admin's claim screens ------------------------------------------------------------------
@@ -258,9 +265,9 @@ def test_the_admin_claim_screens_fit_and_history_is_the_real_one(page: Page, liv
 
     page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
     expect(page.locator("#content")).to_contain_text("Relations to other claims")
-    title = page.locator("#content h2, #content h1").last.bounding_box()
+    title = box_of(page.locator("#content h2, #content h1").last)
     for tool in page.locator(".object-tools li").all():
-        box = tool.bounding_box()
+        box = box_of(tool)
         overlaps = not (
             box["x"] + box["width"] <= title["x"]
             or title["x"] + title["width"] <= box["x"]

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Route
 
 from claims.models import AttributionRole, Claim, Rating, RelationKind
 from claims.services import claim_create, relation_create
@@ -72,8 +72,12 @@ class Detectors:
             self.canary_requests.append(route.request.url)
             route.fulfill(status=204, body="")
 
+        def dialog_opened(dialog: Dialog) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
         context.route(re.compile(rf".*{re.escape(CANARY)}.*"), canary)
-        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("dialog", dialog_opened)
 
     def check(self, page: Page) -> list[str]:
         # Handlers (onerror, onload, htmx's "load" trigger) get a moment to fire.
@@ -189,6 +193,7 @@ def test_stored_payloads_render_harmlessly(unprotected, live_server, demo, scree
     for number, gallery in enumerate(galleries, start=1):
         visited.append(visit(page, f"{base}/claims/{gallery.pk}/", shot, f"claim-page-gallery-{number}", detectors))
     single = Claim.objects.filter(tags__contains=["xss"]).order_by("pk").first()
+    assert single is not None
     visited.append(visit(page, f"{base}/claims/{single.pk}/", shot, "claim-page-single", detectors))
     visited.append(visit(page, f"{base}/claims/{single.pk}/edit/", shot, "claim-edit-form", detectors))
     visited.append(visit(page, f"{base}/admin/claims/claim/", shot, "admin-claim-list", detectors))

@@ -41,6 +41,7 @@ STORY = (
 
 def run_job(extraction: Extraction) -> Extraction:
     """What a worker does with the extraction's job: claim it, run its step, finish it."""
+    assert extraction.job_id is not None, "the extraction has no job"
     job = job_claim(extraction.job_id)
     assert job is not None, "the job could not be claimed"
     job_finish(job, counts=pipeline.run(job))

@@ -18,11 +18,12 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from config.celery import app as celery_app
+from reviews.models import APConditions
 from sources import netguard
 from sources.netguard import FetchError, IPAddress
 from tests.reviews.conftest import Workflow, editor2, ratings, reviewer2, workflow  # noqa: F401 - fixtures
 
-AP_OK = {
+AP_OK: APConditions = {
     "information_not_opinion": True,
     "not_obtainable_on_record": True,
     "source_in_position_to_know": True,

@@ -461,7 +461,7 @@ def test_a_missing_delivery_is_skipped(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_cannot_both_send_a_delivery(workflow, editor, receiver):
+def test_two_workers_cannot_both_send_a_delivery(workflow, editor, receiver) -> None:
     register(editor, receiver)
     delivery = deliveries_of(accept(workflow)).get()
     results: list[str] = []

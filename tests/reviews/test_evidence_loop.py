@@ -42,7 +42,7 @@ def logged_in(user: Any) -> Client:
 def covered(claim: Claim, *, independence: str, stance: str = "", suggested: str = "supports", **article: Any):
     item = Coverage.objects.create(
         claim=claim,
-        article=ArticleFactory(**article),
+        article=ArticleFactory.create(**article),
         score=0.8,
         excerpt="The passage.",
         suggested_stance=suggested,

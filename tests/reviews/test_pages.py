@@ -48,8 +48,8 @@ def page(response: Any) -> str:
 def take(client: Client, claim: Claim, name: str, htmx: bool = False, **fields: Any) -> Any:
     data = {"transition": name, f"{name}-version": fields.pop("version", claim.version)}
     data.update({f"{name}-{key}": value for key, value in fields.items()})
-    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "workflow"} if htmx else {}
-    return client.post(reverse("claims:transition", args=[claim.pk]), data, **headers)
+    headers = {"HX-Request": "true", "HX-Target": "workflow"} if htmx else {}
+    return client.post(reverse("claims:transition", args=[claim.pk]), data, headers=headers)
 
 
 def status_of(claim: Claim) -> str:

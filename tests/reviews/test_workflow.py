@@ -14,14 +14,14 @@ from claims.models import Attribution, Claim, ClaimRelation, Status
 from claims.services import StaleVersion, attribution_update
 from config.celery import app as celery_app
 from core.history import history_of
-from reviews.models import Assignment, Review, Transition, claims_awaiting_review_by
+from reviews.models import APConditions, Assignment, Review, Transition, claims_awaiting_review_by
 from reviews.services import assignment_create, review_create, review_update, sourcing_sign_off, transition_take
 from reviews.workflow import RULES, STATUS_EDGES, WORKFLOW, TransitionName
 from tests.factories import SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-AP_OK = {
+AP_OK: APConditions = {
     "information_not_opinion": True,
     "not_obtainable_on_record": True,
     "source_in_position_to_know": True,

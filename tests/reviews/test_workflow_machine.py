@@ -24,13 +24,13 @@ class WorkflowMachine(RuleBasedStateMachine):
     @initialize()
     def setup(self) -> None:
         self.people = {
-            "editor": UserFactory(username="m-editor", role=EDITOR),
-            "editor2": UserFactory(username="m-editor2", role=EDITOR),
-            "reviewer": UserFactory(username="m-reviewer", role=REVIEWER),
-            "outsider": UserFactory(username="m-outsider"),
+            "editor": UserFactory.create(username="m-editor", role=EDITOR),
+            "editor2": UserFactory.create(username="m-editor2", role=EDITOR),
+            "reviewer": UserFactory.create(username="m-reviewer", role=REVIEWER),
+            "outsider": UserFactory.create(username="m-outsider"),
         }
         self.claim = make_claim(actor=self.people["reviewer"], statement="A claim walked at random.")
-        self.status = Status.SUBMITTED
+        self.status: str = Status.SUBMITTED
         self.version = self.claim.version
         self.logged = 0
 
@@ -80,6 +80,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         last = claim.transitions.order_by("-pk").first()
         assert claim.status == (last.to_status if last else Status.SUBMITTED)
         if claim.status == Status.PUBLISHED:
+            assert last is not None
             assert claim.rating_id is not None
             assert Review.objects.current_verdicts().filter(claim=claim).count() == 1
             assert self.people["reviewer"].pk != last.actor_id

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import httpcore
 import pytest
@@ -31,6 +32,8 @@ from sources import netguard
 from sources.netguard import FetchError, IPAddress
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
+# What `socket.connect` takes: (host, port, …) for internet sockets, a path for a Unix one.
+Address = tuple[Any, ...] | str
 
 
 # --- nothing leaves loopback -------------------------------------------------------------
@@ -56,18 +59,18 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[ConnectionLog]:
     real_connect_ex = socket.socket.connect_ex
     real_getaddrinfo = socket.getaddrinfo
 
-    def check(sock: socket.socket, address: object) -> None:
+    def check(sock: socket.socket, address: Address) -> None:
         if sock.family in (socket.AF_INET, socket.AF_INET6):
-            host = str(address[0])  # type: ignore[index]
+            host = str(address[0])
             if not _is_loopback(host):
                 log.off_loopback.append(address)
                 raise AssertionError(f"a test tried to connect off loopback: {address}")
 
-    def connect(sock: socket.socket, address: object) -> None:
+    def connect(sock: socket.socket, address: Address) -> None:
         check(sock, address)
         real_connect(sock, address)
 
-    def connect_ex(sock: socket.socket, address: object) -> int:
+    def connect_ex(sock: socket.socket, address: Address) -> int:
         check(sock, address)
         return real_connect_ex(sock, address)
 
@@ -136,27 +139,28 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> StubDNS:
 
 
 @pytest.fixture(autouse=True)
-def fetch_settings(settings: object) -> Iterator[object]:
+def fetch_settings(settings: Any) -> Iterator[Any]:
     """Defaults for the fetch tests: nothing internal allowed, no per-host pause, and a
     cache namespace of the test's own, so no robots.txt copy or per-host turn leaks
     from one test to the next (ports get reused)."""
-    settings.FETCH_ALLOWED_NETWORKS = []  # type: ignore[attr-defined]
-    settings.FETCH_HOST_INTERVAL = 0  # type: ignore[attr-defined]
-    cache_settings = copy.deepcopy(settings.CACHES)  # type: ignore[attr-defined]
+    settings.FETCH_ALLOWED_NETWORKS = []
+    settings.FETCH_HOST_INTERVAL = 0
+    cache_settings = copy.deepcopy(settings.CACHES)
     prefix = f"{cache_settings['default']['KEY_PREFIX']}-{uuid.uuid4().hex[:8]}"
     cache_settings["default"]["KEY_PREFIX"] = prefix
-    settings.CACHES = cache_settings  # type: ignore[attr-defined]
+    settings.CACHES = cache_settings
     yield settings
     cache = caches["default"]
     if isinstance(cache, RedisCache):
-        client = cache._cache.get_client(write=True)
+        # Django's Redis client is private (`_cache`), so the stubs do not declare it.
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
         for key in client.scan_iter(match=f"{prefix}:*"):
             client.delete(key)
 
 
 @pytest.fixture
-def allow_loopback(fetch_settings: object) -> None:
-    fetch_settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]  # type: ignore[attr-defined]
+def allow_loopback(fetch_settings: Any) -> None:
+    fetch_settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
 
 
 # --- servers -----------------------------------------------------------------------------
@@ -176,6 +180,8 @@ class LocalServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Handler] = {}
         self.hits: list[Hit] = []
+        # The server names TLS clients asked for, when a test serves this over TLS.
+        self.sni_names: list[str | None] = []
         owner = self
 
         class RequestHandler(BaseHTTPRequestHandler):

@@ -192,7 +192,7 @@ def utf16(body: bytes) -> bytes:
 
 # --- GDELT DOC 2.0 (artlist, format=json) --------------------------------------------------------------
 
-GDELT_ARTLIST = {
+GDELT_ARTLIST: dict[str, Any] = {
     "articles": [
         {
             "url": "https://www.meridianpost.com/world/russia-iran-intel?utm_source=gdelt",
@@ -222,7 +222,7 @@ GDELT_QUERY_ERROR = "The specified phrase is too short."
 
 # --- Google Fact Check Tools (claims:search) --------------------------------------------------------------
 
-FACTCHECK_PAGE_1 = {
+FACTCHECK_PAGE_1: dict[str, Any] = {
     "claims": [
         {
             "text": "Russia is giving Iran intelligence to attack US ships",
@@ -260,7 +260,7 @@ FACTCHECK_PAGE_1 = {
     ],
     "nextPageToken": "CAo",
 }
-FACTCHECK_PAGE_2 = {
+FACTCHECK_PAGE_2: dict[str, Any] = {
     "claims": [
         {
             "text": "Russia shares satellite images with Iran",
@@ -281,7 +281,7 @@ FACTCHECK_PAGE_2 = {
 
 # --- Media Cloud (search/story-list) ------------------------------------------------------------------
 
-MEDIACLOUD_PAGE_1 = {
+MEDIACLOUD_PAGE_1: dict[str, Any] = {
     "stories": [
         {
             "id": "a1b2c3",
@@ -307,7 +307,7 @@ MEDIACLOUD_PAGE_1 = {
     ],
     "pagination_token": "eyJwYWdlIjogMn0=",
 }
-MEDIACLOUD_PAGE_2 = {
+MEDIACLOUD_PAGE_2: dict[str, Any] = {
     "stories": [
         {
             "id": "g7h8i9",

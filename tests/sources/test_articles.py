@@ -231,7 +231,7 @@ THREADS = 50
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fifty_concurrent_inserts_of_url_variants_store_one_row():
+def test_fifty_concurrent_inserts_of_url_variants_store_one_row() -> None:
     barrier = threading.Barrier(THREADS)
     results: list[tuple[int, bool]] = []
     errors: list[BaseException] = []

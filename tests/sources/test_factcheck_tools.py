@@ -110,6 +110,7 @@ def test_fact_checks_found_for_a_claim_are_kept_as_prior_checks_once_and_never_a
     assert lakeside.url == "https://lakesidegazette.org/fact-check/russia-iran-ships"  # canonical
     assert (lakeside.rating_text, lakeside.found_by) == ("Unproven", "factcheck_tools")
     assert lakeside.found_in.startswith("search: Russia has provided Iran")
+    assert lakeside.raw_payload is not None
     assert lakeside.raw_payload["claimReview"][0]["textualRating"] == "Unproven"
     assert checks.get(publisher_site="dailyroundup.net").review_date is None
     # The search was for this claim: every review it found is a suggestion to confirm,

@@ -5,6 +5,8 @@ connection on the canary; everything else is caught by the loopback-only guard."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from sources.fetch import Fetcher, FetchError, check_url, fetch
@@ -161,9 +163,9 @@ def names(dns: StubDNS) -> StubDNS:
     return dns
 
 
-def refusal(call: object, url: str) -> FetchError:
+def refusal(call: Callable[[str], object], url: str) -> FetchError:
     with pytest.raises(FetchError) as refused:
-        call(url)  # type: ignore[operator]
+        call(url)
     return refused.value
 
 

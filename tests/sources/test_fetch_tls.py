@@ -68,8 +68,7 @@ def tls_server(make_server: Callable[..., LocalServer], certificates: dict[str, 
     server = make_server()
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(certificates["cert"], certificates["key"])
-    server.sni_names = []  # type: ignore[attr-defined]
-    context.sni_callback = lambda sock, name, ctx: server.sni_names.append(name)  # type: ignore[attr-defined]
+    context.sni_callback = lambda sock, name, ctx: server.sni_names.append(name)
     server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
     server.route("/", html(b"<p>over tls</p>"))
     return server
@@ -87,7 +86,7 @@ def test_the_certificate_is_verified_for_the_name_while_connecting_by_number(
     result = Fetcher(ssl_context=trusting).fetch(f"https://news.example:{tls_server.port}/", check_robots=False)
     assert result.body == b"<p>over tls</p>"
     assert result.server_address == "127.0.0.1"
-    assert tls_server.sni_names == ["news.example"]  # type: ignore[attr-defined]
+    assert tls_server.sni_names == ["news.example"]
     assert tls_server.hits[0].headers["host"] == f"news.example:{tls_server.port}"
 
 

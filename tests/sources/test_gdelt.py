@@ -153,6 +153,7 @@ def test_candidates_are_stored_once_with_their_raw_item(gdelt: Gdelt, server: Lo
     assert Article.objects.count() == 2
     article = Article.objects.get(canonical_url="https://www.meridianpost.com/world/russia-iran-intel")
     assert article.provider == ArticleProvider.GDELT
+    assert article.raw_payload is not None
     assert article.raw_payload["item"]["seendate"] == "20260308T191500Z"
     assert article.outlet is not None
     assert article.outlet.domains == ["meridianpost.com"]

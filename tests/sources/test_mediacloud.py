@@ -109,6 +109,7 @@ def test_stories_are_stored_with_their_outlet_and_text(mediacloud: MediaCloud, s
     assert article.outlet is not None
     assert article.outlet.name == "Harbor City Times"
     assert article.text.startswith("Russia has provided Iran")
+    assert article.raw_payload is not None
     assert article.raw_payload["item"]["id"] == "a1b2c3"
 
 

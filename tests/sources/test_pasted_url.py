@@ -42,6 +42,7 @@ def test_a_pasted_url_becomes_an_article_stored_once(site: LocalServer):
     assert article.published_at is not None
     assert article.outlet is not None
     assert (article.outlet.name, article.outlet.domains) == ("Meridian Post", ["meridianpost.com"])
+    assert article.raw_payload is not None
     fetch = article.raw_payload["fetch"]
     assert (fetch["status"], fetch["content_type"], fetch["server_address"]) == (200, "text/html", "127.0.0.1")
     again, created_again = store_url(address(site, "/world/russia-iran-intel#top"))
@@ -55,6 +56,7 @@ def test_a_short_link_is_stored_under_the_page_it_redirects_to(site: LocalServer
     article, _ = store_url(address(site, "/s/abc"))
     assert article.canonical_url == address(site, "/world/story")
     assert article.url == address(site, "/s/abc")
+    assert article.raw_payload is not None
     assert article.raw_payload["fetch"]["redirects"][0]["status"] == 301
 
 
@@ -140,8 +142,9 @@ def test_a_page_that_fails_is_recorded_on_the_article(site: LocalServer, monkeyp
     monkeypatch.setattr("sources.tasks.close_old_connections", lambda: None)
     site.route("/gone", static(410, b"gone"))
     article, _ = article_store(provider=ArticleProvider.GDELT, url=address(site, "/gone"))
-    assert fetch_article_text.apply(args=[article.pk]).get() == "failed: http_error"
+    assert fetch_article_text.apply(args=(article.pk,)).get() == "failed: http_error"
     article.refresh_from_db()
     assert article.text == ""
+    assert article.raw_payload is not None
     assert article.raw_payload["text_fetch_error"]["code"] == "http_error"
     assert "410" in article.raw_payload["text_fetch_error"]["message"]

@@ -65,6 +65,7 @@ def test_a_poll_fills_the_articles_list_and_records_what_it_did(feed: Feed, site
     article = Article.objects.get(title="Story 1")
     assert article.canonical_url == address(site, "/world/1")
     assert article.provider == ArticleProvider.FEED
+    assert article.raw_payload is not None
     assert article.raw_payload["item"]["feed_id"] == feed.pk
     assert article.outlet is not None
     assert article.outlet.domains == ["meridianpost.com"]
@@ -72,6 +73,7 @@ def test_a_poll_fills_the_articles_list_and_records_what_it_did(feed: Feed, site
     assert (feed.etag, feed.last_modified) == ('"v1"', "Sun, 08 Mar 2026 20:00:00 GMT")
     assert (feed.items_seen, feed.articles_created, feed.last_items, feed.last_new_articles) == (3, 3, 3, 3)
     assert feed.last_success_at is not None
+    assert feed.next_poll_at is not None
     assert feed.state == "ok"
     assert feed.lease_until is None
     assert feed.next_poll_at - feed.last_success_at == timedelta(minutes=feed.poll_interval)
@@ -103,6 +105,8 @@ def test_a_304_changes_nothing_and_counts_as_a_successful_poll(feed: Feed, site:
     assert conditional["if-modified-since"] == "Sun, 08 Mar 2026 20:00:00 GMT"
     feed.refresh_from_db()
     assert Article.objects.count() == 3
+    assert feed.last_success_at is not None
+    assert first_success is not None
     assert feed.last_success_at > first_success
     assert (feed.etag, feed.items_seen, feed.articles_created, feed.last_items) == ('"v1"', 3, 3, 0)
     assert feed.consecutive_failures == 0
@@ -112,9 +116,13 @@ def test_a_feed_recovers_after_failures_which_back_off(feed: Feed, site: LocalSe
     site.route("/world/rss.xml", static(500, b"down"))
     first = feed_poll(feed)
     feed.refresh_from_db()
+    assert feed.next_poll_at is not None
+    assert feed.last_error_at is not None
     first_wait = feed.next_poll_at - feed.last_error_at
     feed_poll(feed)
     feed.refresh_from_db()
+    assert feed.next_poll_at is not None
+    assert feed.last_error_at is not None
     assert first.transient
     assert feed.consecutive_failures == 2
     assert feed.state == "failing"
@@ -259,7 +267,7 @@ def eager_tasks(monkeypatch):
 def test_the_task_retries_a_transient_failure_with_a_cap(feed: Feed, site: LocalServer, eager_tasks, monkeypatch):
     monkeypatch.setattr(tasks.fetch_article_text, "delay", lambda *a: None)
     site.route("/world/rss.xml", static(503, b"busy"))
-    result = tasks.poll_feed.apply(args=[feed.pk])
+    result = tasks.poll_feed.apply(args=(feed.pk,))
     polls = [p for p in site.paths() if p == "/world/rss.xml"]
     assert len(polls) == 1 + tasks.MAX_RETRIES  # eager retries run at once
     assert result.get()["outcome"] == "failed"
@@ -269,7 +277,7 @@ def test_the_task_retries_a_transient_failure_with_a_cap(feed: Feed, site: Local
 
 def test_the_task_does_not_retry_a_permanent_failure(feed: Feed, site: LocalServer, eager_tasks):
     site.route("/world/rss.xml", static(404, b"no"))
-    tasks.poll_feed.apply(args=[feed.pk])
+    tasks.poll_feed.apply(args=(feed.pk,))
     assert site.paths().count("/world/rss.xml") == 1
 
 
@@ -277,7 +285,7 @@ def test_the_task_queues_a_page_fetch_for_each_new_article(feed: Feed, site: Loc
     queued: list[int] = []
     monkeypatch.setattr(tasks.fetch_article_text, "delay", queued.append)
     site.route("/world/rss.xml", feed_route(world_feed(site, 2)))
-    assert tasks.poll_feed.apply(args=[feed.pk]).get()["new_articles"] == 2
+    assert tasks.poll_feed.apply(args=(feed.pk,)).get()["new_articles"] == 2
     assert sorted(queued) == sorted(Article.objects.values_list("pk", flat=True))
 
 
@@ -343,6 +351,7 @@ def test_poll_now_in_the_admin_queues_the_feeds(
     assert "1 feeds queued for polling." in page.content.decode()
     assert queued == [(feed.pk,)]
     feed.refresh_from_db()
+    assert feed.next_poll_at is not None
     assert feed.next_poll_at <= timezone.now()
 
 

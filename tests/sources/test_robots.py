@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -27,9 +28,9 @@ def robots(body: bytes) -> Handler:
     return static(200, body, {"Content-Type": "text/plain"})
 
 
-def refusal(url: str, **options: object) -> FetchError:
+def refusal(url: str, **options: Any) -> FetchError:
     with pytest.raises(FetchError) as refused:
-        fetch(url, **options)  # type: ignore[arg-type]
+        fetch(url, **options)
     return refused.value
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from claims.models import Claim
+from reviews.models import APConditions
 from reviews.services import sourcing_sign_off, transition_take
 from reviews.workflow import TransitionName
 from sources.models import Outlet, Source
@@ -18,7 +19,7 @@ from tests.reviews.conftest import Workflow
 from trackrecords.services import track_records_refresh
 
 _numbers = itertools.count(1)
-ALL_CONDITIONS = {
+ALL_CONDITIONS: APConditions = {
     "information_not_opinion": True,
     "not_obtainable_on_record": True,
     "source_in_position_to_know": True,
@@ -42,7 +43,7 @@ class History:
         made_on: dt.date | None = None,
     ) -> Claim:
         n = next(_numbers)
-        claimant = claimant or SourceFactory()
+        claimant = claimant or SourceFactory.create()
         fields = {}
         if claimant.is_anonymous:
             fields = complete_caveats(attribution_text=wording or claimant.name, granted_by=granted_by or outlet)
@@ -52,7 +53,7 @@ class History:
             claimant=claimant,
             claimant_fields=fields,
             others=others,
-            first_appearance=ArticleFactory(outlet=outlet) if outlet is not None else None,
+            first_appearance=ArticleFactory.create(outlet=outlet) if outlet is not None else None,
             made_on=made_on,
         )
 
@@ -99,9 +100,9 @@ def history(workflow) -> History:
 
 @pytest.fixture
 def outlet() -> Outlet:
-    return OutletFactory(name="Harbor City Times")
+    return OutletFactory.create(name="Harbor City Times")
 
 
 @pytest.fixture
 def other_outlet() -> Outlet:
-    return OutletFactory(name="Lakeside Gazette")
+    return OutletFactory.create(name="Lakeside Gazette")

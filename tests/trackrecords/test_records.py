@@ -21,8 +21,10 @@ SCALE = {  # value: (label, position, on the scale)
 }
 
 
-def part(first: date | None = date(2025, 1, 6), last: date | None = date(2026, 3, 8), **counts: int) -> Part:
-    return Part.of_counts([(value, *SCALE[value], n) for value, n in counts.items()], first_on=first, last_on=last)
+def part(**counts: int) -> Part:
+    return Part.of_counts(
+        [(value, *SCALE[value], n) for value, n in counts.items()], first_on=date(2025, 1, 6), last_on=date(2026, 3, 8)
+    )
 
 
 def test_shares_are_of_the_judged_claims_and_unproven_is_in_neither():

@@ -127,7 +127,7 @@ def test_a_rebuild_from_scratch_gives_the_counts_kept_along_the_way(history, out
 
 def test_publishing_and_reopening_ask_for_the_records_after_commit(
     workflow, monkeypatch, django_capture_on_commit_callbacks
-):
+) -> None:
     sent: list[tuple[str, tuple[object, ...]]] = []
     monkeypatch.setattr("reviews.services.task_send", lambda name, *args, **kw: sent.append((name, args)))
     claim = workflow.in_review()
