@@ -13,7 +13,7 @@ WEB_PORT := $(PORT)
 export HOST PORT WEB_PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format check services chromium venv dev-venv env database static clean
+.PHONY: help run setup test lint format check services chromium venv dev-venv env database static backup clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,8 @@ run: setup  ## Set up (venv, .env, database, demo data) and run web, worker, bea
 setup: venv env services database static  ## Everything `run` needs, without starting it
 
 test: dev-venv env services chromium  ## Set up and run the whole test suite
+	@# The tests create their database as the owner role, which this creates on a fresh machine.
+	$(PY) manage.py ensure_database
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest
 
@@ -78,6 +80,9 @@ database: venv env
 	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+
+backup: venv env  ## Write a backup of the database to BACKUP_DIR (restoring: docs/operations.md)
+	$(PY) manage.py backup
 
 static: venv env
 	$(PY) manage.py collectstatic --noinput -v 0
