@@ -50,11 +50,17 @@ def connect(name: str) -> psycopg.Connection:
     )
 
 
+def count(conn: psycopg.Connection, query: str | sql.Composed) -> int:
+    row = conn.execute(query).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def snapshot(name: str) -> dict[str, Any]:
     with connect(name) as conn:
-        counts = {what: conn.execute(query).fetchone()[0] for what, query in COUNTED.items()}
+        counts = {what: count(conn, query) for what, query in COUNTED.items()}
         for table in append_only_tables():
-            counts[table] = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
+            counts[table] = count(conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
         return {
             "counts": counts,
             "claim history": conn.execute("SELECT * FROM claims_claimevent ORDER BY pgh_id").fetchall(),

@@ -64,7 +64,7 @@ def django_connected_as(credentials: dict[str, Any]) -> Iterator[None]:
         connection.settings_dict.update(saved)
 
 
-def refused(conn: psycopg.Connection, statement: sql.Composable) -> bool:
+def refused(conn: psycopg.Connection, statement: sql.SQL | sql.Composed) -> bool:
     try:
         conn.execute(statement)
     except errors.InsufficientPrivilege:

@@ -75,10 +75,11 @@ class Command(BaseCommand):
             sql.SQL("LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"),
             what="application role",
         )
+        # Both roles exist by now (created above if they were missing).
         superuser, member = conn.execute(
             "SELECT rolsuper, pg_has_role(%s, %s, 'MEMBER') FROM pg_roles WHERE rolname = %s",
             [app["USER"], owner["USER"], app["USER"]],
-        ).fetchone()
+        ).fetchone() or (False, False)
         if superuser or member:
             raise CommandError(
                 f"The application role {app['USER']} (DATABASE_URL) is "
@@ -86,7 +87,9 @@ class Command(BaseCommand):
                 "past the append-only log. Use a role without either (docs/operations.md, 'Database roles')."
             )
 
-    def _role(self, conn: psycopg.Connection, role: str, password: str, attributes: sql.SQL, *, what: str) -> None:
+    def _role(
+        self, conn: psycopg.Connection, role: str, password: str, attributes: sql.Composable, *, what: str
+    ) -> None:
         row = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role]).fetchone()
         statement = sql.SQL("CREATE ROLE {} " if row is None else "ALTER ROLE {} ").format(sql.Identifier(role))
         if row is not None and row[0]:
