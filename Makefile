@@ -13,7 +13,7 @@ WEB_PORT := $(PORT)
 export HOST PORT WEB_PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint eval format check services chromium venv dev-venv env database static clean
+.PHONY: help run setup test lint eval format check services chromium venv dev-venv env roles database static backup clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,9 +33,10 @@ run: setup  ## Set up (venv, .env, database, demo data) and run web, worker, bea
 
 setup: venv env services database static  ## Everything `run` needs, without starting it
 
-# Make takes the prerequisites left to right: the set-up, then lint, then eval; the
-# suite runs only when both pass.
-test: dev-venv env services chromium lint eval  ## Set up, run `make lint` and `make eval`, then the whole test suite
+# Make takes the prerequisites left to right: the set-up (the database roles included:
+# the tests create their database as the owner role), then lint, then eval; the suite
+# runs only when both pass.
+test: dev-venv env services chromium roles lint eval  ## Set up, run `make lint` and `make eval`, then the whole test suite
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest
 
@@ -85,10 +86,16 @@ services:  ## Check that PostgreSQL and Redis answer, starting local ones if the
 chromium:  ## Install Debian's Chromium for the browser tests, if it is missing
 	@bash scripts/install_chromium.sh
 
+roles: venv env  ## Create the database roles and the database if they are missing (idempotent)
+	$(PY) manage.py ensure_database
+
 database: venv env
 	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+
+backup: venv env  ## Write a backup of the database to BACKUP_DIR (restoring: docs/operations.md)
+	$(PY) manage.py backup
 
 static: venv env
 	$(PY) manage.py collectstatic --noinput -v 0

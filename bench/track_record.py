@@ -210,6 +210,8 @@ def main(argv: list[str]) -> int:
 
     scale, rounds = _option(argv, "--scale", 100_000), _option(argv, "--rounds", 300)
     database = settings.DATABASES["default"]
+    # As the owner of the tables, who may create databases (docs/operations.md, "Database roles").
+    database.update(settings.DATABASE_OWNER)
     # A database of the benchmark's own, never the one people (or the tests) work in.
     database.setdefault("TEST", {})["NAME"] = f"{database['NAME']}_bench"
     created = setup_databases(verbosity=0, interactive=False, keepdb=False)

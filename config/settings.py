@@ -192,6 +192,37 @@ DATABASES["default"].update(
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two roles (docs/operations.md, "Database roles"): the application connects as the role
+# in DATABASE_URL, which may read and write rows but neither change the schema nor touch
+# the append-only logs; `migrate` and `backup` connect as the owner of the tables. The
+# database itself is always DATABASE_URL's, so the two URLs cannot drift apart. Empty:
+# one role does everything (a development machine with a single superuser).
+DATABASE_OWNER_URL = env_url(
+    "DATABASE_OWNER_URL", DATABASE_URL, schemes=("postgres", "postgresql", "pgsql"), what="PostgreSQL"
+)
+_owner = environ.Env.db_url_config(DATABASE_OWNER_URL)
+DATABASE_OWNER = {key: _owner.get(key) or "" for key in ("USER", "PASSWORD", "HOST", "PORT")}
+DATABASE_APP_ROLE = DATABASES["default"]["USER"] or ""
+if not DATABASE_OWNER["USER"]:
+    raise ImproperlyConfigured(
+        f"DATABASE_OWNER_URL must name a user (postgres://USER@HOST:PORT); got {DATABASE_OWNER_URL!r}."
+    )
+# Only `ensure_database` uses it: a role that may create roles and databases (the server's
+# superuser). Empty: the user postgres on the owner's server, which is what a fresh
+# PostgreSQL installation has.
+DATABASE_ADMIN_URL = env_url(
+    "DATABASE_ADMIN_URL",
+    f"postgres://postgres@{DATABASE_OWNER['HOST'] or '127.0.0.1'}:{DATABASE_OWNER['PORT'] or 5432}/postgres",
+    schemes=("postgres", "postgresql", "pgsql"),
+    what="PostgreSQL",
+)
+
+# --- Backups (`manage.py backup`; restoring: docs/operations.md) -------------------------
+
+# A relative directory is taken from the project directory, wherever the command runs.
+BACKUP_DIR = BASE_DIR / env_str("BACKUP_DIR", "backups")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
+
 # --- Authentication --------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

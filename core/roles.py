@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+
+from core.database import last_migrated_app
 
 EDITOR = "editor"
 REVIEWER = "reviewer"
@@ -113,7 +114,7 @@ def role_permissions(role: str) -> list[Permission]:
 def sync_roles(sender: Any = None, **kwargs: Any) -> None:
     """Give each role its permissions. Run after `migrate`, once the last app has
     created its permissions (post_migrate is sent once per app, in INSTALLED_APPS order)."""
-    if sender is not None and sender is not list(apps.get_app_configs())[-1]:
+    if sender is not None and sender is not last_migrated_app():
         return
     for role in ROLE_PERMISSIONS:
         group, _ = Group.objects.get_or_create(name=role)

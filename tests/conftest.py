@@ -21,6 +21,12 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 celery_app.conf.update(broker_url=TEST_REDIS_URL, result_backend=TEST_REDIS_URL)
 # Password hashing is deliberately slow; tests need none of that strength.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The tests connect as the owner of the tables: it may create the test database
+# (CREATEDB) and empty tables between tests (TRUNCATE), which the application's role may
+# not; tests/test_database_roles.py connects as the application's role. Set before any
+# connection is made, so that tests without the database fixtures (which make databases
+# of their own) and the worker processes they start speak as the owner too.
+settings.DATABASES["default"].update(settings.DATABASE_OWNER)
 # The cache too, under a prefix of this run's own (set before anything touches the cache).
 TEST_CACHE_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
 settings.CACHES["default"].update(LOCATION=TEST_REDIS_URL, KEY_PREFIX=TEST_CACHE_PREFIX)

@@ -44,3 +44,26 @@ def test_docker_compose_sets_only_known_settings_and_commands():
         assert command in get_commands()
     assert services["worker"]["ports"] == []
     assert services["beat"]["ports"] == []
+
+
+def test_only_the_one_shot_migrate_service_holds_the_owner_and_admin_urls():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    migrate = services["migrate"]
+    assert set(migrate["environment"]) <= settings_variables() | {"CELERY_BROKER_URL"}
+    assert re.findall(r"manage\.py (\w+)", migrate["command"][-1]) == ["ensure_database", "migrate", "load_demo"]
+    assert {"DATABASE_OWNER_URL", "DATABASE_ADMIN_URL"} <= set(migrate["environment"])
+    for name in ("web", "worker", "beat"):
+        assert not {"DATABASE_OWNER_URL", "DATABASE_ADMIN_URL"} & set(services[name]["environment"])
+        assert services[name]["environment"]["DATABASE_URL"] == migrate["environment"]["DATABASE_URL"]
+    assert services["web"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+
+
+def test_the_test_run_creates_the_database_roles_first():
+    makefile = (ROOT / "Makefile").read_text()
+    test = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    prerequisites = test.split("##", 1)[0].split()
+    # The roles come before lint (its migrations check connects) and before the suite.
+    assert prerequisites.index("roles") < prerequisites.index("lint")
+    roles = makefile.split("\nroles:", 1)[1].split("\n\n", 1)[0]
+    assert "manage.py ensure_database" in roles

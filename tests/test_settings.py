@@ -29,6 +29,8 @@ def start_django(**env: str) -> subprocess.CompletedProcess:
         ("DEBUG", "maybe"),
         ("DATABASE_URL", "mysql://root@127.0.0.1/corroborate"),
         ("DATABASE_URL", "postgres://127.0.0.1:notaport/corroborate"),
+        ("DATABASE_OWNER_URL", "mysql://root@127.0.0.1"),
+        ("BACKUP_KEEP", "0"),
         ("REDIS_URL", "127.0.0.1:6379"),
         ("CELERY_BROKER_URL", "amqp://guest@localhost//"),
         ("DEMO_PASSWORD", "short"),
