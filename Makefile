@@ -1,6 +1,8 @@
 # Corroborate — the commands a newcomer needs. `make help` lists them.
 #
-#   make run    set everything up on a fresh machine, then run web + worker + beat
+#   make run    set everything up on a fresh machine, then run web + workers + beat
+#               (the processes of the Procfile: the worker for jobs and webhooks, the
+#               maintenance worker with one process, beat; docs/operations.md)
 #   make test   set up what the tests need, then run the whole suite
 
 PYTHON ?= python3.11
@@ -25,7 +27,7 @@ run: export DEMO_CORPUS_URL ?= http://127.0.0.1:$(DEMO_CORPUS_PORT)/
 run: export FETCH_ALLOWED_NETWORKS ?= 127.0.0.1/32
 run: export GDELT_BASE_URL ?= http://127.0.0.1:$(DEMO_CORPUS_PORT)/gdelt/api/v2/doc/doc
 
-run: setup  ## Set up (venv, .env, database, demo data) and run web, worker, beat and the demo corpus
+run: setup  ## Set up (venv, .env, database, demo data) and run web, the workers, beat and the demo corpus
 	@$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/
 	@# No env file for honcho: each process reads .env through config/settings.py, where
 	@# the environment (e.g. what this target exports) wins over the file.

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import environ
 from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -329,6 +330,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Three queues, so that long work never waits in front of the housekeeping that keeps
+# the rest honest (docs/operations.md, "Queues and workers"): `jobs` (coverage and
+# extraction jobs, feed polls, page fetches, matching), `webhooks` (deliveries), and
+# `maintenance` (the sweepers that recover lost messages, the canary and heartbeat, the
+# retention sweep). The main worker consumes `jobs` and `webhooks`; a worker of its own
+# with one process consumes `maintenance`, so a burst of jobs cannot starve it. Every
+# maintenance task is short: it re-sends or queues work, it does not do it.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("jobs", "webhooks", "maintenance")]
+# A task without a route (a new one) goes where the main worker looks.
+CELERY_TASK_DEFAULT_QUEUE = "jobs"
+CELERY_TASK_ROUTES = {
+    "integrations.deliver_webhook": {"queue": "webhooks"},
+    # The canary and the worker heartbeat prove the maintenance worker alive.
+    "corroborate.*": {"queue": "maintenance"},
+    "*.heartbeat": {"queue": "maintenance"},
+    "corroboration.sweep_jobs": {"queue": "maintenance"},
+    "integrations.sweep_webhook_deliveries": {"queue": "maintenance"},
+    "sources.poll_due_feeds": {"queue": "maintenance"},
+    "corroboration.recheck_due_claims": {"queue": "maintenance"},
+    "corroboration.match_new_articles": {"queue": "maintenance"},
+    "core.prune": {"queue": "maintenance"},
+    "corroboration.run_job": {"queue": "jobs"},
+    "corroboration.match_prior_checks": {"queue": "jobs"},
+    "sources.poll_feed": {"queue": "jobs"},
+    "sources.fetch_article_text": {"queue": "jobs"},
+    "trackrecords.refresh_claim": {"queue": "jobs"},
+    "trackrecords.refresh_recent": {"queue": "jobs"},
+    "reviews.notify_transition": {"queue": "jobs"},
+}
 # A running job renews its lease as it works; a job whose lease ran out is taken over.
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60, minimum=5)
 JOB_SWEEP_INTERVAL = env_int("JOB_SWEEP_INTERVAL", 30, minimum=5)
