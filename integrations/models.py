@@ -80,7 +80,16 @@ class WebhookDelivery(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"),
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            # Whether an earlier delivery of the claim to the endpoint is still pending
+            # (deliveries go out in the claim's order), asked at every attempt and sweep.
+            models.Index(
+                fields=["endpoint", "claim", "sequence"],
+                condition=Q(status=DeliveryStatus.PENDING),
+                name="delivery_pending_in_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint} ({self.status})"
