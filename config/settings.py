@@ -623,6 +623,26 @@ CELERY_BEAT_SCHEDULE["sources.poll_due_feeds"] = {
     "options": {"expires": FEED_SCHEDULE_INTERVAL},
 }
 
+# --- Retention (core/retention.py; README "What is kept") -------------------------------
+
+# Days to keep rows that only pile up; 0 keeps them for ever. The change history, the
+# transition log and every article a claim uses are never deleted.
+RETENTION_JOBS_DAYS = env_int("RETENTION_JOBS_DAYS", 90)
+RETENTION_WEBHOOK_DELIVERIES_DAYS = env_int("RETENTION_WEBHOOK_DELIVERIES_DAYS", 30)
+RETENTION_LOGIN_ATTEMPTS_DAYS = env_int("RETENTION_LOGIN_ATTEMPTS_DAYS", 90)
+RETENTION_ARTICLES_DAYS = env_int("RETENTION_ARTICLES_DAYS", 180)
+if RETENTION_LOGIN_ATTEMPTS_DAYS and RETENTION_LOGIN_ATTEMPTS_DAYS * 24 <= AXES_COOLOFF_TIME:
+    # Deleting the failures behind a lock-out would lift it early.
+    raise ImproperlyConfigured(
+        f"RETENTION_LOGIN_ATTEMPTS_DAYS must cover LOGIN_LOCKOUT_HOURS ({AXES_COOLOFF_TIME} hours), or be 0."
+    )
+# Each run deletes a bounded number of rows of each kind; hourly runs keep them small.
+CELERY_BEAT_SCHEDULE["core.prune"] = {
+    "task": "core.prune",
+    "schedule": 3600,
+    "options": {"expires": 3600},
+}
+
 # --- Logging ---------------------------------------------------------------------------
 
 LOGGING = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import pghistory
 from django.conf import settings
@@ -50,6 +51,16 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
+    def prunable(self, cutoff: datetime) -> WebhookDeliveryQuerySet:
+        """Delivered or failed deliveries created, and last tried, before `cutoff`: what
+        retention deletes (core/retention.py, RETENTION_WEBHOOK_DELIVERIES_DAYS). A
+        pending one never goes: a later delivery of its claim may be waiting for it."""
+        return self.filter(status__in=(DeliveryStatus.DELIVERED, DeliveryStatus.FAILED), created_at__lt=cutoff).filter(
+            Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=cutoff)
+        )
+
+
 class WebhookDelivery(models.Model):
     """One event for one endpoint. The row is written in the same transaction as the
     event itself (an outbox): a lost task message costs latency, never the delivery."""
@@ -70,6 +81,8 @@ class WebhookDelivery(models.Model):
     last_error = models.TextField(blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -32,6 +32,7 @@ EXPECTED_QUEUES = {
     "sources.poll_due_feeds": "maintenance",
     "corroboration.recheck_due_claims": "maintenance",
     "corroboration.match_new_articles": "maintenance",
+    "core.prune": "maintenance",
 }
 
 
