@@ -15,7 +15,7 @@ WEB_PORT := $(PORT)
 export HOST PORT WEB_PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format check services chromium venv dev-venv env database static clean
+.PHONY: help run setup test faults lint format check services chromium venv dev-venv env database static clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ setup: venv env services database static  ## Everything `run` needs, without sta
 test: dev-venv env services chromium  ## Set up and run the whole test suite
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest
+
+faults: dev-venv env services  ## The fault suite (not part of `make test`): the broker restarted under a burst of jobs
+	$(PY) scripts/faults.py
 
 lint:  ## ruff, the one-way import contract (docs/architecture.md) and the migrations check
 	$(BIN)/ruff check .
