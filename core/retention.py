@@ -95,7 +95,7 @@ def unreferenced(model: type[Model]) -> Q:
         primary_key = related._meta.pk  # type: ignore[union-attr]
         if primary_key.is_relation and primary_key.related_model is model:
             rows = rows.exclude(pk=OuterRef("pk"))
-        condition &= ~Exists(rows)
+        condition &= Q(~Exists(rows))
     return condition
 
 

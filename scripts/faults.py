@@ -160,10 +160,11 @@ def burst(redis: OwnRedis, *, jobs: int, down: float) -> int:
         start_new_session=True,
     )
     try:
-        main = {"concurrency": 2, "log_dir": log_dir, "wait_for_canary": False, "purge": False}
         with (
             running_worker(queues=["maintenance"], log_dir=log_dir),
-            running_worker(queues=["jobs", "webhooks"], **main),
+            running_worker(
+                queues=["jobs", "webhooks"], concurrency=2, log_dir=log_dir, wait_for_canary=False, purge=False
+            ),
         ):
             ids = [extraction_request(actor=editor, text=STORY).job_id for _ in range(jobs)]
             # Let the burst get going, then take the broker away under it.
@@ -196,9 +197,9 @@ def burst(redis: OwnRedis, *, jobs: int, down: float) -> int:
     failed = rows.filter(status=JobStatus.FAILED).count()
     stuck = rows.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).count()
     retried = rows.filter(attempts__gt=1).count()
-    extractions = Extraction.objects.filter(job_id__in=ids)
+    extractions = Extraction.objects.filter(job_id__in=ids, job__status=JobStatus.DONE)
     stored = {e.pk: Suggestion.objects.filter(extraction=e).count() for e in extractions}
-    lost = failed + sum(1 for e in extractions if e.job.status == JobStatus.DONE and stored[e.pk] < expected)
+    lost = failed + sum(1 for count in stored.values() if count < expected)
     duplicated = sum(max(0, count - expected) for count in stored.values())
     print(
         f"FAULT name=broker_restart jobs={jobs} done={done} failed={failed} lost={lost} duplicated={duplicated} "

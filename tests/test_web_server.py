@@ -53,15 +53,15 @@ def get(url: str) -> int:
 @contextmanager
 def serving(command: str, port: int, application_name: str) -> Iterator[str]:
     """Run `command` (a shell line, as honcho runs it) until it answers on `port`."""
-    env = dict(
+    env: dict[str, str] = dict(
         os.environ,
         HOST="127.0.0.1",
         WEB_PORT=str(port),
         WEB_CONCURRENCY=str(WORKERS),
         DATABASE_URL=worker.test_database_url(),
         DATABASE_APPLICATION_NAME=application_name,
-        CACHE_URL=settings.CACHES["default"]["LOCATION"],
-        CACHE_KEY_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
+        CACHE_URL=str(settings.CACHES["default"]["LOCATION"]),
+        CACHE_KEY_PREFIX=str(settings.CACHES["default"]["KEY_PREFIX"]),
         API_THROTTLE_ANON="100000/minute",
         DEBUG="true",
     )
