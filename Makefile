@@ -1,6 +1,8 @@
 # Corroborate — the commands a newcomer needs. `make help` lists them.
 #
-#   make run    set everything up on a fresh machine, then run web + worker + beat
+#   make run    set everything up on a fresh machine, then run web + workers + beat
+#               (the processes of the Procfile: the worker for jobs and webhooks, the
+#               maintenance worker with one process, beat; docs/operations.md)
 #   make test   set up what the tests need, run `make lint` and `make eval`, then the whole suite
 
 PYTHON ?= python3.11
@@ -13,7 +15,7 @@ WEB_PORT := $(PORT)
 export HOST PORT WEB_PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint eval format check services chromium venv dev-venv env roles database static backup clean
+.PHONY: help run setup test faults lint eval format check services chromium venv dev-venv env roles database static backup clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,7 +27,7 @@ run: export DEMO_CORPUS_URL ?= http://127.0.0.1:$(DEMO_CORPUS_PORT)/
 run: export FETCH_ALLOWED_NETWORKS ?= 127.0.0.1/32
 run: export GDELT_BASE_URL ?= http://127.0.0.1:$(DEMO_CORPUS_PORT)/gdelt/api/v2/doc/doc
 
-run: setup  ## Set up (venv, .env, database, demo data) and run web, worker, beat and the demo corpus
+run: setup  ## Set up (venv, .env, database, demo data) and run web, the workers, beat and the demo corpus
 	@$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/
 	@# No env file for honcho: each process reads .env through config/settings.py, where
 	@# the environment (e.g. what this target exports) wins over the file.
@@ -39,6 +41,9 @@ setup: venv env services database static  ## Everything `run` needs, without sta
 test: dev-venv env services chromium roles lint eval  ## Set up, run `make lint` and `make eval`, then the whole test suite
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest
+
+faults: dev-venv env services  ## The fault suite (not part of `make test`): the broker restarted under a burst of jobs
+	$(PY) scripts/faults.py
 
 lint: dev-venv env  ## ruff, the one-way import contract (docs/architecture.md), mypy and the migrations check
 	$(BIN)/ruff check .

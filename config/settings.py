@@ -10,12 +10,14 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
 from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -190,6 +192,12 @@ DATABASES["default"].update(
     CONN_HEALTH_CHECKS=True,
     OPTIONS={"application_name": env_str("DATABASE_APPLICATION_NAME", "corroborate")},
 )
+# Django's development server answers each request in a thread of its own, and a
+# thread's kept-alive connection outlives the thread: 40 requests once left 24 open.
+# Under runserver each request closes its connection (`make run` serves with gunicorn,
+# whose few sync workers keep one each).
+if sys.argv[1:2] == ["runserver"]:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Two roles (docs/operations.md, "Database roles"): the application connects as the role
@@ -380,6 +388,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Three queues, so that long work never waits in front of the housekeeping that keeps
+# the rest honest (docs/operations.md, "Queues and workers"): `jobs` (coverage and
+# extraction jobs, feed polls, page fetches, matching), `webhooks` (deliveries), and
+# `maintenance` (the sweepers that recover lost messages, the canary and heartbeat, the
+# retention sweep). The main worker consumes `jobs` and `webhooks`; a worker of its own
+# with one process consumes `maintenance`, so a burst of jobs cannot starve it. Every
+# maintenance task is short: it re-sends or queues work, it does not do it.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("jobs", "webhooks", "maintenance")]
+# A task without a route (a new one) goes where the main worker looks.
+CELERY_TASK_DEFAULT_QUEUE = "jobs"
+CELERY_TASK_ROUTES = {
+    "integrations.deliver_webhook": {"queue": "webhooks"},
+    # The canary and the worker heartbeat prove the maintenance worker alive.
+    "corroborate.*": {"queue": "maintenance"},
+    "*.heartbeat": {"queue": "maintenance"},
+    "corroboration.sweep_jobs": {"queue": "maintenance"},
+    "integrations.sweep_webhook_deliveries": {"queue": "maintenance"},
+    "sources.poll_due_feeds": {"queue": "maintenance"},
+    "corroboration.recheck_due_claims": {"queue": "maintenance"},
+    "corroboration.match_new_articles": {"queue": "maintenance"},
+    "core.prune": {"queue": "maintenance"},
+    "corroboration.run_job": {"queue": "jobs"},
+    "corroboration.match_prior_checks": {"queue": "jobs"},
+    "sources.poll_feed": {"queue": "jobs"},
+    "sources.fetch_article_text": {"queue": "jobs"},
+    "trackrecords.refresh_claim": {"queue": "jobs"},
+    "trackrecords.refresh_recent": {"queue": "jobs"},
+    "reviews.notify_transition": {"queue": "jobs"},
+}
 # A running job renews its lease as it works; a job whose lease ran out is taken over.
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60, minimum=5)
 JOB_SWEEP_INTERVAL = env_int("JOB_SWEEP_INTERVAL", 30, minimum=5)
@@ -637,6 +674,26 @@ CELERY_BEAT_SCHEDULE["sources.poll_due_feeds"] = {
     "schedule": FEED_SCHEDULE_INTERVAL,
     # A look no worker ran in time is superseded by the next one.
     "options": {"expires": FEED_SCHEDULE_INTERVAL},
+}
+
+# --- Retention (core/retention.py; README "What is kept") -------------------------------
+
+# Days to keep rows that only pile up; 0 keeps them for ever. The change history, the
+# transition log and every article a claim uses are never deleted.
+RETENTION_JOBS_DAYS = env_int("RETENTION_JOBS_DAYS", 90)
+RETENTION_WEBHOOK_DELIVERIES_DAYS = env_int("RETENTION_WEBHOOK_DELIVERIES_DAYS", 30)
+RETENTION_LOGIN_ATTEMPTS_DAYS = env_int("RETENTION_LOGIN_ATTEMPTS_DAYS", 90)
+RETENTION_ARTICLES_DAYS = env_int("RETENTION_ARTICLES_DAYS", 180)
+if RETENTION_LOGIN_ATTEMPTS_DAYS and RETENTION_LOGIN_ATTEMPTS_DAYS * 24 <= AXES_COOLOFF_TIME:
+    # Deleting the failures behind a lock-out would lift it early.
+    raise ImproperlyConfigured(
+        f"RETENTION_LOGIN_ATTEMPTS_DAYS must cover LOGIN_LOCKOUT_HOURS ({AXES_COOLOFF_TIME} hours), or be 0."
+    )
+# Each run deletes a bounded number of rows of each kind; hourly runs keep them small.
+CELERY_BEAT_SCHEDULE["core.prune"] = {
+    "task": "core.prune",
+    "schedule": 3600,
+    "options": {"expires": 3600},
 }
 
 # --- Logging ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from claims.models import ClaimQuerySet
 from core.history import tracked
+from core.retention import unreferenced
 from corroboration.rating_labels import rating_key
 
 
@@ -141,6 +142,14 @@ ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 class JobQuerySet(models.QuerySet["Job"]):
     def active(self) -> JobQuerySet:
         return self.filter(status__in=ACTIVE)
+
+    def prunable(self, cutoff: datetime) -> JobQuerySet:
+        """Finished jobs last changed before `cutoff` that nothing points at (an
+        extraction keeps the job that read it, and so does the history that names it):
+        what retention deletes (core/retention.py, RETENTION_JOBS_DAYS)."""
+        return self.filter(status__in=(JobStatus.DONE, JobStatus.FAILED), updated_at__lt=cutoff).filter(
+            unreferenced(Job)
+        )
 
     def stalled(self, *, now: datetime | None = None, queued_for: int = 60) -> JobQuerySet:
         """Jobs whose worker died (lease ran out) or whose message was lost (queued too long)."""

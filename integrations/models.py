@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import pghistory
 from django.conf import settings
@@ -50,6 +51,16 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
+    def prunable(self, cutoff: datetime) -> WebhookDeliveryQuerySet:
+        """Delivered or failed deliveries created, and last tried, before `cutoff`: what
+        retention deletes (core/retention.py, RETENTION_WEBHOOK_DELIVERIES_DAYS). A
+        pending one never goes: a later delivery of its claim may be waiting for it."""
+        return self.filter(status__in=(DeliveryStatus.DELIVERED, DeliveryStatus.FAILED), created_at__lt=cutoff).filter(
+            Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=cutoff)
+        )
+
+
 class WebhookDelivery(models.Model):
     """One event for one endpoint. The row is written in the same transaction as the
     event itself (an outbox): a lost task message costs latency, never the delivery."""
@@ -71,6 +82,8 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = WebhookDeliveryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "webhook deliveries"
@@ -80,7 +93,16 @@ class WebhookDelivery(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"),
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            # Whether an earlier delivery of the claim to the endpoint is still pending
+            # (deliveries go out in the claim's order), asked at every attempt and sweep.
+            models.Index(
+                fields=["endpoint", "claim", "sequence"],
+                condition=Q(status=DeliveryStatus.PENDING),
+                name="delivery_pending_in_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint} ({self.status})"

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from core.leases import Lease
@@ -38,6 +38,11 @@ logger = logging.getLogger(__name__)
 # them in the transaction of the transition itself, so a committed transition always has
 # its deliveries and a rolled-back one has none. Task messages only wake the attempts
 # up; the rows hold attempts, the next attempt's time and the outcome.
+
+# Deliveries for one claim to one endpoint go out in the claim's order of events
+# (`sequence`): a delivery waits while an earlier one is pending (queued, being sent, or
+# retrying). When that one ends, delivered or failed, the next in line is woken; a failed
+# one leaves a gap in the sequence the receiver sees (docs/webhooks.md, "Order").
 
 # Secrets look like "crb_whsec_<43 url-safe characters>" (256 random bits).
 WEBHOOK_SECRET_MARKER = "crb_whsec_"  # noqa: S105 - a marker, not a secret
@@ -171,10 +176,40 @@ def webhook_deliveries_record(event: Event) -> list[WebhookDelivery]:
 @dataclass(frozen=True)
 class DeliveryAttempt:
     """What `webhook_delivery_attempt` did: `status` is the delivery's status afterwards
-    ("" if there was nothing to do), `retry_in` the seconds until the next attempt."""
+    ("" if there was nothing to do: not due, already finished, or waiting for an earlier
+    delivery), `retry_in` the seconds until the next attempt, and `next_in_line` the
+    delivery that this one's end lets go (to be woken up)."""
 
     status: str
     retry_in: float | None = None
+    next_in_line: int | None = None
+
+
+def _earlier_pending() -> Exists:
+    """An earlier delivery of the same claim to the same endpoint that has not ended yet."""
+    return Exists(
+        WebhookDelivery.objects.filter(
+            endpoint=OuterRef("endpoint"),
+            claim=OuterRef("claim"),
+            sequence__lt=OuterRef("sequence"),
+            status=DeliveryStatus.PENDING,
+        )
+    )
+
+
+def _next_in_line(delivery: WebhookDelivery) -> int | None:
+    """The delivery that waited for this one: the claim's next pending one to the endpoint."""
+    return (
+        WebhookDelivery.objects.filter(
+            endpoint_id=delivery.endpoint_id,
+            claim_id=delivery.claim_id,
+            sequence__gt=delivery.sequence,
+            status=DeliveryStatus.PENDING,
+        )
+        .order_by("sequence")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def webhook_delivery_attempt(delivery_id: int) -> DeliveryAttempt:
@@ -183,6 +218,10 @@ def webhook_delivery_attempt(delivery_id: int) -> DeliveryAttempt:
     The delivery is claimed with a conditional UPDATE (pending, due, attempts left), which
     also pushes its next attempt past this one's time limit: two workers cannot both send
     it, a delivered or failed one is never sent again, and running this twice is harmless.
+    The same UPDATE holds it back while an earlier delivery of its claim to its endpoint is
+    pending, so the receiver gets a claim's events in order; the attempt that ends that
+    earlier one names this one as `next_in_line`.
+
     2xx: delivered. 5xx, 408, 429, time-outs and connection failures: retried with
     exponential backoff and jitter until WEBHOOK_MAX_ATTEMPTS, then failed. Any other
     answer (4xx, a redirect, a refused address): failed at once."""
@@ -192,7 +231,7 @@ def webhook_delivery_attempt(delivery_id: int) -> DeliveryAttempt:
     claimed = lease.take(
         WebhookDelivery.objects.filter(
             pk=delivery_id, status=DeliveryStatus.PENDING, attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS
-        ),
+        ).filter(~_earlier_pending()),
         now=now,
         attempts=F("attempts") + 1,
         last_attempt_at=now,
@@ -227,7 +266,7 @@ def _record_outcome(delivery: WebhookDelivery, outcome: Outcome) -> DeliveryAtte
         this_attempt.update(
             status=DeliveryStatus.DELIVERED, delivered_at=now, last_status_code=outcome.status_code, last_error=""
         )
-        return DeliveryAttempt(DeliveryStatus.DELIVERED)
+        return DeliveryAttempt(DeliveryStatus.DELIVERED, next_in_line=_next_in_line(delivery))
     if outcome.transient and delivery.attempts < settings.WEBHOOK_MAX_ATTEMPTS:
         delay = webhook_retry_delay(delivery.attempts, outcome.retry_after)
         this_attempt.update(
@@ -240,7 +279,7 @@ def _record_outcome(delivery: WebhookDelivery, outcome: Outcome) -> DeliveryAtte
     if outcome.transient:
         error += f" Gave up after {delivery.attempts} attempt{'s' if delivery.attempts != 1 else ''}."
     this_attempt.update(status=DeliveryStatus.FAILED, last_status_code=outcome.status_code, last_error=error)
-    return DeliveryAttempt(DeliveryStatus.FAILED)
+    return DeliveryAttempt(DeliveryStatus.FAILED, next_in_line=_next_in_line(delivery))
 
 
 def webhook_retry_delay(attempts: int, retry_after: float | None = None) -> float:
@@ -258,8 +297,10 @@ def webhook_retry_delay(attempts: int, retry_after: float | None = None) -> floa
 
 def webhook_deliveries_due(*, now: datetime | None = None) -> list[int]:
     """Deliveries whose wake-up message was lost, for the sweeper to queue again: pending,
-    due for a while, with attempts left. A delivery whose final attempt never reported
-    back (its worker died) is marked failed here, so nothing stays pending for ever."""
+    due for a while, with attempts left, and not waiting for an earlier delivery of their
+    claim (that one's end wakes them). A delivery whose final attempt never reported back
+    (its worker died) is marked failed here, so nothing stays pending for ever, and the
+    deliveries that waited for it are due in the same sweep."""
     now = now or timezone.now()
     WebhookDelivery.objects.filter(
         status=DeliveryStatus.PENDING,
@@ -269,11 +310,15 @@ def webhook_deliveries_due(*, now: datetime | None = None) -> list[int]:
         status=DeliveryStatus.FAILED,
         last_error="The final attempt never reported back (its worker stopped while sending).",
     )
-    due = WebhookDelivery.objects.filter(
-        status=DeliveryStatus.PENDING,
-        attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS,
-        next_attempt_at__lte=now - WEBHOOK_SWEEP_GRACE,
-    ).order_by("next_attempt_at")
+    due = (
+        WebhookDelivery.objects.filter(
+            status=DeliveryStatus.PENDING,
+            attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS,
+            next_attempt_at__lte=now - WEBHOOK_SWEEP_GRACE,
+        )
+        .filter(~_earlier_pending())
+        .order_by("next_attempt_at")
+    )
     return list(due.values_list("pk", flat=True)[:WEBHOOK_SWEEP_BATCH])
 
 

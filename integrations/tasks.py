@@ -20,8 +20,11 @@ logger = logging.getLogger(__name__)
 @shared_task(name="integrations.deliver_webhook", max_retries=0)
 def deliver_webhook(delivery_id: int) -> str:
     """Make the next attempt at a webhook delivery, if it is due; schedule the one after
-    if it failed in a way worth retrying. Running it twice sends once."""
+    if it failed in a way worth retrying, or wake the claim's next delivery, which
+    waited for this one to end. Running it twice sends once."""
     attempt: DeliveryAttempt = webhook_delivery_attempt(delivery_id)
+    if attempt.next_in_line is not None:
+        enqueue_deliveries([attempt.next_in_line])
     if attempt.retry_in is not None:
         try:
             deliver_webhook.apply_async((delivery_id,), countdown=attempt.retry_in)

@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.history import tracked
+from core.retention import unreferenced
 
 
 class Ownership(models.TextChoices):
@@ -151,6 +152,17 @@ class ArticleProvider(models.TextChoices):
     DEMO = "demo", "Demo fixture"
 
 
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def prunable(self, cutoff: datetime) -> ArticleQuerySet:
+        """Articles stored, and last changed, before `cutoff` that nothing points at: no
+        claim's first appearance, appearances or attributions, no coverage, no review's
+        evidence, no extraction, no copy of it grouped with it, and no entry in the
+        change history (core.retention.unreferenced works this out from the models, so a
+        use added later keeps its articles too). What retention deletes
+        (RETENTION_ARTICLES_DAYS); every article a claim uses is kept for ever."""
+        return self.filter(seen_at__lt=cutoff, updated_at__lt=cutoff).filter(unreferenced(Article))
+
+
 class Article(models.Model):
     """One piece of coverage, fetched or entered by hand.
 
@@ -181,6 +193,8 @@ class Article(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-seen_at"]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -33,9 +33,22 @@ def test_database_url() -> str:
 
 @contextmanager
 def running_worker(
-    *, concurrency: int = 1, log_dir: Path | None = None, extra_env: dict[str, str] | None = None
+    *,
+    concurrency: int = 1,
+    log_dir: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    queues: Sequence[str] = (),
+    wait_for_canary: bool = True,
+    purge: bool = True,
 ) -> Iterator[subprocess.Popen]:
-    """Start `celery worker`, wait until it answers a canary, stop it afterwards."""
+    """Start `celery worker`, wait until it answers a canary, stop it afterwards.
+
+    Without `queues` it consumes every queue (settings.CELERY_TASK_QUEUES), as one
+    worker of a small installation would; with them, only those, as the main worker
+    (`jobs`, `webhooks`) and the maintenance worker do. A worker that does not consume
+    `maintenance` cannot answer the canary, so it is not waited for
+    (`wait_for_canary=False`); start the maintenance worker first, and the second
+    worker with `purge=False` so that it leaves the messages already queued."""
     log_dir = log_dir or ROOT / "artifacts"
     log_dir.mkdir(exist_ok=True)
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
@@ -52,7 +65,8 @@ def running_worker(
         **(extra_env or {}),
     )
     # Messages left by earlier tests (their rows are gone) must not reach this worker.
-    celery_app.control.purge()
+    if purge:
+        celery_app.control.purge()
     log = open(log_dir / "celery-worker.log", "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
@@ -67,6 +81,7 @@ def running_worker(
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
+            *([f"--queues={','.join(queues)}"] if queues else []),
             "-n",
             name,
         ],
@@ -78,7 +93,7 @@ def running_worker(
     )
     try:
         deadline = time.monotonic() + 60
-        while True:
+        while wait_for_canary:
             if process.poll() is not None:
                 raise RuntimeError(
                     f"the Celery worker exited with {process.returncode}; see artifacts/celery-worker.log"

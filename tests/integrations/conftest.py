@@ -84,12 +84,14 @@ def verify(secret: str, headers: Any, body: bytes, *, tolerance: int = 300) -> d
 @dataclass
 class Receiver:
     """Answers each POST with the next status in `statuses` (the last one repeats),
-    after checking its signature; records what it accepted."""
+    after checking its signature; records what it accepted, and in `received` every
+    signed payload in the order it arrived, whatever it answered."""
 
     server: HTTPServer
     secret: str = ""
     statuses: list[int] = field(default_factory=lambda: [200])
     accepted: list[dict[str, Any]] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     calls: int = 0
@@ -107,6 +109,7 @@ class Receiver:
         except (KeyError, ValueError) as exc:
             self.refused.append(str(exc))
             return Response("signature refused", status=401)
+        self.received.append(payload)
         if 200 <= status < 300:
             self.accepted.append(payload)
         return Response("ok" if status < 300 else "receiver trouble", status=status)
