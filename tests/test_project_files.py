@@ -47,6 +47,7 @@ def test_docker_compose_sets_only_known_settings_and_commands():
     assert services["beat"]["ports"] == []
     assert services["maintenance"]["ports"] == []
 
+
 def test_only_the_one_shot_migrate_service_holds_the_owner_and_admin_urls():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
@@ -68,7 +69,6 @@ def test_the_test_run_creates_the_database_roles_first():
     assert prerequisites.index("roles") < prerequisites.index("lint")
     roles = makefile.split("\nroles:", 1)[1].split("\n\n", 1)[0]
     assert "manage.py ensure_database" in roles
-
 
 
 def worker_options(command: list[str]) -> dict[str, str]:
