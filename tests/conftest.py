@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+import socket
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -21,6 +23,16 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The cache too, under a prefix of this run's own (set before anything touches the cache).
 TEST_CACHE_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
 settings.CACHES["default"].update(LOCATION=TEST_REDIS_URL, KEY_PREFIX=TEST_CACHE_PREFIX)
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses connections: bound, so no one else takes it, but not
+    listening. Point Redis (cache or broker) at it to see how the product copes when
+    Redis is down."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 @pytest.fixture
