@@ -340,6 +340,15 @@ DEMO_CORPUS_URL = env_str("DEMO_CORPUS_URL", "")
 if DEMO_CORPUS_URL:
     DEMO_CORPUS_URL = env_url("DEMO_CORPUS_URL", "", schemes=("http", "https"), what="web").rstrip("/") + "/"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Seconds between two canaries: a task through the broker to a worker and the database
+# that writes the worker's heartbeat; /healthz calls the worker stale after twice this.
+CANARY_INTERVAL = env_int("CANARY_INTERVAL", 30, minimum=5)
+CELERY_BEAT_SCHEDULE["corroborate.canary"] = {
+    "task": "corroborate.canary",
+    "schedule": CANARY_INTERVAL,
+    # A canary no worker ran in time is superseded by the next one.
+    "options": {"expires": CANARY_INTERVAL},
+}
 
 # --- Fetching (sources/fetch.py: the one HTTP client every fetch goes through) ----------
 

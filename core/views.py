@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
@@ -17,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from core.health import health_report
 from core.rest import error_response
 
 API_PREFIX = "/api/"
@@ -41,13 +41,16 @@ def signed_in(request: HttpRequest) -> User:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and container health checks: the app answers and reaches its database."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """For load balancers, container health checks and monitoring.
+
+    `/healthz`: the database, Redis and the worker's heartbeat, each reported on its own
+    (core/health.py); 200 only when all of them answer, 503 naming what failed otherwise.
+    `/healthz?live`: this web process answers, touching neither the database nor Redis,
+    so a container is not restarted (nor its start-up held) for another service's outage."""
+    if "live" in request.GET:
+        return JsonResponse({"status": "ok", "live": True})
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 def newsroom_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -97,3 +98,24 @@ def running_worker(
             os.killpg(process.pid, 9)
             process.wait()
         log.close()
+
+
+@contextmanager
+def celery_redis_at(url: str) -> Iterator[None]:
+    """Point this process's Celery (broker and result store) at `url`, dropping the
+    connections it keeps, and back again afterwards."""
+    conf = celery_app.conf
+    working = (conf.broker_url, conf.result_backend)
+
+    def switch(broker: str, backend: str) -> None:
+        conf.broker_url, conf.result_backend = broker, backend
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        celery_app._backend_cache = None
+        celery_app._local = threading.local()
+
+    switch(url, url)
+    try:
+        yield
+    finally:
+        switch(*working)

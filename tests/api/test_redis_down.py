@@ -10,9 +10,7 @@ import base64
 import copy
 import json
 import logging
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +25,7 @@ from config.celery import app as celery_app
 from corroboration.models import Job, JobKind, JobStatus
 from corroboration.tasks import sweep_jobs
 from tests.api.conftest import Caller, new_source_claim
+from tests.worker import celery_redis_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,27 +33,6 @@ CLAIMS = "/api/v1/claims/"
 # Every task registered now: a first send of an unregistered task would import the task
 # modules, and with them set Django (and its logging) up again mid-test.
 celery_app.loader.import_default_modules()
-
-
-@contextmanager
-def celery_redis_at(url: str) -> Iterator[None]:
-    """Point this process's Celery (broker and result store) at `url`, dropping the
-    connections it keeps, and back again afterwards."""
-    conf = celery_app.conf
-    working = (conf.broker_url, conf.result_backend)
-
-    def switch(broker: str, backend: str) -> None:
-        conf.broker_url, conf.result_backend = broker, backend
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        celery_app._backend_cache = None
-        celery_app._local = threading.local()
-
-    switch(url, url)
-    try:
-        yield
-    finally:
-        switch(*working)
 
 
 @pytest.fixture
