@@ -386,12 +386,12 @@ def vet_addresses(target: Target, resolver: Resolver, allowed: Sequence[IPNetwor
         reason = blocked_reason(ip, allowed)
         if reason is not None:
             # The refusal reaches whoever sent the URL (a form, an API answer, a job's
-            # error): it must not tell them what our internal names resolve to. The
-            # address is logged for the operators.
+            # error): it says what kind of address, never which one our internal names
+            # resolve to. The address itself is logged for the operators.
             logger.warning("Refused %s: %s resolves to %s, %s.", target.url, target.host, ip, reason)
             raise FetchError(
                 "blocked_address",
-                f"{target.host} resolves to an internal or reserved address; nothing is fetched from it.",
+                f"{target.host} resolves to {reason}; nothing is fetched from it.",
                 url=str(target.url),
             )
     return addresses

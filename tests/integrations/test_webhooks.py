@@ -123,7 +123,7 @@ def test_a_name_resolving_to_a_private_address_is_refused(editor, dns):
     with pytest.raises(ValidationError) as exc:
         webhook_endpoint_create(actor=editor, url="https://intranet.example.org/hook")
     message = exc.value.message_dict["url"][0]
-    assert "resolves to an internal or reserved address" in message
+    assert "resolves to a private address" in message
     assert "10.0.0.7" not in message  # the refusal does not say where an internal name points
 
 
@@ -430,7 +430,7 @@ def test_a_name_that_now_resolves_inside_is_refused_at_delivery_time(workflow, e
 
     assert webhook_delivery_attempt(delivery.pk).status == DeliveryStatus.FAILED
     delivery.refresh_from_db()
-    assert "resolves to an internal or reserved address" in delivery.last_error
+    assert "resolves to a private address" in delivery.last_error
     assert "10.9.8.7" not in delivery.last_error
 
 

@@ -152,7 +152,7 @@ def test_a_refusal_does_not_say_where_an_internal_name_points(dns):
     with pytest.raises(FetchError) as refused:
         store_url("https://intranet.example.com/wiki")
     assert refused.value.code == "blocked_address"
-    assert "intranet.example.com resolves to an internal or reserved address" in refused.value.message
+    assert "intranet.example.com resolves to a private address" in refused.value.message
     assert "10.1.2.3" not in refused.value.message
 
 
