@@ -58,7 +58,8 @@ def check_database() -> Check:
 def check_redis() -> Check:
     """PING the cache's Redis and the broker's (once if they are the same server)."""
     servers: dict[str, list[str]] = {}
-    for role, url in (("cache", settings.CACHES["default"]["LOCATION"]), ("broker", current_app.conf.broker_url)):
+    locations = {"cache": str(settings.CACHES["default"]["LOCATION"]), "broker": str(current_app.conf.broker_url)}
+    for role, url in locations.items():
         servers.setdefault(url, []).append(role)
     failed = []
     for url, roles in servers.items():

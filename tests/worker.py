@@ -108,11 +108,13 @@ def celery_redis_at(url: str) -> Iterator[None]:
     working = (conf.broker_url, conf.result_backend)
 
     def switch(broker: str, backend: str) -> None:
-        conf.broker_url, conf.result_backend = broker, backend
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        celery_app._backend_cache = None
-        celery_app._local = threading.local()
+        conf.update(broker_url=broker, result_backend=backend)
+        # Celery keeps its connections in these; they are made again from the new
+        # settings on the next send (as after a fork, celery.app.base.Celery._after_fork).
+        celery_app._pool = None  # type: ignore[attr-defined]
+        celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+        celery_app._backend_cache = None  # type: ignore[attr-defined]
+        celery_app._local = threading.local()  # type: ignore[attr-defined]
 
     switch(url, url)
     try:
