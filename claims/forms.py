@@ -207,6 +207,10 @@ class AttributionForm(forms.ModelForm):
 class BaseAttributionFormSet(BaseInlineFormSet):
     """A claim's attributions: exactly one claimant, the source that made the claim."""
 
+    default_error_messages = {  # Django merges these along the class tree
+        "too_many_forms": "A claim takes at most %(num)d attributions on this form; send fewer.",
+    }
+
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
@@ -222,6 +226,12 @@ class BaseAttributionFormSet(BaseInlineFormSet):
         return [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
+# The most attributions one claim form takes. The form count comes from the request
+# (`attributions-TOTAL_FORMS`), so without a cap a single post could ask the server to
+# build and render thousands of forms; past the cap the form says so instead.
+MAX_ATTRIBUTION_FORMS = 50
+
+
 def attribution_formset(extra: int) -> type[BaseAttributionFormSet]:
     return inlineformset_factory(  # type: ignore[return-value]  # the factory's result subclasses `formset`
         Claim,
@@ -231,6 +241,9 @@ def attribution_formset(extra: int) -> type[BaseAttributionFormSet]:
         extra=extra,
         can_delete=True,
         min_num=0,
+        max_num=MAX_ATTRIBUTION_FORMS,
+        absolute_max=MAX_ATTRIBUTION_FORMS,
+        validate_max=True,
     )
 
 

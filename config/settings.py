@@ -400,9 +400,9 @@ CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in 
 CELERY_TASK_DEFAULT_QUEUE = "jobs"
 CELERY_TASK_ROUTES = {
     "integrations.deliver_webhook": {"queue": "webhooks"},
-    # The canary and the worker heartbeat prove the maintenance worker alive.
+    # The canary, which writes the worker heartbeat /healthz reads, proves the
+    # maintenance worker alive.
     "corroborate.*": {"queue": "maintenance"},
-    "*.heartbeat": {"queue": "maintenance"},
     "corroboration.sweep_jobs": {"queue": "maintenance"},
     "integrations.sweep_webhook_deliveries": {"queue": "maintenance"},
     "sources.poll_due_feeds": {"queue": "maintenance"},
@@ -428,6 +428,15 @@ DEMO_CORPUS_URL = env_str("DEMO_CORPUS_URL", "")
 if DEMO_CORPUS_URL:
     DEMO_CORPUS_URL = env_url("DEMO_CORPUS_URL", "", schemes=("http", "https"), what="web").rstrip("/") + "/"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Seconds between two canaries: a task through the broker to a worker and the database
+# that writes the worker's heartbeat; /healthz calls the worker stale after twice this.
+CANARY_INTERVAL = env_int("CANARY_INTERVAL", 30, minimum=5)
+CELERY_BEAT_SCHEDULE["corroborate.canary"] = {
+    "task": "corroborate.canary",
+    "schedule": CANARY_INTERVAL,
+    # A canary no worker ran in time is superseded by the next one.
+    "options": {"expires": CANARY_INTERVAL},
+}
 
 # --- Fetching (sources/fetch.py: the one HTTP client every fetch goes through) ----------
 

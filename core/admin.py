@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -33,7 +33,18 @@ def all_values(form: BaseModelForm, fields: frozenset[str]) -> dict[str, Any]:
     return {name: value for name, value in form.cleaned_data.items() if name in fields}
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class NotFoundAdmin(admin.ModelAdmin):
+    """An admin address that names no object — deleted, or not an id at all
+    (`/admin/claims/claim/abc/change/`) — answers 404, like any other page."""
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(f"There is no {self.opts.verbose_name} with the id “{object_id}”.")
+        return obj
+
+
+class ServiceAdmin(NotFoundAdmin):
     """Routes the admin's writes through the app's services.
 
     Subclasses implement `create_object` and `update_object`; the ModelForm still
@@ -81,7 +92,7 @@ class ServiceAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(request.get_full_path())
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NotFoundAdmin):
     """Logs and history: visible, never editable."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

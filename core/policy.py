@@ -12,12 +12,15 @@ the token. The person's role sets the ceiling; the token's scope narrows it:
     MANAGE              editor                                –      –        ✓
     EXTRACT             may add claims                        –      ✓**      ✓
     READ_RECORDS        a newsroom role                       ✓      –        ✓
+    READ_NEWSROOM       a newsroom role                       ✓      –        ✓
     IMPORT_PRIOR_CHECKS editor (may import prior checks)      –      –        ✓
     DECIDE_PRIOR_CHECK  may confirm or reject matches         –      –        ✓
 
     * a submit token reads only the claims it created (`Claim.submitted_with`).
     ** run an extraction, read it, accept or dismiss its suggestions: a submit token
        only the extractions it started, and a claim it accepts is one it owns.
+    READ_NEWSROOM is the newsroom's own set-up that belongs to no claim (its feeds): a
+    submit token, which sees only what it submitted, sees none of it.
 
 Finer rules stay in the services: which claims a reviewer may edit
 (`claims.services.claim_editable_by`) and who may take each transition
@@ -47,6 +50,7 @@ class Action(StrEnum):
     MANAGE = "manage"
     EXTRACT = "extract"
     READ_RECORDS = "read_records"
+    READ_NEWSROOM = "read_newsroom"
     IMPORT_PRIOR_CHECKS = "import_prior_checks"
     DECIDE_PRIOR_CHECK = "decide_prior_check"
 
@@ -61,12 +65,13 @@ ROLE_NEEDS: dict[Action, str | None] = {
     Action.EXTRACT: "claims.add_claim",
     # Track records and prior checks: newsroom work, but not for submit tokens (§1).
     Action.READ_RECORDS: "claims.view_claim",
+    Action.READ_NEWSROOM: "claims.view_claim",
     Action.IMPORT_PRIOR_CHECKS: "corroboration.import_priorchecks",
     Action.DECIDE_PRIOR_CHECK: "corroboration.decide_priorcheckmatch",
 }
 
 SCOPE_ALLOWS: dict[str, frozenset[Action]] = {
-    Scope.READ: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.READ_RECORDS}),
+    Scope.READ: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.READ_RECORDS, Action.READ_NEWSROOM}),
     # READ_UNPUBLISHED narrowed to the token's own claims by visible_to().
     Scope.SUBMIT: frozenset({Action.READ, Action.READ_UNPUBLISHED, Action.CREATE_CLAIM, Action.EXTRACT}),
     Scope.WRITE: frozenset(Action),
@@ -174,6 +179,8 @@ REFUSALS = {
     Action.MANAGE: "Only editors manage sources, outlets, articles and webhooks.",
     Action.EXTRACT: "Extracting claims from articles needs a reviewer's or an editor's role.",
     Action.READ_RECORDS: "Track records and prior checks are for the newsroom: a reviewer's or an editor's role, "
+    "with a read or write token.",
+    Action.READ_NEWSROOM: "The newsroom's feeds are for the newsroom: a reviewer's or an editor's role, "
     "with a read or write token.",
     Action.IMPORT_PRIOR_CHECKS: "Only editors import prior checks.",
     Action.DECIDE_PRIOR_CHECK: "Confirming or rejecting a prior-check match needs a reviewer's or an editor's role.",

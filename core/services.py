@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -11,6 +12,10 @@ import pghistory
 from celery import current_app
 from django.contrib.auth.models import User
 from django.db import transaction
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 # Who acts in a service: a person, or None for the system itself (commands, tasks).
@@ -68,11 +73,23 @@ def model_update(instance: Any, data: dict[str, Any], *, fields: set[str] | froz
     return changed
 
 
-def task_send(name: str, *args: Any, countdown: float | None = None) -> None:
+def task_send(name: str, *args: Any, countdown: float | None = None) -> bool:
     """Queue the Celery task registered as `name` ("corroboration.run_job") with ids as
     arguments. Services address tasks by their stable names: a task module imports its
-    app's services, so the services cannot import it back."""
+    app's services, so the services cannot import it back.
+
+    False when the broker could not take the message. That is logged, never raised: the
+    row the caller wrote (a queued job, a pending delivery, a due feed) is the truth, and
+    the sweeper that looks for such rows sends it again once the broker is back, so an
+    outage of Redis costs latency, never the request that made the change."""
     app = current_app
     if name not in app.tasks:
         app.loader.import_default_modules()  # every app's tasks module (autodiscovery)
-    app.tasks[name].apply_async(args=args, countdown=countdown or 0)
+    try:
+        # Nobody waits for these results: without ignore_result, sending would also
+        # subscribe this process to the result store, one more thing an outage breaks.
+        app.tasks[name].apply_async(args=args, countdown=countdown or 0, ignore_result=True)
+    except (OperationalError, RedisError, OSError) as exc:
+        logger.warning("Could not queue %s%r: the broker is unreachable (%s).", name, args, exc)
+        return False
+    return True

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -29,6 +28,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from core.forms import AppCodeForm, RecoveryCodeForm
+from core.health import health_report
 from core.rest import error_response
 from core.second_factor import (
     is_enrolled,
@@ -63,13 +63,16 @@ def signed_in(request: HttpRequest) -> User:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and container health checks: the app answers and reaches its database."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """For load balancers, container health checks and monitoring.
+
+    `/healthz`: the database, Redis and the worker's heartbeat, each reported on its own
+    (core/health.py); 200 only when all of them answer, 503 naming what failed otherwise.
+    `/healthz?live`: this web process answers, touching neither the database nor Redis,
+    so a container is not restarted (nor its start-up held) for another service's outage."""
+    if "live" in request.GET:
+        return JsonResponse({"status": "ok", "live": True})
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 def newsroom_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -85,7 +85,14 @@ def fetch_pasted_url(job: Job) -> dict[str, Any]:
     claim = _claim_of(job)
     url = job.params["url"]
     job_progress(job, progress=10, step="Fetching the page")
-    article, created = store_url(url, actor=job.requested_by)
+    try:
+        article, created = store_url(url, actor=job.requested_by)
+    except FetchError as exc:
+        if exc.transient:
+            raise  # a time-out or a 503: worth another attempt
+        # A blocked address, a refused scheme, a 404: the same next time. Failed for
+        # good, with the reason, instead of asking again.
+        raise JobRefused(f"{exc.message} [{exc.code}]") from None
     job_progress(job, progress=70, step="Matching it to the claim")
     counts = coverage_match(claim, among=[article.pk])
     return {"url": url, "article": article.pk, "new_article": created, **counts}

@@ -294,12 +294,13 @@ def job_finish(job: Job, *, counts: dict[str, Any]) -> bool:
     )
 
 
-def job_fail(job: Job, *, error: str, final: bool = False) -> timedelta | None:
+def job_fail(job: Job, *, error: str, final: bool = False, at_once: bool = False) -> timedelta | None:
     """Record a failed attempt: back to the queue after a delay while attempts remain
-    (the delay is returned), else — or when `final` — `failed` for good (None)."""
+    (the delay is returned), else — or when `final` — `failed` for good (None). `at_once`
+    for a failure that was not the job's (its database connection died): due again now."""
     now = timezone.now()
     if job.attempts < job.max_attempts and not final:
-        delay = _backoff(job.attempts)
+        delay = timedelta(0) if at_once else _backoff(job.attempts)
         _mine(job).update(status=JobStatus.QUEUED, run_after=now + delay, lease_until=None, error=error)
         return delay
     _mine(job).update(status=JobStatus.FAILED, finished_at=now, lease_until=None, error=error)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import close_old_connections
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from claims.models import Claim
@@ -53,17 +54,38 @@ def run_job(job_id: int) -> str:
         return _failed(job, "The job took longer than its time limit.")
     except Exception as exc:  # every failure is recorded on the job, visibly
         logger.exception("Job %s failed", job_id)
+        if _connection_lost(exc):
+            error = f"The database connection was lost while the job ran ({type(exc).__name__}: {exc})."
+            return _failed(job, error, at_once=True)
         return _failed(job, f"{type(exc).__name__}: {exc}")
     job_finish(job, counts=counts)
     return "done"
 
 
-def _failed(job: Job, error: str) -> str:
-    delay = job_fail(job, error=error)
+def _failed(job: Job, error: str, *, at_once: bool = False) -> str:
+    delay = job_fail(job, error=error, at_once=at_once)
     if delay is None:
         return "failed"
     job_enqueue(job.pk, countdown=min(delay.total_seconds(), MAX_COUNTDOWN))
     return "retrying"
+
+
+def _connection_lost(exc: Exception) -> bool:
+    """Did the job's database connection die under it (terminated, a restart, a network
+    cut)? Then it is closed here, so that recording the failure opens a fresh one instead
+    of failing on the dead one and leaving the job `running` until its lease runs out."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False  # the job's own failure
+    # SQLSTATE class 08 is a connection exception, 57P0x the server ending the session;
+    # a lost socket has none. A deadlock or a cancelled query leaves the connection fine.
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    lost = sqlstate is None or sqlstate.startswith(("08", "57P"))
+    if connection.connection is not None and not connection.is_usable():
+        lost = True
+    if lost:
+        with contextlib.suppress(DatabaseError):
+            connection.close()
+    return lost
 
 
 def _check_later(job_id: int) -> None:

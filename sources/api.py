@@ -224,8 +224,8 @@ class FeedViewSet(ApiViewSet):
 
     serializer_class = FeedSerializer
     required = {
-        "list": Action.READ_UNPUBLISHED,
-        "retrieve": Action.READ_UNPUBLISHED,
+        "list": Action.READ_NEWSROOM,
+        "retrieve": Action.READ_NEWSROOM,
         "create": Action.MANAGE,
         "partial_update": Action.MANAGE,
     }

@@ -17,6 +17,7 @@ re-exports it together with `check_url`, which forms use to refuse a pasted URL 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import socket
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +29,8 @@ import httpx
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Sequence[IPAddress]]
+
+logger = logging.getLogger(__name__)
 
 
 # --- Errors ------------------------------------------------------------------------------
@@ -293,7 +296,11 @@ def vet_url(url: str | httpx.URL, allowed: Sequence[IPNetwork] = ()) -> Target:
     if parsed.userinfo:
         # Never useful for coverage, and a classic way to disguise the real host
         # (http://trusted.example@127.0.0.1/).
-        raise FetchError("bad_url", f"{text} contains a user name or password; remove it.", url=text)
+        # The message leaves the address out: it would repeat the password.
+        redacted = parsed.copy_with(username=None, password=None)
+        raise FetchError(
+            "bad_url", f"The address of {redacted.host} contains a user name or password; remove it.", url=str(redacted)
+        )
     host = parsed.host
     if not host:
         raise FetchError("bad_url", f"{text} has no host name.", url=text)
@@ -378,7 +385,15 @@ def vet_addresses(target: Target, resolver: Resolver, allowed: Sequence[IPNetwor
     for ip in addresses:
         reason = blocked_reason(ip, allowed)
         if reason is not None:
-            raise FetchError("blocked_address", f"{target.host} resolves to {ip}, {reason}.", url=str(target.url))
+            # The refusal reaches whoever sent the URL (a form, an API answer, a job's
+            # error): it says what kind of address, never which one our internal names
+            # resolve to. The address itself is logged for the operators.
+            logger.warning("Refused %s: %s resolves to %s, %s.", target.url, target.host, ip, reason)
+            raise FetchError(
+                "blocked_address",
+                f"{target.host} resolves to {reason}; nothing is fetched from it.",
+                url=str(target.url),
+            )
     return addresses
 
 

@@ -30,7 +30,7 @@ from sources.canonical import canonical_url
 from sources.extract import MAX_TEXT_CHARS, Extracted, language_code, site_domain, strip_html
 from sources.fetch import Fetcher, FetchError, FetchResult
 from sources.models import Article, ArticleProvider, Feed, Outlet, Source, SourceKind
-from sources.netguard import parse_networks, vet_url
+from sources.netguard import blocked_reason, parse_networks, vet_url
 from sources.providers.base import Candidate, ProviderError
 from sources.providers.feeds import FeedItem, fetch_feed, parse_feed
 
@@ -40,6 +40,7 @@ OUTLET_FIELDS = frozenset({"name", "domains", "country", "ownership", "is_wire",
 SOURCE_FIELDS = frozenset(
     {"kind", "name", "title", "affiliation", "outlet", "reliability", "reliability_note", "notes"}
 )
+LOOPBACK = ipaddress.IPv4Address("127.0.0.1")
 ARTICLE_FIELDS = frozenset(
     {
         "url",
@@ -114,9 +115,28 @@ def source_update(*, actor: Actor, source: Source, **data: Any) -> Source:
     return source
 
 
+def _checked_article_url(url: str, field_name: str) -> str:
+    """An article's address as an editor gives it, held to what the fetcher accepts
+    before any network access (http or https, no user name or password, not an internal
+    address written as a number, not this machine by name), since it will be fetched
+    and shown as a link. A name's addresses are checked when it is fetched."""
+    url = (url or "").strip()
+    allowed = parse_networks(settings.FETCH_ALLOWED_NETWORKS)
+    try:
+        target = vet_url(url, allowed)
+    except FetchError as exc:
+        raise ValidationError({field_name: exc.message}) from None
+    host = target.server_name.lower().rstrip(".")
+    if (host == "localhost" or host.endswith(".localhost")) and blocked_reason(LOOPBACK, allowed):
+        raise ValidationError({field_name: f"{target.host} is this machine (a loopback address), not a site."})
+    return url
+
+
 @service
 def article_create(*, actor: Actor, canonical_url: str, url: str = "", **data: Any) -> Article:
-    article = Article(canonical_url=canonical_url, url=url or canonical_url)
+    canonical_url = _checked_article_url(canonical_url, "canonical_url")
+    url = _checked_article_url(url, "url") if url else canonical_url
+    article = Article(canonical_url=canonical_url, url=url)
     model_update(article, data, fields=ARTICLE_FIELDS)
     article.full_clean()
     article.save()
@@ -125,6 +145,9 @@ def article_create(*, actor: Actor, canonical_url: str, url: str = "", **data: A
 
 @service
 def article_update(*, actor: Actor, article: Article, **data: Any) -> Article:
+    for name in ("canonical_url", "url"):
+        if data.get(name) and data[name] != getattr(article, name):
+            data[name] = _checked_article_url(data[name], name)
     if model_update(article, data, fields=ARTICLE_FIELDS):
         article.full_clean()
         article.save()

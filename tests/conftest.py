@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+import socket
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -72,6 +74,16 @@ def _second_factor_off(settings: Any) -> None:
     """The suite runs with REQUIRE_2FA off whatever DEBUG says; the second factor's own
     tests (tests/test_second_factor.py, tests/e2e/test_second_factor.py) turn it on."""
     settings.REQUIRE_2FA = False
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses connections: bound, so no one else takes it, but not
+    listening. Point Redis (cache or broker) at it to see how the product copes when
+    Redis is down."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from claims.models import Attribution, AttributionRole, Claim
+from core.admin import NotFoundAdmin
 from core.history import history_of
+from sources.models import Article
 from tests.factories import SourceFactory, make_anonymous_claim
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +166,33 @@ def test_a_claim_added_in_the_admin_needs_one_claimant(editor_client):
     claim = Claim.objects.get()
     assert claim.claimant.source == source
     assert claim.created_by.username == "ed"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [m for m in registered_models() if isinstance(admin.site._registry[m], NotFoundAdmin)],
+    ids=lambda m: m._meta.label,
+)
+def test_an_address_naming_no_object_is_a_404_not_a_server_error(editor_client, model):
+    editor_client.raise_request_exception = False
+    for object_id in ("abc", "999999"):
+        assert editor_client.get(admin_url(model, "change", object_id)).status_code == 404
+
+
+def test_the_claim_change_page_with_a_word_for_an_id_is_a_404(editor_client):
+    editor_client.raise_request_exception = False
+    assert editor_client.get("/admin/claims/claim/abc/change/").status_code == 404
+    assert editor_client.get("/admin/claims/claim/abc/history/").status_code == 404
+
+
+def test_an_article_added_in_the_admin_is_held_to_the_fetcher_s_rules(editor_client):
+    for address in ("ftp://news.example/story", "https://someone:secret@news.example/story", "http://10.0.0.8/"):
+        response = editor_client.post(
+            admin_url(Article, "add"), {"canonical_url": address, "provider": "manual"}, follow=True
+        )
+        # The add form again, saying why.
+        assert response.redirect_chain == [(admin_url(Article, "add"), 302)]
+        (message,) = [str(m) for m in response.context["messages"]]
+        assert any(words in message for words in ("Only http and https", "user name or password", "private"))
+        assert "secret" not in message
+    assert not Article.objects.exists()

@@ -60,9 +60,9 @@ def test_every_task_goes_to_one_of_the_three_queues():
     assert queue_of("someapp.new_task") == "jobs"
 
 
-def test_a_heartbeat_task_is_routed_to_maintenance_whatever_app_it_lives_in():
-    assert queue_of("corroborate.heartbeat") == "maintenance"
-    assert queue_of("core.heartbeat") == "maintenance"
+def test_the_canary_that_writes_the_worker_heartbeat_is_on_the_maintenance_queue():
+    assert queue_of("corroborate.canary") == "maintenance"
+    assert settings.CELERY_BEAT_SCHEDULE["corroborate.canary"]["task"] == "corroborate.canary"
 
 
 def test_every_task_on_the_beat_schedule_is_routed_and_the_sweepers_are_maintenance():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -113,3 +114,26 @@ def running_worker(
             os.killpg(process.pid, 9)
             process.wait()
         log.close()
+
+
+@contextmanager
+def celery_redis_at(url: str) -> Iterator[None]:
+    """Point this process's Celery (broker and result store) at `url`, dropping the
+    connections it keeps, and back again afterwards."""
+    conf = celery_app.conf
+    working = (conf.broker_url, conf.result_backend)
+
+    def switch(broker: str, backend: str) -> None:
+        conf.update(broker_url=broker, result_backend=backend)
+        # Celery keeps its connections in these; they are made again from the new
+        # settings on the next send (as after a fork, celery.app.base.Celery._after_fork).
+        celery_app._pool = None  # type: ignore[attr-defined]
+        celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+        celery_app._backend_cache = None  # type: ignore[attr-defined]
+        celery_app._local = threading.local()  # type: ignore[attr-defined]
+
+    switch(url, url)
+    try:
+        yield
+    finally:
+        switch(*working)

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -374,7 +375,8 @@ class ClaimAdmin(ServiceAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        claim = Claim.objects.with_sourcing().filter(pk=object_id).first()
+        found = self.get_object(request, unquote(object_id))  # 404 for an id that names no claim
+        claim = Claim.objects.with_sourcing().filter(pk=found.pk).first()
         extra_context = extra_context or {}
         if claim is not None:
             extra_context.update(

@@ -22,7 +22,7 @@ from django.core.cache import caches
 
 from core.retry import backoff
 from sources.fetch import JSON_TYPES, Fetcher, FetchError, FetchResult
-from sources.robots import HostPacer
+from sources.robots import HostPacer, Turn
 
 T = TypeVar("T")
 
@@ -101,10 +101,10 @@ class ProviderPace:
         self._key = f"provider:{name}"
         self._pacer = HostPacer(cache=caches["default"], interval=interval)
 
-    def wait(self, max_wait: float) -> None:
-        """Sleep until it is our turn; FetchError("rate_limited"), a transient error,
-        if that would take longer than `max_wait` seconds."""
-        self._pacer.wait_turn(self._key, time.monotonic() + max_wait)
+    def wait(self, max_wait: float) -> Turn | None:
+        """Sleep until it is our turn and return the turn taken; FetchError("rate_limited"),
+        a transient error, if that would take longer than `max_wait` seconds."""
+        return self._pacer.wait_turn(self._key, time.monotonic() + max_wait)
 
 
 class ApiProvider:

@@ -10,6 +10,7 @@ import pytest
 
 from claims.models import Claim
 from integrations.models import WebhookEndpoint
+from sources.models import Article
 from tests.api.conftest import CALLERS, mismatches, new_source_claim, row
 from tests.factories import ArticleFactory, OutletFactory, SourceFactory, make_claim
 
@@ -213,3 +214,30 @@ def test_a_webhook_to_an_internal_address_is_refused(callers, monkeypatch):
     assert response.status_code == 400
     assert "url" in response.json()["fields"]
     assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ftp://news.example/story",
+        "https://someone:secret@news.example/story",
+        "http://10.0.0.8/story",
+        "http://127.0.0.1:8000/admin/",
+        "http://localhost/story",
+    ],
+)
+def test_an_article_an_editor_adds_is_held_to_the_fetcher_s_rules(callers, address):
+    editor = callers["write_token_editor"]
+    for body, field in (
+        ({"canonical_url": address}, "canonical_url"),
+        ({"canonical_url": "https://news.example/ok", "url": address}, "url"),
+    ):
+        refused = editor.post(f"{API}articles/", body)
+        assert refused.status_code == 400, refused.content
+        assert field in refused.json()["fields"]
+        assert "secret" not in refused.content.decode()
+    assert not Article.objects.exists()
+    article = editor.post(f"{API}articles/", {"canonical_url": "https://news.example/fine"}).json()
+    changed = editor.patch(f"{API}articles/{article['id']}/", {"url": address})
+    assert changed.status_code == 400
+    assert Article.objects.get().url == "https://news.example/fine"

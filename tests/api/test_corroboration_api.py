@@ -103,3 +103,12 @@ def test_feeds_are_managed_by_editors(callers):
     assert callers["anonymous"].get("/api/v1/feeds/").status_code == 401
     changed = callers["editor"].patch(f"/api/v1/feeds/{feed['id']}/", {"is_active": False})
     assert changed.json()["status"]["state"] == "inactive"
+
+
+def test_a_submit_token_reads_no_feeds(callers):
+    """A submit token sees only what it submitted; the newsroom's feeds are not that."""
+    for scope in ("reviewer", "editor"):
+        submit = callers[f"submit_token_{scope}"]
+        assert submit.get("/api/v1/feeds/").status_code == 403
+        assert submit.get("/api/v1/feeds/1/").status_code == 403
+        assert callers[f"read_token_{scope}"].get("/api/v1/feeds/").status_code == 200

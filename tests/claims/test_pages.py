@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from claims.forms import MAX_ATTRIBUTION_FORMS
 from claims.models import Attribution, AttributionRole, Claim, ClaimRelation, Priority, Rating, RelationKind, Status
 from claims.services import claim_update, relation_create
 from core.roles import REVIEWER
@@ -660,3 +661,19 @@ def test_a_new_source_may_be_of_any_kind(reviewer_client):
     html = page(reviewer_client.get(reverse("claims:new")))
     for kind in SourceKind:
         assert kind.label in html
+
+
+def test_a_form_asking_for_thousands_of_attributions_is_refused_with_a_reason(reviewer_client):
+    """The number of forms comes from the request; the page builds at most the cap."""
+    data = {
+        "statement": "The mayor opened the bridge.",
+        "language": "en",
+        "priority": Priority.NORMAL,
+        **management(total=2000),
+        **attribution_data(0, role="claimant", new_source_kind="person", new_source_name="Jo Mayor"),
+    }
+    response = reviewer_client.post(reverse("claims:new"), data)
+    assert response.status_code == 200
+    assert f"A claim takes at most {MAX_ATTRIBUTION_FORMS} attributions" in page(response)
+    assert len(response.context["formset"].forms) == MAX_ATTRIBUTION_FORMS
+    assert not Claim.objects.exists()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from corroboration.models import Job, JobKind, JobStatus
 from corroboration.services import JobLost, job_claim, job_fail, job_finish, job_progress, job_request
+from corroboration.tasks import run_job
 from tests.factories import UserFactory, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,21 @@ def test_stalled_jobs_are_found_by_the_sweeper(job):
     assert not Job.objects.stalled().exists()
     Job.objects.filter(pk=job.pk).update(run_after=timezone.now() - dt.timedelta(minutes=5))
     assert list(Job.objects.stalled()) == [job]
+
+
+@pytest.mark.django_db(transaction=True)  # the task manages its own connection, as in a worker
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("http://10.1.2.3/story", "blocked_address"),
+        ("ftp://news.example/story", "bad_scheme"),
+        ("https://someone:secret@news.example/story", "bad_url"),
+    ],
+)
+def test_a_pasted_url_refused_for_good_fails_at_once_with_its_reason(reviewer, url, code, roles):
+    job, _ = job_request(actor=reviewer, kind=JobKind.FETCH_URL, claim=make_claim(), params={"url": url})
+    assert run_job(job.pk) == "failed"
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1)  # not asked again
+    assert job.error.endswith(f"[{code}]")
+    assert "secret" not in job.error

@@ -122,7 +122,9 @@ def test_a_name_resolving_to_a_private_address_is_refused(editor, dns):
     dns["intranet.example.org"] = ["93.184.215.14", "10.0.0.7"]
     with pytest.raises(ValidationError) as exc:
         webhook_endpoint_create(actor=editor, url="https://intranet.example.org/hook")
-    assert "resolves to 10.0.0.7" in exc.value.message_dict["url"][0]
+    message = exc.value.message_dict["url"][0]
+    assert "resolves to a private address" in message
+    assert "10.0.0.7" not in message  # the refusal does not say where an internal name points
 
 
 def test_fetch_allowed_networks_opens_a_range_but_never_the_metadata_service(editor, settings):
@@ -312,8 +314,9 @@ def test_a_500_then_200_is_retried_after_a_backoff_and_delivered_in_two_attempts
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == (DeliveryStatus.PENDING, 1, 500)
     assert delivery.last_error.startswith("HTTP 500")
     assert 30 <= first.retry_in <= 60  # the first backoff, with jitter
-    wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
-    assert 25 <= wait <= 60
+    # Due that backoff after the attempt: no sooner, and no later than it from now.
+    assert delivery.next_attempt_at >= delivery.last_attempt_at + dt.timedelta(seconds=first.retry_in)
+    assert delivery.next_attempt_at <= timezone.now() + dt.timedelta(seconds=first.retry_in)
     assert webhook_delivery_attempt(delivery.pk).status == ""  # not due yet: nothing sent
     assert receiver.calls == 1
 
@@ -394,7 +397,7 @@ def test_a_receiver_that_does_not_answer_is_cut_off_and_retried(
     stop = threading.Event()
 
     def never_answers(request: Request) -> Response:
-        stop.wait(5)
+        stop.wait(60)
         return Response("too late")
 
     httpserver.expect_request("/slow", method="POST").respond_with_handler(never_answers)
@@ -409,7 +412,7 @@ def test_a_receiver_that_does_not_answer_is_cut_off_and_retried(
     delivery.refresh_from_db()
     assert outcome.status == DeliveryStatus.PENDING
     assert "did not answer within the 1-second limit" in delivery.last_error
-    assert took < 3
+    assert took < 20  # the receiver would hold on for a minute
 
 
 def test_nothing_listening_is_a_connection_error_that_is_retried(workflow, editor, loopback_allowed):
@@ -427,7 +430,8 @@ def test_a_name_that_now_resolves_inside_is_refused_at_delivery_time(workflow, e
 
     assert webhook_delivery_attempt(delivery.pk).status == DeliveryStatus.FAILED
     delivery.refresh_from_db()
-    assert "resolves to 10.9.8.7" in delivery.last_error
+    assert "resolves to a private address" in delivery.last_error
+    assert "10.9.8.7" not in delivery.last_error
 
 
 def test_a_deactivated_endpoint_gets_nothing_more(workflow, editor, receiver):

@@ -7,6 +7,8 @@
 - `canary`: a listener on 127.0.0.1 and ::1 that counts connections it should never get.
 - `recorder`: a stand-in for the connection step, for names that must resolve to a
   public address: it records where a connection would go and answers itself.
+- `turns`: every turn the per-host (and per-provider) pacer grants, as it decided them:
+  pace tests check these times, not when a busy machine's server saw a request.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import ipaddress
+import itertools
 import socket
 import threading
 import time
@@ -30,6 +33,7 @@ from django.core.cache.backends.redis import RedisCache
 
 from sources import netguard
 from sources.netguard import FetchError, IPAddress
+from sources.robots import Turn, turn_granted
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
 # What `socket.connect` takes: (host, port, …) for internet sockets, a path for a Unix one.
@@ -161,6 +165,34 @@ def fetch_settings(settings: Any) -> Iterator[Any]:
 @pytest.fixture
 def allow_loopback(fetch_settings: Any) -> None:
     fetch_settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
+# --- the pacer's decisions ------------------------------------------------------------------
+
+
+class Turns(list[Turn]):
+    """The turns the pacer granted during a test, in the order it granted them."""
+
+    def of(self, host: str) -> list[Turn]:
+        return [turn for turn in self if turn.host == host.lower()]
+
+    def gaps(self, host: str) -> list[float]:
+        """Milliseconds between consecutive turns at `host`, in the pacer's own time
+        (whole milliseconds: Redis's clock is read in them)."""
+        times = sorted(turn.at for turn in self.of(host))
+        return [round((later - earlier) * 1000) for earlier, later in itertools.pairwise(times)]
+
+
+@pytest.fixture
+def turns() -> Iterator[Turns]:
+    granted = Turns()
+
+    def record(sender: object, turn: Turn, **kwargs: object) -> None:
+        granted.append(turn)  # list.append is atomic: workers may be threads
+
+    turn_granted.connect(record, weak=False, dispatch_uid="tests.turns")
+    yield granted
+    turn_granted.disconnect(dispatch_uid="tests.turns")
 
 
 # --- servers -----------------------------------------------------------------------------

@@ -155,4 +155,7 @@ def test_the_tls_handshake_counts_against_the_deadline(dns: StubDNS, allow_loopb
     print(f"\nTLS handshake trickle stopped after {took:.2f} s (deadline 1.5 s)")
     assert stopped.value.code == "timeout"
     assert stopped.value.transient
-    assert 1.4 < took < 2.5
+    assert "allowed" in stopped.value.message  # the deadline's words
+    # The handshake record would take hours at this pace; only a missing deadline (the
+    # connect time-out is 10 s, and every read succeeds) comes near this bound.
+    assert took < 20

@@ -3,7 +3,6 @@ expanded, and its two-requests-a-minute pace (scaled down here) between pages.""
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,7 +13,7 @@ from sources.providers import registry, search_providers
 from sources.providers.base import ProviderOff, RetryPolicy
 from sources.providers.mediacloud import MediaCloud
 from sources.services import article_store_candidate
-from tests.sources.conftest import LocalServer, static
+from tests.sources.conftest import LocalServer, Turns, static
 from tests.sources.shapes import MEDIACLOUD_PAGE_1, MEDIACLOUD_PAGE_2, json_route, query_of, sequence
 
 PATH = "/api/search/story-list"
@@ -113,13 +112,12 @@ def test_stories_are_stored_with_their_outlet_and_text(mediacloud: MediaCloud, s
     assert article.raw_payload["item"]["id"] == "a1b2c3"
 
 
-def test_pages_keep_to_the_pace(mediacloud: MediaCloud, server: LocalServer, settings):
+def test_pages_keep_to_the_pace(mediacloud: MediaCloud, server: LocalServer, settings, turns: Turns):
     settings.MEDIACLOUD_MIN_INTERVAL = 0.3
     token_pages = [json_route(MEDIACLOUD_PAGE_1)] * 3 + [json_route(MEDIACLOUD_PAGE_2)]
     server.route(PATH, sequence(*token_pages))
     mediacloud.search("russia", limit=100, max_pages=4)
-    times = [hit.at for hit in server.hits]
-    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    print(f"\nMedia Cloud pace 0.3 s, 4 pages: gaps {', '.join(f'{g:.3f}' for g in gaps)} s")
-    assert len(times) == 4
-    assert min(gaps) >= 0.28
+    print(f"\nMedia Cloud pace 0.3 s, 4 pages: turns {turns.gaps('provider:mediacloud')} ms apart")
+    assert len(server.hits) == 4
+    assert len(turns.of("provider:mediacloud")) == 4
+    assert min(turns.gaps("provider:mediacloud")) >= 300

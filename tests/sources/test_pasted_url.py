@@ -148,3 +148,20 @@ def test_a_page_that_fails_is_recorded_on_the_article(site: LocalServer, monkeyp
     assert article.raw_payload is not None
     assert article.raw_payload["text_fetch_error"]["code"] == "http_error"
     assert "410" in article.raw_payload["text_fetch_error"]["message"]
+
+
+def test_a_refusal_does_not_say_where_an_internal_name_points(dns):
+    dns["intranet.example.com"] = ["93.184.215.14", "10.1.2.3"]
+    with pytest.raises(FetchError) as refused:
+        store_url("https://intranet.example.com/wiki")
+    assert refused.value.code == "blocked_address"
+    assert "intranet.example.com resolves to a private address" in refused.value.message
+    assert "10.1.2.3" not in refused.value.message
+
+
+def test_a_refusal_does_not_repeat_a_password_given_in_the_address():
+    with pytest.raises(FetchError) as refused:
+        store_url("https://reviewer:hunter2-secret@www.meridianpost.com/story")
+    assert refused.value.code == "bad_url"
+    assert "hunter2-secret" not in refused.value.message
+    assert "hunter2-secret" not in refused.value.url
