@@ -53,7 +53,7 @@ def age(model: type[Model], pk: int, **fields: dt.datetime) -> None:
 
 
 def old_article(**fields: Any) -> Article:
-    article = ArticleFactory(**fields)
+    article = ArticleFactory.create(**fields)
     age(Article, article.pk, seen_at=LONG_AGO, updated_at=LONG_AGO)
     return article
 
@@ -101,7 +101,7 @@ def earlier_first_appearance(article: Article, **_: Any) -> None:
 def syndicated_copy(article: Article, **_: Any) -> None:
     """It is the origin of a copy a claim uses: the copy's group keeps its origin."""
     Syndication.objects.create(article=article, origin=article)
-    copy = ArticleFactory()
+    copy = ArticleFactory.create()
     Syndication.objects.create(article=copy, origin=article, similarity=0.95)
     make_claim(first_appearance=copy)
 

@@ -305,7 +305,11 @@ def test_a_silent_server_hits_the_read_timeout(server: LocalServer, settings):
     settings.FETCH_READ_TIMEOUT = 1
     assert settings.FETCH_DEADLINE >= 30  # so only the read time-out can stop it early
     release = threading.Event()
-    server.route("/silent", lambda request: release.wait(60))
+
+    def silent(request: BaseHTTPRequestHandler) -> None:
+        release.wait(60)  # answers nothing until the test ends
+
+    server.route("/silent", silent)
     started = time.monotonic()
     try:
         error = refusal(server.url("/silent"), check_robots=False)
