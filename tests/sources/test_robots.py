@@ -207,7 +207,7 @@ def test_the_default_is_at_most_one_request_a_second(site: LocalServer, fetch_se
     assert min(turns.gaps(site.host)) >= 1000
 
 
-def test_a_turn_is_waited_for_before_the_request_is_sent(fetch_settings):
+def test_a_turn_is_waited_for_before_the_request_is_sent(fetch_settings: Any) -> None:
     """The pacer sleeps exactly the wait it granted (an injected sleep records it)."""
     slept: list[float] = []
     pacer = HostPacer(cache=caches["default"], interval=5, sleep=slept.append)
