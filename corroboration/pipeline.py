@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from corroboration.candidates import CHUNK
 from corroboration.gathering import gather_for_claim
 from corroboration.models import Job, JobKind
 from corroboration.services import (
@@ -90,11 +91,11 @@ def fetch_pasted_url(job: Job) -> dict[str, Any]:
     return {"url": url, "article": article.pk, "new_article": created, **counts}
 
 
-def match_articles(job: Job, *, after_chunk: Callable[[int], None] | None = None) -> dict[str, Any]:
+def match_articles(job: Job, *, chunk: int = CHUNK, after_chunk: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Group the job's articles, then match each to the open claims. Progress is kept
     per article (`ArticleMatching`), so a retry skips the articles already matched and
-    carries on inside the one it was matching; `after_chunk` runs after each chunk of
-    claims, after the job's own progress report."""
+    carries on inside the one it was matching; `after_chunk` runs after each `chunk`
+    of candidate claims, after the job's own progress report."""
     ids = sorted(int(i) for i in job.params.get("article_ids", []))
     articles = Article.objects.filter(pk__in=ids).exclude(text="").only("pk").order_by("pk")
     total = articles.count()
@@ -109,7 +110,7 @@ def match_articles(job: Job, *, after_chunk: Callable[[int], None] | None = None
             if after_chunk is not None:
                 after_chunk(last_claim)
 
-        result = coverage_match_article(article, after_chunk=chunk_done)
+        result = coverage_match_article(article, chunk=chunk, after_chunk=chunk_done)
         for key in ("candidates", "related", "new"):
             counts[key] += result[key]
         job_progress(job, progress=10 + int(85 * n / max(total, 1)), step=f"Matched {n} of {total} articles")
