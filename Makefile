@@ -13,7 +13,7 @@ WEB_PORT := $(PORT)
 export HOST PORT WEB_PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format check services chromium venv dev-venv env database static clean
+.PHONY: help run setup test lint format check bench services chromium venv dev-venv env database static clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,12 @@ lint:  ## ruff, the one-way import contract (docs/architecture.md) and the migra
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Each benchmark makes a database of its own; every one runs even when an earlier one misses its target.
+BENCHMARKS ?= extraction track_record matching
+
+bench: dev-venv env services  ## Run the benchmarks (each prints a table and its BENCH lines); slow: minutes
+	@status=0; for name in $(BENCHMARKS); do echo "== bench.$$name"; $(PY) -m bench.$$name || status=1; done; exit $$status
 
 format:  ## Reformat the code
 	$(BIN)/ruff check --fix .

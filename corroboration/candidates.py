@@ -10,8 +10,9 @@ what is looked up and what is stored were analysed alike:
   the common news words the scorer weighs low (`TermStats` without statistics), not
   words the scorer ignores ("said", weekdays), and, for the article → claims
   direction, not the lexemes the planner's statistics show in more than
-  `FREQUENT_SHARE` of claims. A GIN index answers "which rows hold any of these" by
-  reading one short posting list per key, however many rows the table holds.
+  `FREQUENT_SHARE` of claims (and more than `FREQUENT_MIN_CLAIMS` of them). A GIN
+  index answers "which rows hold any of these" by reading one short posting list per
+  key, however many rows the table holds.
 - **Share.** The scorer calls an article related when a passage carries half the
   weight of the claim's statement or of its quote, and without statistics a term
   weighs between 0.5 and 1.5: such an article holds at least a quarter (`MIN_SHARE`)
@@ -27,6 +28,7 @@ not see. Such a claim is still matched when its own coverage search runs.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,6 +44,7 @@ MIN_SHARE = 0.25
 # A lexeme in more than this share of the claims distinguishes nothing (the planner's
 # statistics say which: pg_stats.most_common_elems of claims_claim.match_vector).
 FREQUENT_SHARE = 0.01
+FREQUENT_MIN_CLAIMS = 100
 # How many candidate rows one query returns: the unit of a job's checkpoint.
 CHUNK = 200
 
@@ -116,17 +119,37 @@ def _tsquery(lexemes: Iterable[str]) -> str:
 
 def frequent_claim_lexemes(share: float = FREQUENT_SHARE) -> frozenset[str]:
     """Lexemes in more than `share` of the claims, by the planner's statistics (kept
-    current by autovacuum's ANALYZE; empty before the first one)."""
+    current by autovacuum's ANALYZE; empty before the first one). Read again at most
+    every `STATISTICS_SECONDS`: they change slowly, and a job matches many articles."""
+    now = time.monotonic()
+    cached = _FREQUENT.get(share)
+    if cached is not None and now - cached[0] < STATISTICS_SECONDS:
+        return cached[1]
+    found = _frequent_claim_lexemes(share)
+    _FREQUENT[share] = (now, found)
+    return found
+
+
+STATISTICS_SECONDS = 300
+_FREQUENT: dict[float, tuple[float, frozenset[str]]] = {}
+
+
+def _frequent_claim_lexemes(share: float) -> frozenset[str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE schemaname = current_schema() AND tablename = 'claims_claim' AND attname = 'match_vector'"
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
+            "JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = to_regnamespace(s.schemaname) "
+            "WHERE s.schemaname = current_schema() AND s.tablename = 'claims_claim' AND s.attname = 'match_vector'"
         )
         row = cursor.fetchone()
     if not row or not row[0]:
         return frozenset()
-    elements, frequencies = row
-    return frozenset(e for e, f in zip(elements, frequencies, strict=False) if f > share)
+    elements, frequencies, rows = row
+    # With few claims every lexeme is in "many" of them: only a lexeme that would make
+    # a long list of candidates is left out.
+    return frozenset(
+        e for e, f in zip(elements, frequencies, strict=False) if f > share and f * rows > FREQUENT_MIN_CLAIMS
+    )
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,8 @@ def coverage_match_article(
     written; the article counts as matched (`ArticleMatching.finished_at`) only when
     the last chunk is done. `after_chunk(last_claim_id)` runs after each chunk (a job
     reports progress and renews its lease there). Memory holds one chunk of claims."""
-    marker, _ = ArticleMatching.objects.get_or_create(article=article)
+    ArticleMatching.objects.bulk_create([ArticleMatching(article=article)], ignore_conflicts=True)
+    marker = ArticleMatching.objects.get(pk=article.pk)
     counts = {"candidates": 0, "related": 0, "new": 0}
     if marker.finished_at is not None:
         return counts
@@ -177,8 +178,11 @@ def coverage_match_article(
     keys = ArticleKeys.of(article.text, frequent=frequent_claim_lexemes())
     document = Document(article.text)
     outlets = _outlets()
-    after = marker.claims_through
-    while ids := candidate_claim_ids(keys, statuses=statuses, after=after, limit=chunk):
+    after, more = marker.claims_through, True
+    while more:
+        ids = candidate_claim_ids(keys, statuses=statuses, after=after, limit=chunk)
+        # A short chunk is the last one: its checkpoint also marks the article matched.
+        more = len(ids) == chunk
         with transaction.atomic():
             unrelated = []
             for claim in Claim.objects.filter(pk__in=ids).order_by("pk"):
@@ -192,12 +196,14 @@ def coverage_match_article(
                 counts["related"] += int(related)
                 counts["new"] += int(created)
                 coverage_assign_independence(claim)
-            Coverage.objects.filter(article=article, claim_id__in=unrelated, stance="").delete()
-            ArticleMatching.objects.filter(pk=article.pk).update(claims_through=ids[-1])
-        after = ids[-1]
-        if after_chunk is not None:
+            if unrelated:
+                Coverage.objects.filter(article=article, claim_id__in=unrelated, stance="").delete()
+            after = ids[-1] if ids else after
+            ArticleMatching.objects.filter(pk=article.pk).update(
+                claims_through=after, finished_at=None if more else timezone.now()
+            )
+        if more and after_chunk is not None:
             after_chunk(after)
-    ArticleMatching.objects.filter(pk=article.pk).update(finished_at=timezone.now())
     return counts
 
 
