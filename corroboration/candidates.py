@@ -44,7 +44,7 @@ MIN_SHARE = 0.25
 # A lexeme in more than this share of the claims distinguishes nothing (the planner's
 # statistics say which: pg_stats.most_common_elems of claims_claim.match_vector).
 FREQUENT_SHARE = 0.01
-FREQUENT_MIN_CLAIMS = 100
+FREQUENT_MIN_CLAIMS = 20
 # How many candidate rows one query returns: the unit of a job's checkpoint.
 CHUNK = 200
 
