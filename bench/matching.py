@@ -47,6 +47,7 @@ class Row:
     p95_ms: float
     bound_ms: float
     target: float
+    queries: float = 0.0  # median round trips to the database per operation
 
     @property
     def ratio(self) -> float:
@@ -59,7 +60,7 @@ class Row:
     def table_row(self) -> str:
         return (
             f"{self.name:22} {self.scale:8} {self.median_ms:10.2f} {self.p95_ms:8.2f} "
-            f"{self.bound_ms:9.2f} {self.ratio:6.2f} {self.target:6.1f}"
+            f"{self.bound_ms:9.2f} {self.ratio:6.2f} {self.target:6.1f} {self.queries:8.0f}"
         )
 
     def bench_line(self) -> str:
@@ -70,13 +71,24 @@ class Row:
         )
 
 
-HEAD = f"{'operation':22} {'scale':>8} {'median ms':>10} {'p95 ms':>8} {'bound ms':>9} {'ratio':>6} {'target':>6}"
+HEAD = (
+    f"{'operation':22} {'scale':>8} {'median ms':>10} {'p95 ms':>8} {'bound ms':>9} {'ratio':>6} {'target':>6} "
+    f"{'queries':>8}"
+)
 
 
-def _time(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return (time.perf_counter() - started) * 1000
+def _time(work: Callable[[], object], queries: list[int] | None = None) -> float:
+    """Milliseconds `work` took; with `queries`, also how many statements it sent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as sent:
+        started = time.perf_counter()
+        work()
+        elapsed = (time.perf_counter() - started) * 1000
+    if queries is not None:
+        queries.append(len(sent.captured_queries))
+    return elapsed
 
 
 def _p95(values: list[float]) -> float:
@@ -151,12 +163,15 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
 
     match_ms: list[float] = []
     match_bound: list[float] = []
+    match_queries: list[int] = []
     related = 0
     for i, (pk, text, subject) in enumerate(probes):
         article = Article.objects.select_related("outlet", "syndication").get(pk=pk)
         bound_ms = _time(lambda text=text, subject=subject: bound_match(text, subject))
         counts: dict[str, int] = {}
-        operation_ms = _time(lambda article=article, counts=counts: counts.update(coverage_match_article(article)))
+        operation_ms = _time(
+            lambda article=article, counts=counts: counts.update(coverage_match_article(article)), match_queries
+        )
         if i >= 3:  # the first rounds warm the connection, the caches and the statistics
             match_bound.append(bound_ms)
             match_ms.append(operation_ms)
@@ -170,6 +185,7 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
     origin_of = {number: Article.objects.get(canonical_url=URL.format(seed, number)).pk for _, _, number in copies}
     group_ms: list[float] = []
     group_bound: list[float] = []
+    group_queries: list[int] = []
     grouped_right = 0
     for i, (pk, text, number) in enumerate(copies):
         article = Article.objects.select_related("outlet").get(pk=pk)
@@ -180,7 +196,9 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
 
         bound_ms = _time(bound_group)
         found: list[int] = []
-        operation_ms = _time(lambda article=article, found=found: found.append(group_article(article).origin_id))
+        operation_ms = _time(
+            lambda article=article, found=found: found.append(group_article(article).origin_id), group_queries
+        )
         if i >= 3:
             group_bound.append(bound_ms)
             group_ms.append(operation_ms)
@@ -188,16 +206,22 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
             grouped_right += int(found[0] == true_origin)
     if grouped_right < len(group_ms) * 0.9:
         raise AssertionError(f"only {grouped_right} of {len(group_ms)} copies found their group")
-    return [_row("match_article", scale, match_ms, match_bound), _row("group_article", scale, group_ms, group_bound)]
+    return [
+        _row("match_article", scale, match_ms, match_bound, match_queries[3:]),
+        _row("group_article", scale, group_ms, group_bound, group_queries[3:]),
+    ]
 
 
-def _row(name: str, scale: int, operation: list[float], bound: list[float]) -> Row:
-    return Row(name, scale, statistics.median(operation), _p95(operation), statistics.median(bound), TARGET)
+def _row(name: str, scale: int, operation: list[float], bound: list[float], queries: list[int]) -> Row:
+    median, p95 = statistics.median(operation), _p95(operation)
+    return Row(name, scale, median, p95, statistics.median(bound), TARGET, statistics.median(queries))
 
 
 def growth(first: Row, last: Row) -> Row:
     """The operation at the last scale against itself at the first."""
-    return Row(f"{last.name}_growth", last.scale, last.median_ms, last.p95_ms, first.median_ms, GROWTH_TARGET)
+    return Row(
+        f"{last.name}_growth", last.scale, last.median_ms, last.p95_ms, first.median_ms, GROWTH_TARGET, last.queries
+    )
 
 
 def _option(argv: list[str], name: str, default: str) -> str:

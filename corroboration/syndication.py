@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from corroboration.fingerprint import band_ids, signature
 from corroboration.models import ArticleBand, Syndication
@@ -45,16 +45,22 @@ def _precedence(article: Article) -> tuple:
 
 
 def store_bands(article: Article, bands: list[int]) -> None:
-    """Keep the article's fingerprint bands (again: a changed text gets new ones)."""
-    ArticleBand.objects.filter(article=article).exclude(band__in=bands).delete()
-    ArticleBand.objects.bulk_create(
-        [ArticleBand(article=article, band=band) for band in sorted(set(bands))], ignore_conflicts=True
-    )
+    """Keep the article's fingerprint bands (again: a changed text gets new ones), in
+    one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH gone AS (DELETE FROM corroboration_articleband "
+            "WHERE article_id = %(article)s AND NOT band = ANY(%(bands)s)) "
+            "INSERT INTO corroboration_articleband (article_id, band) "
+            "SELECT %(article)s, b FROM unnest(%(bands)s::bigint[]) AS b ON CONFLICT (article_id, band) DO NOTHING",
+            {"article": article.pk, "bands": sorted(set(bands))},
+        )
 
 
 def _candidates(article: Article, bands: list[int]) -> list[Article]:
     """Grouped articles near in time that share a fingerprint band with the article,
-    the most shared bands (the most similar texts) first."""
+    the most shared bands (the most similar texts) first. The band index narrows
+    first; the time window and "already grouped" are checked on those rows only."""
     if not bands:
         return []
     when = _when(article)
@@ -62,22 +68,19 @@ def _candidates(article: Article, bands: list[int]) -> list[Article]:
         published_at__isnull=True, seen_at__range=(when - WINDOW, when + WINDOW)
     )
     sharing = (
-        ArticleBand.objects.filter(band__in=bands)
-        .exclude(article=article)
-        .values("article")
-        .annotate(shared=Count("pk"))
-        .order_by("-shared", "article")
+        ArticleBand.objects.filter(band__in=bands, article=OuterRef("pk")).values("article").annotate(n=Count("pk"))
     )
-    # The band index narrows first; the time window and "already grouped" are checked on
-    # those few rows only.
-    ids = [row["article"] for row in sharing[: CANDIDATES * 4]]
-    found = {
-        a.pk: a
-        for a in Article.objects.filter(nearby, pk__in=ids, syndication__isnull=False)
+    return list(
+        Article.objects.filter(
+            nearby,
+            pk__in=ArticleBand.objects.filter(band__in=bands).exclude(article=article).values("article"),
+            syndication__isnull=False,
+        )
         .exclude(text="")
+        .annotate(shared=Subquery(sharing.values("n")))
         .select_related("syndication")
-    }
-    return [found[i] for i in ids if i in found][:CANDIDATES]
+        .order_by("-shared", "pk")[:CANDIDATES]
+    )
 
 
 @transaction.atomic
