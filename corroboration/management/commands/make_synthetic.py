@@ -172,11 +172,11 @@ def fill(*, claims: int, articles: int, seed: int) -> dict[str, int]:
     marker = f"synthetic:{seed}:"
     have_claims = Claim.objects.filter(context__startswith=marker).count()
     for first in range(have_claims, claims, BATCH):
-        numbers = range(first, min(first + BATCH, claims))
+        claim_numbers = range(first, min(first + BATCH, claims))
         with transaction.atomic():
             made = Claim.objects.bulk_create(
                 Claim(statement=s, quote=q, context=f"{marker}{n}")
-                for n in numbers
+                for n in claim_numbers
                 for s, q in [claim_statement(seed, n)]
             )
             Attribution.objects.bulk_create(
@@ -185,7 +185,7 @@ def fill(*, claims: int, articles: int, seed: int) -> dict[str, int]:
     prefix = URL.format(seed, "")
     have_articles = Article.objects.filter(canonical_url__startswith=prefix).count()
     by_number: dict[int, int] = {
-        int(url.rsplit("/", 1)[1]): pk
+        int((url or "").rsplit("/", 1)[1]): pk
         for url, pk in Article.objects.filter(canonical_url__startswith=prefix).values_list("canonical_url", "pk")
     }
     for first in range(have_articles, articles, BATCH):
