@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -156,6 +156,19 @@ def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[
 MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW)
 
 
+def _matching_checkpoint(article: Article, *, claims_through: int, finished: bool) -> None:
+    """Record how far matching the article got (one statement: the row is made by the
+    first chunk written)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO corroboration_articlematching (article_id, claims_through, finished_at, updated_at) "
+            "VALUES (%(article)s, %(through)s, CASE WHEN %(finished)s THEN now() END, now()) "
+            "ON CONFLICT (article_id) DO UPDATE SET claims_through = EXCLUDED.claims_through, "
+            "finished_at = EXCLUDED.finished_at, updated_at = EXCLUDED.updated_at",
+            {"article": article.pk, "through": claims_through, "finished": finished},
+        )
+
+
 def coverage_match_article(
     article: Article,
     *,
@@ -169,8 +182,7 @@ def coverage_match_article(
     written; the article counts as matched (`ArticleMatching.finished_at`) only when
     the last chunk is done. `after_chunk(last_claim_id)` runs after each chunk (a job
     reports progress and renews its lease there). Memory holds one chunk of claims."""
-    ArticleMatching.objects.bulk_create([ArticleMatching(article=article)], ignore_conflicts=True)
-    marker = ArticleMatching.objects.get(pk=article.pk)
+    marker = ArticleMatching.objects.filter(pk=article.pk).first() or ArticleMatching(article=article)
     counts = {"candidates": 0, "related": 0, "new": 0}
     if marker.finished_at is not None:
         return counts
@@ -199,9 +211,7 @@ def coverage_match_article(
             if unrelated:
                 Coverage.objects.filter(article=article, claim_id__in=unrelated, stance="").delete()
             after = ids[-1] if ids else after
-            ArticleMatching.objects.filter(pk=article.pk).update(
-                claims_through=after, finished_at=None if more else timezone.now()
-            )
+            _matching_checkpoint(article, claims_through=after, finished=not more)
         if more and after_chunk is not None:
             after_chunk(after)
     return counts
