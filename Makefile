@@ -15,7 +15,7 @@ WEB_PORT := $(PORT)
 export HOST PORT WEB_PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test faults lint eval format check services chromium venv dev-venv env roles database static backup clean
+.PHONY: help run setup test faults lint eval bench format check services chromium venv dev-venv env roles database static backup clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ eval: dev-venv  ## Score coverage matching and claim extraction on their annotat
 	$(PY) -m evaluation.coverage || status=1; \
 	$(PY) -m evaluation.extraction || status=1; \
 	exit $$status
+
+# Each benchmark makes a database of its own; every one runs even when an earlier one misses its target.
+BENCHMARKS ?= extraction track_record matching
+
+bench: dev-venv env services  ## Run the benchmarks (each prints a table and its BENCH lines); slow: minutes
+	@status=0; for name in $(BENCHMARKS); do echo "== bench.$$name"; $(PY) -m bench.$$name || status=1; done; exit $$status
 
 format:  ## Reformat the code
 	$(BIN)/ruff check --fix .

@@ -121,7 +121,7 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         return self if visible is None else self.filter(visible)
 
 
-@tracked(exclude=["search_vector"])
+@tracked(exclude=["search_vector", "match_vector"])
 class Claim(models.Model):
     """A proposition as it was reported, restated neutrally, with the verbatim words."""
 
@@ -205,6 +205,15 @@ class Claim(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # What coverage matching looks a new article up by: the words of the statement
+    # (weight A) and of the quote (weight B), each wording weighed apart by the scorer;
+    # the context is for readers, not part of what the claim says.
+    match_vector = models.GeneratedField(
+        expression=SearchVector("statement", weight="A", config="english")
+        + SearchVector("quote", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -218,6 +227,7 @@ class Claim(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            GinIndex(fields=["match_vector"], name="claim_match_gin"),
             GinIndex(fields=["tags"], name="claim_tags_gin"),
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
         ]

@@ -33,6 +33,7 @@ __all__ = [
     "ROWS",
     "SAME_STORY",
     "Signature",
+    "band_ids",
     "band_keys",
     "containment",
     "group",
@@ -111,6 +112,15 @@ def band_keys(sig: Signature) -> list[str]:
         digest = hashlib.blake2b(b"".join(v.to_bytes(8, "big") for v in rows), digest_size=8).hexdigest()
         keys.append(f"{band:02d}:{digest}")
     return keys
+
+
+def band_ids(sig: Signature) -> list[int]:
+    """The band keys as signed 64-bit integers, the form stored in the database's index
+    (`corroboration.ArticleBand`): equal keys give equal ids."""
+    return [
+        int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+        for key in band_keys(sig)
+    ]
 
 
 def jaccard(a: Signature, b: Signature) -> float:

@@ -47,6 +47,44 @@ class Syndication(models.Model):
         return self.article_id == self.origin_id
 
 
+class ArticleBand(models.Model):
+    """One locality-sensitive band of an article's MinHash fingerprint
+    (`corroboration.fingerprint.band_keys`, hashed to 64 bits). Two copies of one story
+    share at least one band, so a new article finds the copies already stored by an
+    indexed equality lookup, however many articles the tracker holds."""
+
+    article = models.ForeignKey("sources.Article", on_delete=models.CASCADE, related_name="bands")
+    band = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "band"], name="article_band_once")]
+        indexes = [models.Index(fields=["band"], name="article_band_lookup")]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} band {self.band}"
+
+
+class ArticleMatching(models.Model):
+    """How far matching an article to the open claims has got. Claims are taken in
+    order of id, in chunks; `claims_through` is the last claim id whose chunk is
+    written, so a retry after a crash or a time limit carries on from there. The
+    article counts as matched only once `finished_at` is set."""
+
+    article = models.OneToOneField(
+        "sources.Article", primary_key=True, on_delete=models.CASCADE, related_name="matching"
+    )
+    claims_through = models.BigIntegerField(default=0, help_text="Claims up to this id are matched.")
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="When matching to every open claim finished.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["finished_at"], name="article_matching_finished")]
+
+    def __str__(self) -> str:
+        state = "matched" if self.finished_at else f"through claim {self.claims_through}"
+        return f"article {self.article_id}: {state}"
+
+
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     DISPUTES = "disputes", "Disputes"

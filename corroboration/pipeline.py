@@ -6,8 +6,10 @@ place each as origin, copy, echo or independent report.
 
 A pasted page (job kind "fetch_url"): fetch, store, group and match it to the claim.
 
-match_articles (new articles from feeds): group them, then match them to every open
-claim whose vocabulary they share.
+match_articles (new articles from feeds): group them, then match each to the open
+claims found through the claims' index by its distinguishing terms, in chunks with a
+checkpoint per article (`coverage_match_article`): a retry resumes where the last
+attempt stopped, and an article counts as matched only when its matching finished.
 
 import_claimreviews (an editor's upload or address): read the ClaimReviews, keep them
 as prior checks, and match them to our claims. A file that does not parse ends the job
@@ -23,18 +25,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from claims.models import Claim, Status
+from claims.models import Claim
+from corroboration.candidates import CHUNK
 from corroboration.gathering import gather_for_claim
 from corroboration.models import Job, JobKind
-from corroboration.services import JobRefused, coverage_match, ensure_grouped, job_progress, prior_checks_import
+from corroboration.services import (
+    MATCHABLE,
+    JobRefused,
+    coverage_match,
+    coverage_match_article,
+    ensure_grouped,
+    job_progress,
+    prior_checks_import,
+)
 from sources.claimreviews import ClaimReviewUnreadable
 from sources.fetch import FetchError
 from sources.models import Article
 from sources.providers.pasted_url import store_url
 
-# Claims still worth matching new coverage to: the ones being worked on.
-MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW)
-
+__all__ = ["MATCHABLE", "register", "run"]
 
 Step = Callable[[Job], dict[str, Any]]
 _REGISTERED: dict[str, Step] = {}
@@ -98,18 +107,29 @@ def fetch_pasted_url(job: Job) -> dict[str, Any]:
     return {"url": url, "article": article.pk, "new_article": created, **counts}
 
 
-def match_articles(job: Job) -> dict[str, Any]:
-    ids = [int(i) for i in job.params.get("article_ids", [])]
-    articles = list(Article.objects.filter(pk__in=ids).exclude(text=""))
-    job_progress(job, progress=10, step=f"Grouping {len(articles)} new articles")
-    ensure_grouped(articles)
-    claims = list(Claim.objects.filter(status__in=MATCHABLE).order_by("pk"))
-    counts: dict[str, Any] = {"articles": len(articles), "claims": len(claims), "related": 0, "new": 0}
-    for n, claim in enumerate(claims, start=1):
-        result = coverage_match(claim, among=ids)
-        counts["related"] += result["related"]
-        counts["new"] += result["new"]
-        job_progress(job, progress=10 + int(85 * n / max(len(claims), 1)), step=f"Matched {n} of {len(claims)} claims")
+def match_articles(job: Job, *, chunk: int = CHUNK, after_chunk: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Group the job's articles, then match each to the open claims. Progress is kept
+    per article (`ArticleMatching`), so a retry skips the articles already matched and
+    carries on inside the one it was matching; `after_chunk` runs after each `chunk`
+    of candidate claims, after the job's own progress report."""
+    ids = sorted(int(i) for i in job.params.get("article_ids", []))
+    articles = Article.objects.filter(pk__in=ids).exclude(text="").only("pk").order_by("pk")
+    total = articles.count()
+    job_progress(job, progress=5, step=f"Grouping {total} new articles")
+    ensure_grouped(articles.iterator(chunk_size=100))
+    counts: dict[str, Any] = {"articles": total, "candidates": 0, "related": 0, "new": 0}
+    for n, pk in enumerate(articles.values_list("pk", flat=True), start=1):
+        article = Article.objects.select_related("outlet", "syndication").get(pk=pk)
+
+        def chunk_done(last_claim: int, n: int = n) -> None:
+            job_progress(job, progress=10 + int(85 * (n - 1) / max(total, 1)), step=f"Matching article {n} of {total}")
+            if after_chunk is not None:
+                after_chunk(last_claim)
+
+        result = coverage_match_article(article, chunk=chunk, after_chunk=chunk_done)
+        for key in ("candidates", "related", "new"):
+            counts[key] += result[key]
+        job_progress(job, progress=10 + int(85 * n / max(total, 1)), step=f"Matched {n} of {total} articles")
     return counts
 
 

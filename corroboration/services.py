@@ -3,7 +3,7 @@ confirming a stance, accepting a suggested credibility, and the life of a job ro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -12,8 +12,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,9 +23,18 @@ from claims.services import attribution_update
 from core.leases import Lease
 from core.retry import backoff
 from core.services import Actor, model_update, service, task_send
+from corroboration.candidates import (
+    CHUNK,
+    ArticleKeys,
+    ClaimTerms,
+    article_candidate_condition,
+    candidate_claim_ids,
+    frequent_claim_lexemes,
+)
 from corroboration.ledger import Ledger, ledger_for
-from corroboration.matching import ClaimProfile, match_article
+from corroboration.matching import ClaimProfile, Document, match, match_article
 from corroboration.models import (
+    ArticleMatching,
     Coverage,
     CoverageIndependence,
     Job,
@@ -50,7 +60,7 @@ from sources.models import Article, Outlet
 from sources.providers.factcheck_tools import FactCheckReview, FactCheckTools
 from sources.services import clipped, json_safe
 
-MATCH_CANDIDATES = 200
+MATCH_CANDIDATES = 200  # prior checks: the best this many by rank
 
 
 class JobLost(Exception):
@@ -65,21 +75,24 @@ class JobRefused(Exception):
 # --- Matching -------------------------------------------------------------------------------
 
 
-def candidate_articles(claim: Claim, *, among: Iterable[int] | None = None) -> list[Article]:
-    """Stored articles that share the claim's vocabulary, best first (full-text search
-    over the articles' indexed vectors); the scoring decides which carry the claim."""
-    vocabulary = {w for w in words(f"{claim.statement} {claim.quote}") if len(w) > 2}
-    if not vocabulary:
-        return []
-    query = SearchQuery(" or ".join(sorted(vocabulary)), config="english", search_type="websearch")
-    articles = Article.objects.exclude(text="").filter(search_vector=query)
+def candidate_articles(claim: Claim, *, among: Iterable[int] | None = None) -> Iterator[Article]:
+    """Stored articles that may carry the claim, in chunks by id: found through the
+    articles' full-text index by the claim's distinguishing terms and holding a
+    quarter of its statement's or quote's terms (`candidates.py`); the scoring decides
+    which carry the claim. Memory holds one chunk, however many articles match."""
+    condition, params = article_candidate_condition(ClaimTerms.of(claim.statement, claim.quote), '"sources_article"')
+    # The condition is fixed text from candidates.py; every value in it is a bound parameter.
+    wanted = RawSQL(condition, params, output_field=BooleanField())  # noqa: S611
+    articles = Article.objects.exclude(text="").filter(wanted)
     if among is not None:
         articles = articles.filter(pk__in=list(among))
-    return list(
-        articles.annotate(rank=SearchRank(F("search_vector"), query))
-        .select_related("outlet", "syndication")
-        .order_by("-rank", "pk")[:MATCH_CANDIDATES]
-    )
+    after = 0
+    while True:
+        chunk = list(articles.filter(pk__gt=after).select_related("outlet", "syndication").order_by("pk")[:CHUNK])
+        yield from chunk
+        if len(chunk) < CHUNK:
+            return
+        after = chunk[-1].pk
 
 
 def ensure_grouped(articles: Iterable[Article]) -> int:
@@ -92,40 +105,115 @@ def ensure_grouped(articles: Iterable[Article]) -> int:
     return grouped
 
 
+def _outlets() -> dict[str, Outlet]:
+    return {o.name: o for o in Outlet.objects.all()}
+
+
+def _coverage_record(claim: Claim, article: Article, outlets: dict[str, Outlet]) -> tuple[bool, bool]:
+    """Score one article against one claim and keep the result: (related, created).
+    A suggestion the text no longer supports goes; a reviewer's decision stays."""
+    profile = ClaimProfile.of(claim.statement, claim.quote)
+    match = match_article(
+        profile,
+        article.text,
+        own_outlet=article.outlet.name if article.outlet else "",
+        other_outlets=[name for name in outlets if not article.outlet or name != article.outlet.name],
+    )
+    if not match.related:
+        Coverage.objects.filter(claim=claim, article=article, stance="").delete()
+        return False, False
+    _, created = Coverage.objects.update_or_create(
+        claim=claim,
+        article=article,
+        defaults={
+            "score": match.score,
+            "excerpt": match.excerpt,
+            "suggested_stance": match.stance,
+            "echo_of": outlets.get(match.echo_of) if match.echo_of else None,
+        },
+    )
+    return True, created
+
+
 @transaction.atomic
 def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[str, int]:
     """Match stored articles (all, or `among`) to the claim: one Coverage row per related
     article, created or refreshed; a reviewer's confirmed stance is never overwritten.
     Re-running changes nothing that has not changed."""
-    candidates = candidate_articles(claim, among=among)
-    ensure_grouped(candidates)
-    profile = ClaimProfile.of(claim.statement, claim.quote)
-    outlets = {o.name: o for o in Outlet.objects.all()}
-    counts = {"candidates": len(candidates), "related": 0, "new": 0}
-    for article in candidates:
-        match = match_article(
-            profile,
-            article.text,
-            own_outlet=article.outlet.name if article.outlet else "",
-            other_outlets=[name for name in outlets if not article.outlet or name != article.outlet.name],
-        )
-        if not match.related:
-            # A suggestion the text no longer supports goes; a reviewer's decision stays.
-            Coverage.objects.filter(claim=claim, article=article, stance="").delete()
-            continue
-        counts["related"] += 1
-        _, created = Coverage.objects.update_or_create(
-            claim=claim,
-            article=article,
-            defaults={
-                "score": match.score,
-                "excerpt": match.excerpt,
-                "suggested_stance": match.stance,
-                "echo_of": outlets.get(match.echo_of) if match.echo_of else None,
-            },
-        )
+    outlets = _outlets()
+    counts = {"candidates": 0, "related": 0, "new": 0}
+    for article in candidate_articles(claim, among=among):
+        ensure_grouped([article])
+        counts["candidates"] += 1
+        related, created = _coverage_record(claim, article, outlets)
+        counts["related"] += int(related)
         counts["new"] += int(created)
     coverage_assign_independence(claim)
+    return counts
+
+
+# Claims still worth matching new coverage to: the ones being worked on.
+MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW)
+
+
+def _matching_checkpoint(article: Article, *, claims_through: int, finished: bool) -> None:
+    """Record how far matching the article got (one statement: the row is made by the
+    first chunk written)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO corroboration_articlematching (article_id, claims_through, finished_at, updated_at) "
+            "VALUES (%(article)s, %(through)s, CASE WHEN %(finished)s THEN now() END, now()) "
+            "ON CONFLICT (article_id) DO UPDATE SET claims_through = EXCLUDED.claims_through, "
+            "finished_at = EXCLUDED.finished_at, updated_at = EXCLUDED.updated_at",
+            {"article": article.pk, "through": claims_through, "finished": finished},
+        )
+
+
+def coverage_match_article(
+    article: Article,
+    *,
+    statuses: Sequence[str] = MATCHABLE,
+    chunk: int = CHUNK,
+    after_chunk: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Match one article to every claim in `statuses` that may carry it, in chunks of
+    candidate claims by id (`candidates.candidate_claim_ids`), each chunk's coverage
+    and checkpoint written in one transaction. A retry resumes after the last chunk
+    written; the article counts as matched (`ArticleMatching.finished_at`) only when
+    the last chunk is done. `after_chunk(last_claim_id)` runs after each chunk (a job
+    reports progress and renews its lease there). Memory holds one chunk of claims."""
+    marker = ArticleMatching.objects.filter(pk=article.pk).first() or ArticleMatching(article=article)
+    counts = {"candidates": 0, "related": 0, "new": 0}
+    if marker.finished_at is not None:
+        return counts
+    ensure_grouped([article])
+    keys = ArticleKeys.of(article.text, frequent=frequent_claim_lexemes())
+    document = Document(article.text)
+    outlets = _outlets()
+    after, more = marker.claims_through, True
+    while more:
+        ids = candidate_claim_ids(keys, statuses=statuses, after=after, limit=chunk)
+        # A short chunk is the last one: its checkpoint also marks the article matched.
+        more = len(ids) == chunk
+        with transaction.atomic():
+            unrelated = []
+            for claim in Claim.objects.filter(pk__in=ids).order_by("pk"):
+                counts["candidates"] += 1
+                # The cheap test first (one reading of the article for every claim);
+                # match_article decides what is stored, by the same rules.
+                if not match(ClaimProfile.of(claim.statement, claim.quote), document).related:
+                    unrelated.append(claim.pk)
+                    continue
+                related, created = _coverage_record(claim, article, outlets)
+                counts["related"] += int(related)
+                counts["new"] += int(created)
+                coverage_assign_independence(claim)
+            if unrelated:
+                Coverage.objects.filter(article=article, claim_id__in=unrelated, stance="").delete()
+            after = ids[-1] if ids else after
+            _matching_checkpoint(article, claims_through=after, finished=not more)
+        if more and after_chunk is not None:
+            after_chunk(after)
     return counts
 
 

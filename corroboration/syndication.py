@@ -1,23 +1,23 @@
 """Group republished copies of one story, so that forty outlets running one wire story
 count as one source.
 
-An article is compared with earlier articles that share its vocabulary (PostgreSQL
-full-text search picks them); if most of the shorter text's five-word shingles appear
-in the other, the two are one story. The group's origin is the wire service's own copy
-when present, otherwise the earliest one.
+An article is compared with the grouped articles that share a band of its MinHash
+fingerprint (`fingerprint.py`; the bands are stored in an indexed table, so finding
+them is an equality lookup whatever the number of stored articles); if most of the
+shorter text's five-word shingles appear in the other, the two are one story. The
+group's origin is the wire service's own copy when present, otherwise the earliest one.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
-from corroboration.models import Syndication
-from corroboration.text import STOPWORDS, containment, shingles, words
+from corroboration.fingerprint import band_ids, signature
+from corroboration.models import ArticleBand, Syndication
+from corroboration.text import containment, shingles
 from sources.models import Article
 
 # Share of the shorter text that must appear in the other for two articles to be copies.
@@ -34,13 +34,6 @@ def _lock() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('corroboration.syndication'))")
 
 
-def _query(text: str) -> SearchQuery | None:
-    common = [w for w, _ in Counter(w for w in words(text) if len(w) > 3 and w not in STOPWORDS).most_common(15)]
-    if not common:
-        return None
-    return SearchQuery(" or ".join(common), config="english", search_type="websearch")
-
-
 def _when(article: Article) -> datetime:
     return article.published_at or article.seen_at
 
@@ -51,19 +44,42 @@ def _precedence(article: Article) -> tuple:
     return (not outlet_is_wire, _when(article), article.pk)
 
 
-def _candidates(article: Article, query: SearchQuery) -> list[Article]:
-    """Grouped articles near in time that share the article's vocabulary, best first."""
+def store_bands(article: Article, bands: list[int]) -> None:
+    """Keep the article's fingerprint bands (again: a changed text gets new ones), in
+    one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH gone AS (DELETE FROM corroboration_articleband "
+            "WHERE article_id = %(article)s AND NOT band = ANY(%(bands)s)) "
+            "INSERT INTO corroboration_articleband (article_id, band) "
+            "SELECT %(article)s, b FROM unnest(%(bands)s::bigint[]) AS b ON CONFLICT (article_id, band) DO NOTHING",
+            {"article": article.pk, "bands": sorted(set(bands))},
+        )
+
+
+def _candidates(article: Article, bands: list[int]) -> list[Article]:
+    """Grouped articles near in time that share a fingerprint band with the article,
+    the most shared bands (the most similar texts) first. The band index narrows
+    first; the time window and "already grouped" are checked on those rows only."""
+    if not bands:
+        return []
     when = _when(article)
     nearby = Q(published_at__range=(when - WINDOW, when + WINDOW)) | Q(
         published_at__isnull=True, seen_at__range=(when - WINDOW, when + WINDOW)
     )
+    sharing = (
+        ArticleBand.objects.filter(band__in=bands, article=OuterRef("pk")).values("article").annotate(n=Count("pk"))
+    )
     return list(
-        Article.objects.exclude(pk=article.pk)
+        Article.objects.filter(
+            nearby,
+            pk__in=ArticleBand.objects.filter(band__in=bands).exclude(article=article).values("article"),
+            syndication__isnull=False,
+        )
         .exclude(text="")
-        .filter(nearby, search_vector=query, syndication__isnull=False)
-        .annotate(rank=SearchRank(F("search_vector"), query))
+        .annotate(shared=Subquery(sharing.values("n")))
         .select_related("syndication")
-        .order_by("-rank")[:CANDIDATES]
+        .order_by("-shared", "pk")[:CANDIDATES]
     )
 
 
@@ -75,10 +91,11 @@ def group_article(article: Article) -> Syndication:
     more than one group, those groups are one story and are merged."""
     _lock()
     own = shingles(article.text)
-    query = _query(article.text)
+    bands = band_ids(signature(article.text))
+    store_bands(article, bands)
     twins: dict[int, float] = {}  # origin id -> best similarity with a member of its group
-    if len(own) >= MIN_SHINGLES and query is not None:
-        for candidate in _candidates(article, query):
+    if len(own) >= MIN_SHINGLES:
+        for candidate in _candidates(article, bands):
             similarity = containment(own, shingles(candidate.text))
             if similarity >= SAME_STORY:
                 origin_pk = candidate.syndication.origin_id

@@ -9,6 +9,7 @@ from datetime import timedelta
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import Claim
@@ -122,13 +123,14 @@ def recheck_due_claims() -> int:
 
 @shared_task(name="corroboration.match_new_articles", max_retries=0)
 def match_new_articles(limit: int = 500) -> int:
-    """Articles that arrived with their text since the last run (never grouped yet)
-    are grouped and matched to the open claims, in one job at a time."""
+    """Articles with text whose matching to the open claims has not finished (new ones,
+    ones a coverage search grouped, ones a job left part-way) are grouped and matched,
+    in one job at a time."""
     if Job.objects.active().filter(kind=JobKind.MATCH_ARTICLES).exists():
         return 0
     ids = list(
         Article.objects.exclude(text="")
-        .filter(syndication__isnull=True)
+        .filter(Q(matching__isnull=True) | Q(matching__finished_at__isnull=True))
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )

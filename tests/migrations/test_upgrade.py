@@ -58,7 +58,8 @@ FACT_CHECKS_AFTER = (
 )
 # Columns the upgrade adds to a table it otherwise keeps; compared without them.
 ADDED = {
-    "claims": {"submitted_with_id"},
+    # The claims' index for matching new articles: a generated column of what was there.
+    "claims": {"submitted_with_id", "match_vector"},
     "claim history": {"submitted_with_id"},
     # A draft may be discarded; a published verdict keeps the ledger it was published with.
     "reviews": {"discarded_at", "ledger_at_publication"},

@@ -1,0 +1,275 @@
+"""Which claims a new article may carry, and which stored articles a claim may appear
+in, found through PostgreSQL's full-text indexes before the scorer (`matching.py`)
+reads a single passage.
+
+Both directions work on PostgreSQL's own lexemes (the `english` configuration), so
+what is looked up and what is stored were analysed alike:
+
+- **Keys.** A page is looked up by its *distinguishing* lexemes only: not the names in
+  the alias table (country names and their capitals, which half the news carries), not
+  the common news words the scorer weighs low (`TermStats` without statistics), not
+  words the scorer ignores ("said", weekdays), and, for the article → claims
+  direction, not the lexemes the planner's statistics show in more than
+  `FREQUENT_SHARE` of claims (and more than `FREQUENT_MIN_CLAIMS` of them). A GIN
+  index answers "which rows hold any of these" by reading one short posting list per
+  key, however many rows the table holds.
+- **Share.** The scorer calls an article related when a passage carries half the
+  weight of the claim's statement or of its quote, and without statistics a term
+  weighs between 0.5 and 1.5: such an article holds at least a quarter (`MIN_SHARE`)
+  of the lexemes of that wording. Candidates below that share are dropped in the
+  database (`ts_filter`/`ts_delete` on the stored vectors), so the scorer only reads
+  claims that could pass. Names are folded through the alias table first: a page
+  that says "the Kremlin" holds every lexeme of "Russia".
+
+A claim whose only words in common with an article are country names and common news
+words is not a candidate: that is the "matches almost anything" case the scorer must
+not see. Such a claim is still matched when its own coverage search runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import connection
+
+from corroboration.aliases import SEED_ALIASES, AliasTable
+from corroboration.matching import TermStats
+from corroboration.text import NEGATORS, STOPWORDS, tokens
+
+# Share of a wording's lexemes a page must hold to be worth scoring (see the module's text).
+MIN_SHARE = 0.25
+# A lexeme in more than this share of the claims distinguishes nothing (the planner's
+# statistics say which: pg_stats.most_common_elems of claims_claim.match_vector).
+FREQUENT_SHARE = 0.01
+FREQUENT_MIN_CLAIMS = 20
+# How many candidate rows one query returns: the unit of a job's checkpoint.
+CHUNK = 200
+
+_PRIOR = TermStats()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What the alias table and the scorer's word lists are in PostgreSQL's lexemes."""
+
+    names: Mapping[str, frozenset[str]]  # entity key ("@russia") → lexemes of all its names
+    ignored: frozenset[str]  # lexemes of words the scorer never counts
+
+    @property
+    def name_lexemes(self) -> frozenset[str]:
+        return frozenset(lexeme for lexemes in self.names.values() for lexeme in lexemes)
+
+    def distinguishing(self, lexemes: Iterable[str]) -> set[str]:
+        """Lexemes worth looking a page up by: no names, no common or ignored words."""
+        names = self.name_lexemes
+        return {
+            lexeme
+            for lexeme in lexemes
+            if lexeme not in names and lexeme not in self.ignored and _PRIOR.weight(lexeme) >= 1.0
+        }
+
+
+def lexemes_of(texts: Sequence[str]) -> list[list[str]]:
+    """PostgreSQL's `english` lexemes of each text, in one query."""
+    if not texts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(to_tsvector('english', t)) FROM unnest(%s::text[]) WITH ORDINALITY AS x(t, n) "
+            "ORDER BY n",
+            [list(texts)],
+        )
+        return [list(row[0]) for row in cursor.fetchall()]
+
+
+@lru_cache(maxsize=8)
+def _lexicon(table: tuple[tuple[str, tuple[str, ...]], ...]) -> Lexicon:
+    keys = [_entity_key(canonical) for canonical, _ in table]
+    groups = [[canonical, *aliases] for canonical, aliases in table]
+    analysed = lexemes_of([" ".join(group) for group in groups] + [" ".join(sorted(STOPWORDS | NEGATORS))])
+    names = {key: frozenset(lexemes) for key, lexemes in zip(keys, analysed[:-1], strict=True)}
+    return Lexicon(names=names, ignored=frozenset(analysed[-1]))
+
+
+def lexicon(aliases: Mapping[str, Sequence[str]] | None = None) -> Lexicon:
+    """The lexicon of an alias table (default: the seed table), analysed once per process."""
+    table = SEED_ALIASES if aliases is None else aliases
+    return _lexicon(tuple((canonical, tuple(names)) for canonical, names in sorted(table.items())))
+
+
+def _entity_key(canonical: str) -> str:
+    # The key AliasTable gives an entity.
+    return "@" + " ".join(t.plain for t in tokens(canonical))
+
+
+def entities_named(text: str, aliases: Mapping[str, Sequence[str]] | None = None) -> set[str]:
+    """The entity keys of the alias table that a text names, in any of their names."""
+    table = AliasTable(SEED_ALIASES if aliases is None else aliases)
+    return {entity.key for entity in table.entities(tokens(text))}
+
+
+def _tsquery(lexemes: Iterable[str]) -> str:
+    """An OR of lexemes as tsquery text, each quoted so it is taken as it is."""
+    quoted = ["'" + lexeme.replace("'", "''") + "'" for lexeme in sorted(lexemes) if "\\" not in lexeme]
+    return " | ".join(quoted)
+
+
+def frequent_claim_lexemes(share: float = FREQUENT_SHARE) -> frozenset[str]:
+    """Lexemes in more than `share` of the claims, by the planner's statistics (kept
+    current by autovacuum's ANALYZE; empty before the first one). Read again at most
+    every `STATISTICS_SECONDS`: they change slowly, and a job matches many articles."""
+    now = time.monotonic()
+    cached = _FREQUENT.get(share)
+    if cached is not None and now - cached[0] < STATISTICS_SECONDS:
+        return cached[1]
+    found = _frequent_claim_lexemes(share)
+    _FREQUENT[share] = (now, found)
+    return found
+
+
+STATISTICS_SECONDS = 300
+_FREQUENT: dict[float, tuple[float, frozenset[str]]] = {}
+
+
+def _frequent_claim_lexemes(share: float) -> frozenset[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
+            "JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = to_regnamespace(s.schemaname) "
+            "WHERE s.schemaname = current_schema() AND s.tablename = 'claims_claim' AND s.attname = 'match_vector'"
+        )
+        row = cursor.fetchone()
+    if not row or not row[0]:
+        return frozenset()
+    elements, frequencies, rows = row
+    # With few claims every lexeme is in "many" of them: only a lexeme that would make
+    # a long list of candidates is left out.
+    return frozenset(
+        e for e, f in zip(elements, frequencies, strict=False) if f > share and f * rows > FREQUENT_MIN_CLAIMS
+    )
+
+
+@dataclass(frozen=True)
+class ArticleKeys:
+    """What an article is looked up by (`keys`) and what it holds (`present`: its
+    lexemes, every name of each entity it names, and the words the scorer ignores)."""
+
+    keys: frozenset[str]
+    present: frozenset[str]
+
+    @classmethod
+    def of(
+        cls,
+        text: str,
+        *,
+        aliases: Mapping[str, Sequence[str]] | None = None,
+        frequent: Iterable[str] = (),
+    ) -> ArticleKeys:
+        words = lexicon(aliases)
+        (own,) = lexemes_of([text])
+        present = set(own) | words.ignored
+        for key in entities_named(text, aliases):
+            present |= words.names.get(key, frozenset())
+        keys = words.distinguishing(own) - set(frequent)
+        return cls(keys=frozenset(keys), present=frozenset(present))
+
+
+# The claims whose statement (weight A) or quote (weight B) has MIN_SHARE of its
+# countable lexemes in the article; `w` is the claim's vector without ignored words.
+_CLAIMS_SQL = """
+SELECT c.id
+FROM claims_claim c
+CROSS JOIN LATERAL (SELECT ts_delete(c.match_vector, %(ignored)s::text[]) AS v) w
+CROSS JOIN LATERAL (SELECT ts_filter(w.v, '{a}') AS s, ts_filter(w.v, '{b}') AS q) parts
+WHERE c.match_vector @@ %(keys)s::tsquery
+  AND c.status = ANY(%(statuses)s)
+  AND c.id > %(after)s
+  AND (
+    (length(parts.s) > 0
+     AND length(parts.s) - length(ts_delete(parts.s, %(present)s::text[])) >= %(share)s * length(parts.s))
+    OR (length(parts.q) > 0
+     AND length(parts.q) - length(ts_delete(parts.q, %(present)s::text[])) >= %(share)s * length(parts.q))
+  )
+ORDER BY c.id
+LIMIT %(limit)s
+"""
+
+
+def candidate_claim_ids(
+    article: ArticleKeys,
+    *,
+    statuses: Sequence[str],
+    after: int = 0,
+    limit: int = CHUNK,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+) -> list[int]:
+    """The next `limit` candidate claims (by id, after `after`) for an article: in one
+    of `statuses`, sharing a distinguishing lexeme with it and holding `MIN_SHARE` of
+    a wording's lexemes. Taken in id order so a job can resume after the last chunk."""
+    if not article.keys:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIMS_SQL,
+            {
+                "keys": _tsquery(article.keys),
+                "ignored": sorted(lexicon(aliases).ignored),
+                "present": sorted(article.present),
+                "statuses": list(statuses),
+                "after": after,
+                "share": MIN_SHARE,
+                "limit": limit,
+            },
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class ClaimTerms:
+    """A claim's wordings as groups of lexemes: a group is present in a page when the
+    page holds any of its lexemes (an entity's group holds every name of it)."""
+
+    wordings: tuple[tuple[frozenset[str], ...], ...]
+    keys: frozenset[str]
+
+    @classmethod
+    def of(cls, statement: str, quote: str = "", *, aliases: Mapping[str, Sequence[str]] | None = None) -> ClaimTerms:
+        words = lexicon(aliases)
+        texts = [t for t in (statement, quote) if t.strip()]
+        analysed = lexemes_of(texts)
+        wordings = []
+        keys: set[str] = set()
+        for text, lexemes in zip(texts, analysed, strict=True):
+            groups: dict[str, frozenset[str]] = {}
+            named = entities_named(text, aliases)
+            folded: set[str] = set()
+            for key in named:
+                folded |= words.names.get(key, frozenset())
+                groups[key] = words.names.get(key, frozenset())
+            for lexeme in lexemes:
+                if lexeme in words.ignored or lexeme in folded:
+                    continue
+                groups[lexeme] = frozenset({lexeme})
+            wordings.append(tuple(g for g in groups.values() if g))
+            keys |= words.distinguishing(lexemes)
+        return cls(wordings=tuple(wordings), keys=frozenset(keys))
+
+
+def article_candidate_condition(terms: ClaimTerms, alias: str = "a") -> tuple[str, list[object]]:
+    """SQL (with its parameters) true for a stored article (table alias `alias`) that
+    shares a distinguishing lexeme with the claim and holds `MIN_SHARE` of the groups
+    of its statement or of its quote."""
+    if not terms.keys:
+        return "FALSE", []
+    params: list[object] = [_tsquery(terms.keys)]
+    shares = []
+    for groups in terms.wordings:
+        held = " + ".join(f"({alias}.search_vector @@ %s::tsquery)::int" for _ in groups)
+        params.extend(_tsquery(group) for group in groups)
+        shares.append(f"({held}) >= %s")
+        params.append(MIN_SHARE * len(groups))
+    condition = f"{alias}.search_vector @@ %s::tsquery AND ({' OR '.join(shares) or 'TRUE'})"
+    return condition, params
