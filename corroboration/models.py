@@ -84,6 +84,24 @@ class Coverage(models.Model):
         related_name="echoed_by",
         help_text="The outlet whose reporting this article re-cites.",
     )
+    echo_cue = models.CharField(
+        max_length=300, blank=True, help_text="The credit on the page that names the outlet it re-cites."
+    )
+    origin_group = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The article id of the origin of this page's story among the claim's coverage (its copies share it).",
+    )
+    stance_reason = models.TextField(blank=True, help_text="Why the stance was suggested, in words.")
+    stance_cue = models.CharField(max_length=300, blank=True, help_text="The words that decided the suggestion.")
+    stance_sentence = models.TextField(blank=True, help_text="The sentence the cue is in.")
+    excerpt_marks = models.JSONField(
+        default=list, blank=True, help_text="[start, end) offsets in the excerpt of the claim's words it holds."
+    )
+    new_since_publication = models.BooleanField(
+        default=False,
+        help_text="Found after the claim's verdict was published and not yet confirmed by a reviewer.",
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -17,13 +17,16 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from claims.models import AttributionRole, Claim, Rating, Status
+from claims.models import AttributionRole, Claim, ClaimRelation, Rating, Status
 from claims.services import attribution_update
 from core.leases import Lease
 from core.retry import backoff
 from core.services import Actor, model_update, service, task_send
-from corroboration.ledger import Ledger, ledger_for
-from corroboration.matching import ClaimProfile, match_article
+from corroboration.aliases import SEED_ALIASES, AliasTable
+from corroboration.classify import FirstAppearance, Page, PageJudgement, Row, classify
+from corroboration.echoes import EchoFinding, OutletNames, find_echo
+from corroboration.ledger import Ledger, ledger_of
+from corroboration.matching import ClaimProfile, Match, match, responses_to
 from corroboration.models import (
     Coverage,
     CoverageIndependence,
@@ -41,6 +44,8 @@ from corroboration.models import (
 )
 from corroboration.prior_matching import PriorMatch, match_prior_check
 from corroboration.rating_labels import rating_key
+from corroboration.stance import Stance as ClassStance
+from corroboration.stance import StanceSuggestion, suggest_stance
 from corroboration.syndication import group_article, origin_id
 from corroboration.text import words
 from sources.canonical import canonical_url
@@ -92,24 +97,98 @@ def ensure_grouped(articles: Iterable[Article]) -> int:
     return grouped
 
 
+def claim_profile(claim: Claim, *, aliases: AliasTable | None = None) -> ClaimProfile:
+    """What distinguishes the claim, read with the alias table."""
+    return ClaimProfile.of(claim.statement, claim.quote, aliases=aliases or alias_table())
+
+
+def alias_table() -> AliasTable:
+    """The alias table as the newsroom keeps it (seeded for the demo)."""
+    return AliasTable(SEED_ALIASES)
+
+
+def _responses(claim: Claim, aliases: AliasTable) -> list[ClaimProfile]:
+    """Profiles of the claims that respond to this one with a different proposition:
+    their sentences are not read as carrying this claim, so a denial of theirs never
+    becomes a denial of this one."""
+    relations = ClaimRelation.objects.filter(to_claim=claim).values_list("from_claim", "kind", "to_claim", "addresses")
+    ids = responses_to(claim.pk, list(relations))
+    return [
+        ClaimProfile.of(other.statement, other.quote, aliases=aliases)
+        for other in Claim.objects.filter(pk__in=ids).order_by("pk")
+    ]
+
+
+def _outlet_names() -> list[OutletNames]:
+    return [OutletNames(id=o.pk, name=o.name) for o in Outlet.objects.order_by("pk")]
+
+
+def _own_names(article: Article) -> list[str]:
+    """What the page calls itself: its outlet's name and the names the page gave."""
+    names = [article.outlet.name] if article.outlet else []
+    publisher = (article.raw_payload or {}).get("publisher") if isinstance(article.raw_payload, dict) else None
+    if isinstance(publisher, dict):
+        names += [str(publisher.get(key) or "") for key in ("site_name", "jsonld_publisher")]
+    return [n for n in names if n]
+
+
+def _excerpt_marks(found: Match) -> list[list[int]]:
+    start = found.passage[0]
+    return [[a - start, b - start] for a, b in found.marks if found.passage[0] <= a and b <= found.passage[1]]
+
+
+def _sentence(text: str, span: tuple[int, int] | None) -> str:
+    return text[span[0] : span[1]].strip() if span else ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the pipeline read from one article for one claim: the match, the stance it
+    suggests with its reason, and the outlet it re-cites if it is an echo."""
+
+    found: Match
+    suggestion: StanceSuggestion
+    echo: EchoFinding | None
+
+
+def read_article(
+    profile: ClaimProfile,
+    article: Article,
+    *,
+    responses: list[ClaimProfile],
+    outlets: list[OutletNames],
+) -> Reading:
+    found = match(profile, article.text, responses=responses)
+    if not found.related:
+        return Reading(found, StanceSuggestion(ClassStance.UNRELATED, "No passage of the article carries the claim."), None)
+    echo = find_echo(
+        article.text,
+        outlets,
+        own_outlet=article.outlet_id,
+        own_names=_own_names(article),
+        passage=found.sentences,
+    )
+    return Reading(found, suggest_stance(article.text, found, profile), echo)
+
+
 @transaction.atomic
 def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[str, int]:
     """Match stored articles (all, or `among`) to the claim: one Coverage row per related
     article, created or refreshed; a reviewer's confirmed stance is never overwritten.
-    Re-running changes nothing that has not changed."""
+    Re-running changes nothing that has not changed, and the rows come out the same
+    whatever order the articles arrived in or whichever path stored them."""
     candidates = candidate_articles(claim, among=among)
     ensure_grouped(candidates)
-    profile = ClaimProfile.of(claim.statement, claim.quote)
-    outlets = {o.name: o for o in Outlet.objects.all()}
+    aliases = alias_table()
+    profile = claim_profile(claim, aliases=aliases)
+    responses = _responses(claim, aliases)
+    outlets = _outlet_names()
+    published = claim.status == Status.PUBLISHED
     counts = {"candidates": len(candidates), "related": 0, "new": 0}
     for article in candidates:
-        match = match_article(
-            profile,
-            article.text,
-            own_outlet=article.outlet.name if article.outlet else "",
-            other_outlets=[name for name in outlets if not article.outlet or name != article.outlet.name],
-        )
-        if not match.related:
+        reading = read_article(profile, article, responses=responses, outlets=outlets)
+        found, suggestion, echo = reading.found, reading.suggestion, reading.echo
+        if not found.related:
             # A suggestion the text no longer supports goes; a reviewer's decision stays.
             Coverage.objects.filter(claim=claim, article=article, stance="").delete()
             continue
@@ -118,51 +197,81 @@ def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[
             claim=claim,
             article=article,
             defaults={
-                "score": match.score,
-                "excerpt": match.excerpt,
-                "suggested_stance": match.stance,
-                "echo_of": outlets.get(match.echo_of) if match.echo_of else None,
+                "score": found.score,
+                "excerpt": found.excerpt,
+                "excerpt_marks": _excerpt_marks(found),
+                "suggested_stance": str(suggestion.stance),
+                "stance_reason": suggestion.reason,
+                "stance_cue": clipped(suggestion.cue, 300),
+                "stance_sentence": _sentence(article.text, suggestion.sentence),
+                "echo_of_id": echo.outlet_id if echo else None,
+                "echo_cue": clipped(echo.cue, 300) if echo else "",
             },
+            create_defaults={"new_since_publication": published} if published else None,
         )
         counts["new"] += int(created)
     coverage_assign_independence(claim)
     return counts
 
 
-def _origin_group(claim: Claim, items: list[Coverage]) -> int | None:
-    """The story the claim first appeared in: the first appearance's group if we hold
-    its text, else the earliest covering article from the same outlet."""
+def _page(article: Article) -> Page:
+    outlet = article.outlet
+    return Page(
+        id=article.pk,
+        outlet_id=article.outlet_id,
+        outlet_name=outlet.name if outlet else "",
+        is_wire=bool(outlet and outlet.is_wire),
+        state_controlled=bool(outlet and outlet.is_state_controlled),
+        published_at=article.published_at,
+        canonical_url=article.canonical_url or "",
+        group=origin_id(article),
+    )
+
+
+def coverage_classify(claim: Claim) -> list[Row]:
+    """Each of the claim's pages in exactly one class (corroboration.classify): a
+    function of the claim, its stored articles, their outlets and syndication groups,
+    and the reviewers' confirmations — never of arrival order or path."""
+    items = list(claim.coverage.select_related("article__outlet", "article__syndication"))
+    pages = {item.article_id: _page(item.article) for item in items}
     first = claim.first_appearance
-    if first is None:
-        return None
-    if Syndication.objects.filter(article=first).exists():
-        return origin_id(Article.objects.select_related("syndication").get(pk=first.pk))
-    same_outlet = [c for c in items if first.outlet_id and c.article.outlet_id == first.outlet_id]
-    if not same_outlet:
-        return None
-    earliest = min(same_outlet, key=lambda c: (c.article.published_at or c.article.seen_at, c.article_id))
-    return origin_id(earliest.article)
+    first_page = None
+    if first is not None and first.text:
+        if first.pk not in pages:
+            pages[first.pk] = _page(Article.objects.select_related("outlet", "syndication").get(pk=first.pk))
+        first_page = first.pk
+    judgements = [
+        PageJudgement(
+            page_id=item.article_id,
+            suggested=ClassStance(item.suggested_stance),
+            score=item.score,
+            echo_of=item.echo_of_id,
+            confirmed=ClassStance(item.stance) if item.stance else None,
+        )
+        for item in items
+    ]
+    return classify(
+        pages=list(pages.values()),
+        judgements=judgements,
+        first_appearance=FirstAppearance(page_id=first_page, outlet_id=first.outlet_id if first else None),
+    )
 
 
 def coverage_assign_independence(claim: Claim) -> None:
-    items = list(claim.coverage.select_related("article__outlet", "article__syndication"))
-    origin = _origin_group(claim, items)
-    for item in items:
-        group = origin_id(item.article)
-        if origin is not None and group == origin:
-            independence = CoverageIndependence.ORIGIN if item.article_id == group else CoverageIndependence.SYNDICATED
-        elif item.echo_of_id:
-            independence = CoverageIndependence.ECHO
-        elif item.article_id != group:
-            independence = CoverageIndependence.SYNDICATED
-        else:
-            independence = CoverageIndependence.INDEPENDENT
-        if item.independence != independence:
-            Coverage.objects.filter(pk=item.pk).update(independence=independence)
+    """Store each coverage row's class and story group as `coverage_classify` decides;
+    a page left out of the ledger (unrelated) is independent of nothing."""
+    rows = {row.page_id: row for row in coverage_classify(claim)}
+    for item in claim.coverage.all():
+        row = rows.get(item.article_id)
+        independence = str(row.independence) if row else CoverageIndependence.INDEPENDENT
+        group = int(row.origin_group) if row else item.article_id
+        if (item.independence, item.origin_group) != (independence, group):
+            Coverage.objects.filter(pk=item.pk).update(independence=independence, origin_group=group)
 
 
 def ledger(claim: Claim) -> Ledger:
-    return ledger_for(list(claim.coverage.select_related("article__outlet", "article__syndication")))
+    """The claim's ledger, counted from the same classification the rows store."""
+    return ledger_of(coverage_classify(claim))
 
 
 # --- Reviewers' decisions -----------------------------------------------------------------
@@ -182,7 +291,11 @@ def coverage_confirm(*, actor: User, coverage: Coverage, stance: str) -> Coverag
     coverage.stance = stance
     coverage.confirmed_by = actor
     coverage.confirmed_at = timezone.now()
-    coverage.save(update_fields=["stance", "confirmed_by", "confirmed_at", "updated_at"])
+    coverage.new_since_publication = False
+    coverage.save(update_fields=["stance", "confirmed_by", "confirmed_at", "new_since_publication", "updated_at"])
+    # A page confirmed unrelated leaves its story group, which may move the origin.
+    coverage_assign_independence(coverage.claim)
+    coverage.refresh_from_db()
     return coverage
 
 
