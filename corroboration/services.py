@@ -160,7 +160,8 @@ def read_article(
 ) -> Reading:
     found = match(profile, article.text, responses=responses)
     if not found.related:
-        return Reading(found, StanceSuggestion(ClassStance.UNRELATED, "No passage of the article carries the claim."), None)
+        unrelated = StanceSuggestion(ClassStance.UNRELATED, "No passage of the article carries the claim.")
+        return Reading(found, unrelated, None)
     echo = find_echo(
         article.text,
         outlets,
