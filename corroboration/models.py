@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from claims.models import ClaimQuerySet
@@ -257,6 +258,41 @@ class RatingMapping(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class Alias(models.Model):
+    """Another name news copy uses for an entity: "the Kremlin" or "Moscow" for Russia,
+    "the Islamic Republic" for Iran. Matching reads a claim and a page through this
+    table, so a paraphrase that names the party differently still carries the claim.
+    Editors keep it in the admin; it starts with a seed table (migration 0006)."""
+
+    name = models.CharField(max_length=200, help_text="The entity as claims name it (“Russia”).")
+    alias = models.CharField(
+        max_length=200,
+        help_text="Another name for it (“the Kremlin”). Short capitals (“US”) match only in capitals.",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "alias"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), Lower("alias"), name="alias_once_per_name"),
+            models.CheckConstraint(condition=~Q(name="") & ~Q(alias=""), name="alias_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.name}"
+
+
+def alias_mapping() -> dict[str, list[str]]:
+    """The alias table as it is now: name → its other names."""
+    table: dict[str, list[str]] = {}
+    for name, alias in Alias.objects.order_by("name", "alias").values_list("name", "alias"):
+        table.setdefault(name, []).append(alias)
+    return table
+
+
 def rating_mappings() -> dict[str, Any]:
     """The mapping table as it is now: wording key → our Rating."""
     return {m.label: m.rating for m in RatingMapping.objects.select_related("rating")}
@@ -348,6 +384,29 @@ class PriorCheckMatchQuerySet(models.QuerySet["PriorCheckMatch"]):
 
     def confirmed(self) -> PriorCheckMatchQuerySet:
         return self.filter(state=MatchState.CONFIRMED)
+
+
+def claims_with_new_coverage(claims: ClaimQuerySet) -> ClaimQuerySet:
+    """Published claims with coverage found after their verdict was published that no
+    reviewer has confirmed yet: the public ledger is the one as it stood at publication,
+    so an editor decides whether the new reporting changes the verdict."""
+    return claims.filter(
+        Exists(Coverage.objects.filter(claim=OuterRef("pk"), new_since_publication=True)), status="published"
+    )
+
+
+class MatchedArticle(models.Model):
+    """An article whose matching to every open claim finished. An article the tracker
+    grouped for another reason (a search for one claim) is still matched to the others
+    on arrival: whether it was grouped says nothing about whether it was matched."""
+
+    article = models.OneToOneField(
+        "sources.Article", primary_key=True, on_delete=models.CASCADE, related_name="matched"
+    )
+    matched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} matched {self.matched_at:%Y-%m-%d %H:%M}"
 
 
 def claims_already_checked(claims: ClaimQuerySet) -> ClaimQuerySet:

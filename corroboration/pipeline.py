@@ -6,8 +6,9 @@ place each as origin, copy, echo or independent report.
 
 A pasted page (job kind "fetch_url"): fetch, store, group and match it to the claim.
 
-match_articles (new articles from feeds): group them, then match them to every open
-claim whose vocabulary they share.
+match_articles (new articles, however they were stored): group them, then match them
+to every claim that is not rejected, published ones included; they count as matched
+only when that finished.
 
 import_claimreviews (an editor's upload or address): read the ClaimReviews, keep them
 as prior checks, and match them to our claims. A file that does not parse ends the job
@@ -26,14 +27,22 @@ from typing import Any
 from claims.models import Claim, Status
 from corroboration.gathering import gather_for_claim
 from corroboration.models import Job, JobKind
-from corroboration.services import JobRefused, coverage_match, ensure_grouped, job_progress, prior_checks_import
+from corroboration.services import (
+    JobRefused,
+    articles_mark_matched,
+    coverage_match,
+    ensure_grouped,
+    job_progress,
+    prior_checks_import,
+)
 from sources.claimreviews import ClaimReviewUnreadable
 from sources.fetch import FetchError
 from sources.models import Article
 from sources.providers.pasted_url import store_url
 
-# Claims still worth matching new coverage to: the ones being worked on.
-MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW)
+# Claims new coverage is matched to: every one not rejected. A published verdict keeps
+# its coverage honest: what arrives later is flagged to editors (new_since_publication).
+MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW, Status.PUBLISHED)
 
 
 Step = Callable[[Job], dict[str, Any]]
@@ -95,6 +104,8 @@ def match_articles(job: Job) -> dict[str, Any]:
         counts["related"] += result["related"]
         counts["new"] += result["new"]
         job_progress(job, progress=10 + int(85 * n / max(len(claims), 1)), step=f"Matched {n} of {len(claims)} claims")
+    # Only now do the articles count as matched: a job that dies half-way leaves them due.
+    articles_mark_matched(a.pk for a in articles)
     return counts
 
 

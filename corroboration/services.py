@@ -22,17 +22,19 @@ from claims.services import attribution_update
 from core.leases import Lease
 from core.retry import backoff
 from core.services import Actor, model_update, service, task_send
-from corroboration.aliases import SEED_ALIASES, AliasTable
+from corroboration.aliases import AliasTable
 from corroboration.classify import FirstAppearance, Page, PageJudgement, Row, classify
 from corroboration.echoes import EchoFinding, OutletNames, find_echo
 from corroboration.ledger import Ledger, ledger_of
 from corroboration.matching import ClaimProfile, Match, match, responses_to
 from corroboration.models import (
+    Alias,
     Coverage,
     CoverageIndependence,
     Job,
     JobKind,
     JobStatus,
+    MatchedArticle,
     MatchFoundBy,
     MatchState,
     PriorCheck,
@@ -41,6 +43,7 @@ from corroboration.models import (
     RatingMapping,
     Stance,
     Syndication,
+    alias_mapping,
 )
 from corroboration.prior_matching import PriorMatch, match_prior_check
 from corroboration.rating_labels import rating_key
@@ -103,8 +106,46 @@ def claim_profile(claim: Claim, *, aliases: AliasTable | None = None) -> ClaimPr
 
 
 def alias_table() -> AliasTable:
-    """The alias table as the newsroom keeps it (seeded for the demo)."""
-    return AliasTable(SEED_ALIASES)
+    """The alias table as editors keep it in the admin (`Alias`; seeded by migration)."""
+    return AliasTable(alias_mapping())
+
+
+ALIAS_FIELDS = frozenset({"name", "alias", "notes"})
+
+
+def _alias_clean(alias: Alias) -> None:
+    alias.name, alias.alias = " ".join(alias.name.split()), " ".join(alias.alias.split())
+    if alias.name.lower() == alias.alias.lower():
+        raise ValidationError({"alias": "An alias is another name, not the name itself."})
+    alias.full_clean()
+
+
+@service
+def alias_create(*, actor: Actor, name: str, alias: str, notes: str = "") -> Alias:
+    """Teach matching another name for an entity (editors); used from the next match on."""
+    if actor is not None:
+        _require(actor, "corroboration.add_alias", "Only an editor can change the alias table.")
+    row = Alias(name=name, alias=alias, notes=notes)
+    _alias_clean(row)
+    row.save()
+    return row
+
+
+@service
+def alias_update(*, actor: Actor, alias: Alias, **data: Any) -> Alias:
+    if actor is not None:
+        _require(actor, "corroboration.change_alias", "Only an editor can change the alias table.")
+    if model_update(alias, data, fields=ALIAS_FIELDS):
+        _alias_clean(alias)
+        alias.save()
+    return alias
+
+
+@service
+def alias_delete(*, actor: Actor, alias: Alias) -> None:
+    if actor is not None:
+        _require(actor, "corroboration.delete_alias", "Only an editor can change the alias table.")
+    alias.delete()
 
 
 def _responses(claim: Claim, aliases: AliasTable) -> list[ClaimProfile]:
@@ -194,21 +235,24 @@ def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[
             Coverage.objects.filter(claim=claim, article=article, stance="").delete()
             continue
         counts["related"] += 1
+        values = {
+            "score": found.score,
+            "excerpt": found.excerpt,
+            "excerpt_marks": _excerpt_marks(found),
+            "suggested_stance": str(suggestion.stance),
+            "stance_reason": suggestion.reason,
+            "stance_cue": clipped(suggestion.cue, 300),
+            "stance_sentence": _sentence(article.text, suggestion.sentence),
+            "echo_of_id": echo.outlet_id if echo else None,
+            "echo_cue": clipped(echo.cue, 300) if echo else "",
+        }
+        # Found after the verdict went out: flagged until a reviewer confirms it or the
+        # claim is published again.
         _, created = Coverage.objects.update_or_create(
             claim=claim,
             article=article,
-            defaults={
-                "score": found.score,
-                "excerpt": found.excerpt,
-                "excerpt_marks": _excerpt_marks(found),
-                "suggested_stance": str(suggestion.stance),
-                "stance_reason": suggestion.reason,
-                "stance_cue": clipped(suggestion.cue, 300),
-                "stance_sentence": _sentence(article.text, suggestion.sentence),
-                "echo_of_id": echo.outlet_id if echo else None,
-                "echo_cue": clipped(echo.cue, 300) if echo else "",
-            },
-            create_defaults={"new_since_publication": published} if published else None,
+            defaults=values,
+            create_defaults={**values, "new_since_publication": published},
         )
         counts["new"] += int(created)
     coverage_assign_independence(claim)
@@ -268,6 +312,19 @@ def coverage_assign_independence(claim: Claim) -> None:
         group = int(row.origin_group) if row else item.article_id
         if (item.independence, item.origin_group) != (independence, group):
             Coverage.objects.filter(pk=item.pk).update(independence=independence, origin_group=group)
+
+
+def coverage_publication_seen(claim: Claim) -> int:
+    """The claim is being published with its ledger as it stands: no coverage is new
+    since publication any more. The number of rows cleared."""
+    return Coverage.objects.filter(claim=claim, new_since_publication=True).update(new_since_publication=False)
+
+
+def articles_mark_matched(article_ids: Iterable[int]) -> int:
+    """Record that these articles were matched to every open claim (the job finished)."""
+    rows = [MatchedArticle(article_id=pk) for pk in sorted(set(article_ids))]
+    MatchedArticle.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def ledger(claim: Claim) -> Ledger:

@@ -100,13 +100,13 @@ def recheck_due_claims() -> int:
 
 @shared_task(name="corroboration.match_new_articles", max_retries=0)
 def match_new_articles(limit: int = 500) -> int:
-    """Articles that arrived with their text since the last run (never grouped yet)
-    are grouped and matched to the open claims, in one job at a time."""
+    """Articles with text that were never matched to the open claims — also those a
+    search for one claim already grouped — are matched, in one job at a time."""
     if Job.objects.active().filter(kind=JobKind.MATCH_ARTICLES).exists():
         return 0
     ids = list(
         Article.objects.exclude(text="")
-        .filter(syndication__isnull=True)
+        .filter(matched__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
