@@ -31,11 +31,11 @@ def run_matching(django_capture_on_commit_callbacks) -> Job:
 
 
 def test_coverage_of_a_published_claim_is_found_and_flagged_for_editors(
-    claim,
+    claim,  # noqa: F811
     editor,
     reviewer,
     client,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     rejected = make_claim(statement=STATEMENT)
     force_status(claim, "published")
@@ -79,8 +79,8 @@ def test_coverage_found_before_publication_is_not_flagged(claim):  # noqa: F811
 
 
 def test_articles_a_search_for_one_claim_grouped_are_still_matched_to_the_others(
-    claim,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    claim,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     other = make_claim(statement="Russia and Iran agreed to expand oil and gas swaps.")
     store_corpus()
