@@ -46,13 +46,13 @@ CITABLE = (Status.RESEARCHING, Status.IN_REVIEW)
 
 # The ledger's counts, in the order the page shows them: each section holds exactly the
 # pages its card counts, so a heading and its card can never disagree.
-SECTIONS: list[tuple[str, str]] = [
-    ("origin", "Where it first appeared"),
-    ("independent", "Independent confirmations"),
-    ("denials", "Denials"),
-    ("mentions", "Mentions"),
-    ("syndicated", "Syndicated copies — the same story republished"),
-    ("echoes", "Echoes — re-citing another outlet's sources"),
+SECTIONS: list[tuple[str, str, str]] = [
+    ("origin", "Where it first appeared", "Where it first appeared"),
+    ("independent", "Independent confirmations", "Independent confirmations"),
+    ("denials", "Denials", "Denials"),
+    ("mentions", "Mentions", "Independent reports that only mention it"),
+    ("syndicated", "Syndicated copies", "Syndicated copies — the same story republished"),
+    ("echoes", "Echoes", "Echoes — re-citing another outlet's sources"),
 ]
 
 
@@ -81,7 +81,8 @@ def coverage_context(claim: Claim, user: Any) -> dict[str, Any]:
         "claim": claim,
         "ledger": result,
         "coverage_sections": [
-            (key, label, [c for c in items if section_of.get(c.article_id) == key]) for key, label in SECTIONS
+            (key, card, heading, [c for c in items if section_of.get(c.article_id) == key])
+            for key, card, heading in SECTIONS
         ],
         "unrelated_coverage": [c for c in items if c.article_id not in section_of],
         "new_since_publication": sum(c.new_since_publication for c in items),

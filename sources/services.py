@@ -226,8 +226,10 @@ def publisher_recognise(
     site_name = strip_html(site_name, max_length=200)
     jsonld_publisher = strip_html(jsonld_publisher, max_length=200)
     names = [n for n in (site_name, jsonld_publisher) if n]
-    own_domain = registrable_domain(url)
-    host = _host_of(url).removeprefix("www.") if "://" in url else url.strip().lower().removeprefix("www.")
+    # A provider may state the publisher as a bare domain ("apnews.com"): read it as an address.
+    address = url.strip() if "://" in url else f"https://{url.strip()}"
+    own_domain = registrable_domain(address)
+    host = _host_of(address).removeprefix("www.")
     if not host:
         return Recognised(None, {"reason": Reason.UNKNOWN, "notes": ["the page has no address"]})
     nearby = Q(domains__overlap=sorted({own_domain, host} - {""}))
@@ -236,7 +238,7 @@ def publisher_recognise(
         nearby |= Q(name__iexact=bare) | Q(name__iexact=f"The {bare}")
     known = [KnownOutlet(id=o.pk, name=o.name, domains=o.domains) for o in Outlet.objects.filter(nearby).order_by("pk")]
     decision = identify_publisher(
-        url=url if "://" in url else f"https://{host}/",
+        url=address,
         outlets=known,
         site_name=site_name,
         jsonld_publisher=jsonld_publisher,
