@@ -352,7 +352,7 @@ def coverage_confirm(*, actor: User, coverage: Coverage, stance: str) -> Coverag
     coverage.new_since_publication = False
     coverage.save(update_fields=["stance", "confirmed_by", "confirmed_at", "new_since_publication", "updated_at"])
     # A page confirmed unrelated leaves its story group, which may move the origin.
-    coverage_assign_independence(coverage.claim)
+    coverage_assign_independence(Claim.objects.get(pk=coverage.claim_id))
     coverage.refresh_from_db()
     return coverage
 
