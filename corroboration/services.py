@@ -22,7 +22,7 @@ from claims.services import attribution_update
 from core.leases import Lease
 from core.retry import backoff
 from core.services import Actor, model_update, service, task_send
-from corroboration.aliases import AliasTable
+from corroboration.aliases import SEED_ALIASES, AliasTable
 from corroboration.classify import FirstAppearance, Page, PageJudgement, Row, classify
 from corroboration.echoes import EchoFinding, OutletNames, find_echo
 from corroboration.ledger import Ledger, ledger_of
@@ -111,6 +111,18 @@ def alias_table() -> AliasTable:
 
 
 ALIAS_FIELDS = frozenset({"name", "alias", "notes"})
+
+
+def alias_seed() -> int:
+    """Put the starting table (aliases.SEED_ALIASES) back where it is missing — the
+    demo loads it, and migration 0006 wrote it once; an editor's own rows and changes
+    stay. The number of rows added."""
+    before = Alias.objects.count()
+    rows = [
+        Alias(name=name, alias=alias, notes="Seed table.") for name, names in SEED_ALIASES.items() for alias in names
+    ]
+    Alias.objects.bulk_create(rows, ignore_conflicts=True)
+    return Alias.objects.count() - before
 
 
 def _alias_clean(alias: Alias) -> None:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims.services import relation_create
 from corroboration.models import Alias, Coverage
-from corroboration.services import alias_create, alias_delete, coverage_match
+from corroboration.services import alias_create, alias_delete, alias_seed, coverage_match
 from tests.factories import ArticleFactory, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,10 @@ PARAPHRASE = (
 )
 
 
-def test_the_seeded_table_is_in_the_database_and_reads_the_kremlin_as_russia():
+def test_the_seeded_table_reads_the_kremlin_as_russia_and_seeding_again_adds_nothing():
+    alias_seed()  # a transactional test before this one may have flushed the table
     assert Alias.objects.filter(name="Russia", alias="Kremlin").exists()
+    assert alias_seed() == 0
     claim = make_claim(statement="Russia has expelled three diplomats from Iran over espionage charges.")
     ArticleFactory(
         text="The Kremlin has expelled three diplomats from the Islamic Republic over espionage charges, "
@@ -57,6 +59,7 @@ def test_an_alias_must_be_another_name_and_is_kept_once(editor: User):
 
 
 def test_a_response_to_a_different_proposition_never_becomes_a_denial_of_the_claim(editor: User):
+    alias_seed()
     claim = make_claim(
         statement="Russia has provided Iran with information that could help Tehran strike U.S. warships."
     )
