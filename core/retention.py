@@ -80,7 +80,9 @@ def unreferenced(model: type[Model]) -> Q:
 
     Worked out from the models, so a relation added later keeps rows by itself. A
     one-to-one whose primary key is the row (an extension of it, deleted with it) is
-    not a use, nor is such an extension's link back to the row it extends."""
+    not a use, nor is such an extension's link back to the row it extends, nor a model
+    that says it only indexes the rows it points at (`indexes_only = True`: derived from
+    them, made again from them, deleted with them)."""
     condition = Q()
     for relation in model._meta.get_fields(include_hidden=True):
         if not (relation.is_relation and relation.auto_created and not relation.concrete):
@@ -91,6 +93,8 @@ def unreferenced(model: type[Model]) -> Q:
         if relation.one_to_one and field.primary_key:
             continue
         related = relation.related_model
+        if getattr(related, "indexes_only", False):
+            continue
         rows = related._base_manager.filter(**{field.name: OuterRef("pk")})  # type: ignore[union-attr]
         primary_key = related._meta.pk  # type: ignore[union-attr]
         if primary_key.is_relation and primary_key.related_model is model:

@@ -59,6 +59,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "corroboration.add_ratingmapping",
             "corroboration.change_ratingmapping",
             "corroboration.delete_ratingmapping",
+            "corroboration.view_alias",
+            "corroboration.add_alias",
+            "corroboration.change_alias",
+            "corroboration.delete_alias",
             # Editors manage newsroom accounts; the admin keeps superuser rights to superusers.
             "auth.add_user",
             "auth.change_user",

@@ -15,6 +15,7 @@ from claims.models import Rating
 from core.admin import ReadOnlyAdmin, ServiceAdmin
 from core.views import signed_in
 from corroboration.models import (
+    Alias,
     Coverage,
     Job,
     MatchState,
@@ -24,8 +25,12 @@ from corroboration.models import (
     Syndication,
 )
 from corroboration.services import (
+    ALIAS_FIELDS,
     MAX_IMPORT_BYTES,
     RATING_MAPPING_FIELDS,
+    alias_create,
+    alias_delete,
+    alias_update,
     job_enqueue,
     prior_check_match_decide,
     prior_checks_import_request,
@@ -108,6 +113,31 @@ class RatingMappingAdmin(ServiceAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RatingMapping]) -> None:
         for mapping in queryset:
             rating_mapping_delete(actor=signed_in(request), mapping=mapping)
+
+
+@admin.register(Alias)
+class AliasAdmin(ServiceAdmin):
+    """Other names news copy uses for an entity ("the Kremlin" for Russia). Matching
+    reads claims and pages through this table from the next match on."""
+
+    service_fields = ALIAS_FIELDS
+    fields = ("name", "alias", "notes")
+    list_display = ("alias", "name", "notes")
+    list_filter = ("name",)
+    search_fields = ("name", "alias")
+
+    def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Alias:
+        return alias_create(actor=signed_in(request), **data)
+
+    def update_object(self, request: HttpRequest, obj: Alias, data: dict[str, Any]) -> None:
+        alias_update(actor=signed_in(request), alias=obj, **data)
+
+    def delete_model(self, request: HttpRequest, obj: Alias) -> None:
+        alias_delete(actor=signed_in(request), alias=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Alias]) -> None:
+        for alias in queryset:
+            alias_delete(actor=signed_in(request), alias=alias)
 
 
 class ImportForm(forms.Form):

@@ -68,6 +68,13 @@ _GENERIC_NAME_STEMS = frozenset(
     corp company group news times post herald national federal international president minister spokesman
     spokeswoman spokesperson""".split()  # noqa: SIM905
 )
+# The head noun of a body's name, by which copy refers back to it: "Estmark's Health
+# Ministry" is "the ministry" two paragraphs on, "the Supreme Court" "the court".
+_HEAD_STEMS = frozenset(
+    stem(w)
+    for w in """ministry department agency council court club company government commission committee
+    authority regulator parliament""".split()  # noqa: SIM905
+)
 # "assets in the Middle East": a name after one of these says where, not who.
 _LOCATIVE = frozenset({"in", "at", "across", "throughout", "near", "around", "inside", "within"})
 # Ordinary news vocabulary, weighed low when no statistics are given.
@@ -157,6 +164,9 @@ class Document:
                 j = entity.last
                 continue
             plain = words[j].plain
+            if plain == "the" and j + 1 < len(words) and stem(words[j + 1].plain) in _HEAD_STEMS:
+                # "the ministry": a reference back to a named body (see _Party.head).
+                found.append(_Term(_head_term(words[j + 1].plain), first + j, first + j + 2))
             if is_content(plain):
                 found.extend(_Term(form, first + j, first + j + 1) for form in term_forms(plain))
             j += 1
@@ -174,12 +184,21 @@ class Document:
         return self.spans[first][0], self.spans[last - 1][1]
 
 
+def _head_term(plain: str) -> str:
+    return "the:" + stem(plain)
+
+
 @dataclass(frozen=True)
 class _Party:
-    """A name the claim is about; present when any of its distinguishing terms is."""
+    """A name the claim is about; present when any of its distinguishing terms is, or
+    when a body's name is referred back to by its head noun ("the ministry")."""
 
     label: str
     terms: frozenset[str]
+    head: str = ""
+
+    def named_in(self, seen: set[str]) -> bool:
+        return bool(self.terms & seen) or (bool(self.head) and self.head in seen)
 
 
 @dataclass(frozen=True)
@@ -259,7 +278,8 @@ class ClaimProfile:
         """(score, parties missing) of a passage with terms `found`; parties may also
         be named in `context` (the sentences just before, where a pronoun's antecedent is)."""
         coverage = max((v.coverage(found) * self._distinctiveness(v) for v in self.versions), default=0.0)
-        missing = tuple(p.label for p in self.parties if not p.terms & (found | context))
+        seen = found | context
+        missing = tuple(p.label for p in self.parties if not p.named_in(seen))
         return coverage * (MISSING_PARTY if missing else 1.0), missing
 
 
@@ -313,7 +333,9 @@ def _add_party(parties: dict[str, _Party], run: list[_Term], words: list[Token],
     if not distinguishing:
         return
     label = " ".join(words[i].surface for i in range(first, run[-1].last))
-    parties.setdefault(" ".join(sorted(distinguishing)), _Party(label=label, terms=distinguishing))
+    last = words[run[-1].last - 1].plain
+    head = _head_term(last) if stem(last) in _HEAD_STEMS else ""
+    parties.setdefault(" ".join(sorted(distinguishing)), _Party(label=label, terms=distinguishing, head=head))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from claims.models import ClaimQuerySet
@@ -52,6 +53,10 @@ class ArticleBand(models.Model):
     (`corroboration.fingerprint.band_keys`, hashed to 64 bits). Two copies of one story
     share at least one band, so a new article finds the copies already stored by an
     indexed equality lookup, however many articles the tracker holds."""
+
+    # Derived from the article's text, for finding copies: not a use that keeps an
+    # unused article from retention (core.retention.unreferenced).
+    indexes_only = True
 
     article = models.ForeignKey("sources.Article", on_delete=models.CASCADE, related_name="bands")
     band = models.BigIntegerField()
@@ -122,6 +127,24 @@ class Coverage(models.Model):
         on_delete=models.SET_NULL,
         related_name="echoed_by",
         help_text="The outlet whose reporting this article re-cites.",
+    )
+    echo_cue = models.CharField(
+        max_length=300, blank=True, help_text="The credit on the page that names the outlet it re-cites."
+    )
+    origin_group = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The article id of the origin of this page's story among the claim's coverage (its copies share it).",
+    )
+    stance_reason = models.TextField(blank=True, help_text="Why the stance was suggested, in words.")
+    stance_cue = models.CharField(max_length=300, blank=True, help_text="The words that decided the suggestion.")
+    stance_sentence = models.TextField(blank=True, help_text="The sentence the cue is in.")
+    excerpt_marks = models.JSONField(
+        default=list, blank=True, help_text="[start, end) offsets in the excerpt of the claim's words it holds."
+    )
+    new_since_publication = models.BooleanField(
+        default=False,
+        help_text="Found after the claim's verdict was published and not yet confirmed by a reviewer.",
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -286,6 +309,41 @@ class RatingMapping(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class Alias(models.Model):
+    """Another name news copy uses for an entity: "the Kremlin" or "Moscow" for Russia,
+    "the Islamic Republic" for Iran. Matching reads a claim and a page through this
+    table, so a paraphrase that names the party differently still carries the claim.
+    Editors keep it in the admin; it starts with a seed table (migration 0006)."""
+
+    name = models.CharField(max_length=200, help_text="The entity as claims name it (“Russia”).")
+    alias = models.CharField(
+        max_length=200,
+        help_text="Another name for it (“the Kremlin”). Short capitals (“US”) match only in capitals.",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "alias"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), Lower("alias"), name="alias_once_per_name"),
+            models.CheckConstraint(condition=~Q(name="") & ~Q(alias=""), name="alias_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.name}"
+
+
+def alias_mapping() -> dict[str, list[str]]:
+    """The alias table as it is now: name → its other names."""
+    table: dict[str, list[str]] = {}
+    for name, alias in Alias.objects.order_by("name", "alias").values_list("name", "alias"):
+        table.setdefault(name, []).append(alias)
+    return table
+
+
 def rating_mappings() -> dict[str, Any]:
     """The mapping table as it is now: wording key → our Rating."""
     return {m.label: m.rating for m in RatingMapping.objects.select_related("rating")}
@@ -377,6 +435,15 @@ class PriorCheckMatchQuerySet(models.QuerySet["PriorCheckMatch"]):
 
     def confirmed(self) -> PriorCheckMatchQuerySet:
         return self.filter(state=MatchState.CONFIRMED)
+
+
+def claims_with_new_coverage(claims: ClaimQuerySet) -> ClaimQuerySet:
+    """Published claims with coverage found after their verdict was published that no
+    reviewer has confirmed yet: the public ledger is the one as it stood at publication,
+    so an editor decides whether the new reporting changes the verdict."""
+    return claims.filter(
+        Exists(Coverage.objects.filter(claim=OuterRef("pk"), new_since_publication=True)), status="published"
+    )
 
 
 def claims_already_checked(claims: ClaimQuerySet) -> ClaimQuerySet:

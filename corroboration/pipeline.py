@@ -6,10 +6,11 @@ place each as origin, copy, echo or independent report.
 
 A pasted page (job kind "fetch_url"): fetch, store, group and match it to the claim.
 
-match_articles (new articles from feeds): group them, then match each to the open
-claims found through the claims' index by its distinguishing terms, in chunks with a
-checkpoint per article (`coverage_match_article`): a retry resumes where the last
-attempt stopped, and an article counts as matched only when its matching finished.
+match_articles (new articles, however they were stored): group them, then match each
+to the claims that are not rejected (published ones included) found through the claims'
+index by its distinguishing terms, in chunks with a checkpoint per article
+(`coverage_match_article`): a retry resumes where the last attempt stopped, and an
+article counts as matched only when its matching finished.
 
 import_claimreviews (an editor's upload or address): read the ClaimReviews, keep them
 as prior checks, and match them to our claims. A file that does not parse ends the job

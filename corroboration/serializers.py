@@ -38,9 +38,26 @@ class CoverageArticleSerializer(ReadSerializer):
         }
 
 
+class StanceReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why, in words (names whose denial it is, when it is one).")
+    cue = serializers.CharField(help_text="The words that decided it: “This claim is false”, “denied”…")
+    sentence = serializers.CharField(help_text="The sentence of the article the cue is in.")
+
+
 class CoverageSerializer(ReadSerializer):
     article = CoverageArticleSerializer(read_only=True)
-    origin_group = serializers.SerializerMethodField(help_text="Shared by an origin and its syndicated copies.")
+    origin_group = serializers.SerializerMethodField(
+        help_text="Shared by an origin and its syndicated copies: the article id of the story's origin."
+    )
+    stance_reason = serializers.SerializerMethodField(
+        help_text="Why the stance was suggested: the reason in words, the cue that decided it and the sentence "
+        "it is in (empty strings when the suggestion rests on no single cue)."
+    )
+    excerpt_marks = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        read_only=True,
+        help_text="[start, end) offsets into `excerpt` of the claim's words it holds (for highlighting).",
+    )
     echo_of: serializers.SlugRelatedField[Outlet] = serializers.SlugRelatedField(
         slug_field="name", read_only=True, allow_null=True
     )
@@ -60,13 +77,21 @@ class CoverageSerializer(ReadSerializer):
             "independence",
             "origin_group",
             "echo_of",
+            "echo_cue",
+            "stance_reason",
+            "excerpt_marks",
+            "new_since_publication",
             "confirmed_by",
             "confirmed_at",
         ]
         read_only_fields = fields
 
     def get_origin_group(self, item: Coverage) -> int:
-        return origin_id(item.article)
+        return item.origin_group if item.origin_group is not None else origin_id(item.article)
+
+    @extend_schema_field(StanceReasonSerializer)
+    def get_stance_reason(self, item: Coverage) -> dict[str, str]:
+        return {"reason": item.stance_reason, "cue": item.stance_cue, "sentence": item.stance_sentence}
 
 
 class StanceInput(InputSerializer):

@@ -18,11 +18,12 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from claims.models import AttributionRole, Claim, Rating, Status
+from claims.models import AttributionRole, Claim, ClaimRelation, Rating, Status
 from claims.services import attribution_update
 from core.leases import Lease
 from core.retry import backoff
 from core.services import Actor, model_update, service, task_send
+from corroboration.aliases import SEED_ALIASES, AliasTable
 from corroboration.candidates import (
     CHUNK,
     ArticleKeys,
@@ -31,9 +32,12 @@ from corroboration.candidates import (
     candidate_claim_ids,
     frequent_claim_lexemes,
 )
-from corroboration.ledger import Ledger, ledger_for
-from corroboration.matching import ClaimProfile, Document, match, match_article
+from corroboration.classify import FirstAppearance, Page, PageJudgement, Row, classify
+from corroboration.echoes import EchoFinding, OutletNames, find_echo
+from corroboration.ledger import Ledger, ledger_of
+from corroboration.matching import ClaimProfile, Document, Match, match, responses_to
 from corroboration.models import (
+    Alias,
     ArticleMatching,
     Coverage,
     CoverageIndependence,
@@ -48,9 +52,12 @@ from corroboration.models import (
     RatingMapping,
     Stance,
     Syndication,
+    alias_mapping,
 )
 from corroboration.prior_matching import PriorMatch, match_prior_check
 from corroboration.rating_labels import rating_key
+from corroboration.stance import Stance as ClassStance
+from corroboration.stance import StanceSuggestion, suggest_stance
 from corroboration.syndication import group_article, origin_id
 from corroboration.text import words
 from sources.canonical import canonical_url
@@ -105,32 +112,165 @@ def ensure_grouped(articles: Iterable[Article]) -> int:
     return grouped
 
 
-def _outlets() -> dict[str, Outlet]:
-    return {o.name: o for o in Outlet.objects.all()}
+def claim_profile(claim: Claim, *, aliases: AliasTable | None = None) -> ClaimProfile:
+    """What distinguishes the claim, read with the alias table."""
+    return ClaimProfile.of(claim.statement, claim.quote, aliases=aliases or alias_table())
 
 
-def _coverage_record(claim: Claim, article: Article, outlets: dict[str, Outlet]) -> tuple[bool, bool]:
-    """Score one article against one claim and keep the result: (related, created).
-    A suggestion the text no longer supports goes; a reviewer's decision stays."""
-    profile = ClaimProfile.of(claim.statement, claim.quote)
-    match = match_article(
-        profile,
+def alias_table() -> AliasTable:
+    """The alias table as editors keep it in the admin (`Alias`; seeded by migration)."""
+    return AliasTable(alias_mapping())
+
+
+ALIAS_FIELDS = frozenset({"name", "alias", "notes"})
+
+
+def alias_seed() -> int:
+    """Put the starting table (aliases.SEED_ALIASES) back where it is missing — the
+    demo loads it, and migration 0006 wrote it once; an editor's own rows and changes
+    stay. The number of rows added."""
+    before = Alias.objects.count()
+    rows = [
+        Alias(name=name, alias=alias, notes="Seed table.") for name, names in SEED_ALIASES.items() for alias in names
+    ]
+    Alias.objects.bulk_create(rows, ignore_conflicts=True)
+    return Alias.objects.count() - before
+
+
+def _alias_clean(alias: Alias) -> None:
+    alias.name, alias.alias = " ".join(alias.name.split()), " ".join(alias.alias.split())
+    if alias.name.lower() == alias.alias.lower():
+        raise ValidationError({"alias": "An alias is another name, not the name itself."})
+    alias.full_clean()
+
+
+@service
+def alias_create(*, actor: Actor, name: str, alias: str, notes: str = "") -> Alias:
+    """Teach matching another name for an entity (editors); used from the next match on."""
+    if actor is not None:
+        _require(actor, "corroboration.add_alias", "Only an editor can change the alias table.")
+    row = Alias(name=name, alias=alias, notes=notes)
+    _alias_clean(row)
+    row.save()
+    return row
+
+
+@service
+def alias_update(*, actor: Actor, alias: Alias, **data: Any) -> Alias:
+    if actor is not None:
+        _require(actor, "corroboration.change_alias", "Only an editor can change the alias table.")
+    if model_update(alias, data, fields=ALIAS_FIELDS):
+        _alias_clean(alias)
+        alias.save()
+    return alias
+
+
+@service
+def alias_delete(*, actor: Actor, alias: Alias) -> None:
+    if actor is not None:
+        _require(actor, "corroboration.delete_alias", "Only an editor can change the alias table.")
+    alias.delete()
+
+
+def _responses(claim: Claim, aliases: AliasTable) -> list[ClaimProfile]:
+    """Profiles of the claims that respond to this one with a different proposition:
+    their sentences are not read as carrying this claim, so a denial of theirs never
+    becomes a denial of this one."""
+    relations = ClaimRelation.objects.filter(to_claim=claim).values_list("from_claim", "kind", "to_claim", "addresses")
+    ids = responses_to(claim.pk, list(relations))
+    return [
+        ClaimProfile.of(other.statement, other.quote, aliases=aliases)
+        for other in Claim.objects.filter(pk__in=ids).order_by("pk")
+    ]
+
+
+def _outlet_names() -> list[OutletNames]:
+    return [OutletNames(id=o.pk, name=o.name) for o in Outlet.objects.order_by("pk")]
+
+
+def _own_names(article: Article) -> list[str]:
+    """What the page calls itself: its outlet's name and the names the page gave."""
+    names = [article.outlet.name] if article.outlet else []
+    publisher = (article.raw_payload or {}).get("publisher") if isinstance(article.raw_payload, dict) else None
+    if isinstance(publisher, dict):
+        names += [str(publisher.get(key) or "") for key in ("site_name", "jsonld_publisher")]
+    return [n for n in names if n]
+
+
+def _excerpt_marks(found: Match) -> list[list[int]]:
+    start = found.passage[0]
+    return [[a - start, b - start] for a, b in found.marks if found.passage[0] <= a and b <= found.passage[1]]
+
+
+def _sentence(text: str, span: tuple[int, int] | None) -> str:
+    return text[span[0] : span[1]].strip() if span else ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the pipeline read from one article for one claim: the match, the stance it
+    suggests with its reason, and the outlet it re-cites if it is an echo."""
+
+    found: Match
+    suggestion: StanceSuggestion
+    echo: EchoFinding | None
+
+
+def read_article(
+    profile: ClaimProfile,
+    article: Article,
+    *,
+    responses: list[ClaimProfile],
+    outlets: list[OutletNames],
+) -> Reading:
+    found = match(profile, article.text, responses=responses)
+    if not found.related:
+        unrelated = StanceSuggestion(ClassStance.UNRELATED, "No passage of the article carries the claim.")
+        return Reading(found, unrelated, None)
+    echo = find_echo(
         article.text,
-        own_outlet=article.outlet.name if article.outlet else "",
-        other_outlets=[name for name in outlets if not article.outlet or name != article.outlet.name],
+        outlets,
+        own_outlet=article.outlet_id,
+        own_names=_own_names(article),
+        passage=found.sentences,
     )
-    if not match.related:
+    return Reading(found, suggest_stance(article.text, found, profile), echo)
+
+
+def _coverage_record(
+    claim: Claim,
+    article: Article,
+    *,
+    profile: ClaimProfile,
+    responses: list[ClaimProfile],
+    outlets: list[OutletNames],
+    published: bool,
+) -> tuple[bool, bool]:
+    """Read one article for one claim and keep the result: (related, created). A
+    suggestion the text no longer supports goes; a reviewer's decision stays."""
+    reading = read_article(profile, article, responses=responses, outlets=outlets)
+    found, suggestion, echo = reading.found, reading.suggestion, reading.echo
+    if not found.related:
         Coverage.objects.filter(claim=claim, article=article, stance="").delete()
         return False, False
+    values = {
+        "score": found.score,
+        "excerpt": found.excerpt,
+        "excerpt_marks": _excerpt_marks(found),
+        "suggested_stance": str(suggestion.stance),
+        "stance_reason": suggestion.reason,
+        "stance_cue": clipped(suggestion.cue, 300),
+        "stance_sentence": _sentence(article.text, suggestion.sentence),
+        "echo_of_id": echo.outlet_id if echo else None,
+        "echo_cue": clipped(echo.cue, 300) if echo else "",
+    }
+    # Found after the verdict went out: flagged until a reviewer confirms it or the
+    # claim is published again.
     _, created = Coverage.objects.update_or_create(
         claim=claim,
         article=article,
-        defaults={
-            "score": match.score,
-            "excerpt": match.excerpt,
-            "suggested_stance": match.stance,
-            "echo_of": outlets.get(match.echo_of) if match.echo_of else None,
-        },
+        defaults=values,
+        create_defaults={**values, "new_since_publication": published},
     )
     return True, created
 
@@ -139,21 +279,29 @@ def _coverage_record(claim: Claim, article: Article, outlets: dict[str, Outlet])
 def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[str, int]:
     """Match stored articles (all, or `among`) to the claim: one Coverage row per related
     article, created or refreshed; a reviewer's confirmed stance is never overwritten.
-    Re-running changes nothing that has not changed."""
-    outlets = _outlets()
+    Re-running changes nothing that has not changed, and the rows come out the same
+    whatever order the articles arrived in or whichever path stored them."""
+    aliases = alias_table()
+    profile = claim_profile(claim, aliases=aliases)
+    responses = _responses(claim, aliases)
+    outlets = _outlet_names()
+    published = claim.status == Status.PUBLISHED
     counts = {"candidates": 0, "related": 0, "new": 0}
     for article in candidate_articles(claim, among=among):
         ensure_grouped([article])
         counts["candidates"] += 1
-        related, created = _coverage_record(claim, article, outlets)
+        related, created = _coverage_record(
+            claim, article, profile=profile, responses=responses, outlets=outlets, published=published
+        )
         counts["related"] += int(related)
         counts["new"] += int(created)
     coverage_assign_independence(claim)
     return counts
 
 
-# Claims still worth matching new coverage to: the ones being worked on.
-MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW)
+# Claims new coverage is matched to: every one not rejected. A published verdict keeps
+# its coverage honest: what arrives later is flagged to editors (new_since_publication).
+MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW, Status.PUBLISHED)
 
 
 def _matching_checkpoint(article: Article, *, claims_through: int, finished: bool) -> None:
@@ -188,8 +336,9 @@ def coverage_match_article(
         return counts
     ensure_grouped([article])
     keys = ArticleKeys.of(article.text, frequent=frequent_claim_lexemes())
-    document = Document(article.text)
-    outlets = _outlets()
+    aliases = alias_table()
+    document = Document(article.text, aliases)
+    outlets = _outlet_names()
     after, more = marker.claims_through, True
     while more:
         ids = candidate_claim_ids(keys, statuses=statuses, after=after, limit=chunk)
@@ -199,12 +348,20 @@ def coverage_match_article(
             unrelated = []
             for claim in Claim.objects.filter(pk__in=ids).order_by("pk"):
                 counts["candidates"] += 1
+                profile = claim_profile(claim, aliases=aliases)
                 # The cheap test first (one reading of the article for every claim);
-                # match_article decides what is stored, by the same rules.
-                if not match(ClaimProfile.of(claim.statement, claim.quote), document).related:
+                # read_article decides what is stored, by the same rules.
+                if not match(profile, document).related:
                     unrelated.append(claim.pk)
                     continue
-                related, created = _coverage_record(claim, article, outlets)
+                related, created = _coverage_record(
+                    claim,
+                    article,
+                    profile=profile,
+                    responses=_responses(claim, aliases),
+                    outlets=outlets,
+                    published=claim.status == Status.PUBLISHED,
+                )
                 counts["related"] += int(related)
                 counts["new"] += int(created)
                 coverage_assign_independence(claim)
@@ -217,40 +374,70 @@ def coverage_match_article(
     return counts
 
 
-def _origin_group(claim: Claim, items: list[Coverage]) -> int | None:
-    """The story the claim first appeared in: the first appearance's group if we hold
-    its text, else the earliest covering article from the same outlet."""
+def _page(article: Article) -> Page:
+    outlet = article.outlet
+    return Page(
+        id=article.pk,
+        outlet_id=article.outlet_id,
+        outlet_name=outlet.name if outlet else "",
+        is_wire=bool(outlet and outlet.is_wire),
+        state_controlled=bool(outlet and outlet.is_state_controlled),
+        published_at=article.published_at,
+        canonical_url=article.canonical_url or "",
+        group=origin_id(article),
+    )
+
+
+def coverage_classify(claim: Claim) -> list[Row]:
+    """Each of the claim's pages in exactly one class (corroboration.classify): a
+    function of the claim, its stored articles, their outlets and syndication groups,
+    and the reviewers' confirmations — never of arrival order or path."""
+    items = list(claim.coverage.select_related("article__outlet", "article__syndication"))
+    pages = {item.article_id: _page(item.article) for item in items}
     first = claim.first_appearance
-    if first is None:
-        return None
-    if Syndication.objects.filter(article=first).exists():
-        return origin_id(Article.objects.select_related("syndication").get(pk=first.pk))
-    same_outlet = [c for c in items if first.outlet_id and c.article.outlet_id == first.outlet_id]
-    if not same_outlet:
-        return None
-    earliest = min(same_outlet, key=lambda c: (c.article.published_at or c.article.seen_at, c.article_id))
-    return origin_id(earliest.article)
+    first_page = None
+    if first is not None and first.text:
+        if first.pk not in pages:
+            pages[first.pk] = _page(Article.objects.select_related("outlet", "syndication").get(pk=first.pk))
+        first_page = first.pk
+    judgements = [
+        PageJudgement(
+            page_id=item.article_id,
+            suggested=ClassStance(item.suggested_stance),
+            score=item.score,
+            echo_of=item.echo_of_id,
+            confirmed=ClassStance(item.stance) if item.stance else None,
+        )
+        for item in items
+    ]
+    return classify(
+        pages=list(pages.values()),
+        judgements=judgements,
+        first_appearance=FirstAppearance(page_id=first_page, outlet_id=first.outlet_id if first else None),
+    )
 
 
 def coverage_assign_independence(claim: Claim) -> None:
-    items = list(claim.coverage.select_related("article__outlet", "article__syndication"))
-    origin = _origin_group(claim, items)
-    for item in items:
-        group = origin_id(item.article)
-        if origin is not None and group == origin:
-            independence = CoverageIndependence.ORIGIN if item.article_id == group else CoverageIndependence.SYNDICATED
-        elif item.echo_of_id:
-            independence = CoverageIndependence.ECHO
-        elif item.article_id != group:
-            independence = CoverageIndependence.SYNDICATED
-        else:
-            independence = CoverageIndependence.INDEPENDENT
-        if item.independence != independence:
-            Coverage.objects.filter(pk=item.pk).update(independence=independence)
+    """Store each coverage row's class and story group as `coverage_classify` decides;
+    a page left out of the ledger (unrelated) is independent of nothing."""
+    rows = {row.page_id: row for row in coverage_classify(claim)}
+    for item in claim.coverage.all():
+        row = rows.get(item.article_id)
+        independence = str(row.independence) if row else CoverageIndependence.INDEPENDENT
+        group = int(row.origin_group) if row else item.article_id
+        if (item.independence, item.origin_group) != (independence, group):
+            Coverage.objects.filter(pk=item.pk).update(independence=independence, origin_group=group)
+
+
+def coverage_publication_seen(claim: Claim) -> int:
+    """The claim is being published with its ledger as it stands: no coverage is new
+    since publication any more. The number of rows cleared."""
+    return Coverage.objects.filter(claim=claim, new_since_publication=True).update(new_since_publication=False)
 
 
 def ledger(claim: Claim) -> Ledger:
-    return ledger_for(list(claim.coverage.select_related("article__outlet", "article__syndication")))
+    """The claim's ledger, counted from the same classification the rows store."""
+    return ledger_of(coverage_classify(claim))
 
 
 # --- Reviewers' decisions -----------------------------------------------------------------
@@ -270,7 +457,11 @@ def coverage_confirm(*, actor: User, coverage: Coverage, stance: str) -> Coverag
     coverage.stance = stance
     coverage.confirmed_by = actor
     coverage.confirmed_at = timezone.now()
-    coverage.save(update_fields=["stance", "confirmed_by", "confirmed_at", "updated_at"])
+    coverage.new_since_publication = False
+    coverage.save(update_fields=["stance", "confirmed_by", "confirmed_at", "new_since_publication", "updated_at"])
+    # A page confirmed unrelated leaves its story group, which may move the origin.
+    coverage_assign_independence(Claim.objects.get(pk=coverage.claim_id))
+    coverage.refresh_from_db()
     return coverage
 
 

@@ -18,11 +18,11 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from claims.models import Claim, Status
 from claims.services import claim_editable_by
 from core.views import PageRequest, newsroom_member_required
+from corroboration.classify import Independence, Row
 from corroboration.forms import CoverageUrlForm, StanceForm
-from corroboration.ledger import Ledger
+from corroboration.ledger import Ledger, ledger_of
 from corroboration.models import (
     Coverage,
-    CoverageIndependence,
     Job,
     JobKind,
     MatchState,
@@ -31,10 +31,10 @@ from corroboration.models import (
     rating_mappings,
 )
 from corroboration.services import (
+    coverage_classify,
     coverage_confirm,
     credibility_accept,
     job_request,
-    ledger_for,
     prior_check_match_decide,
 )
 from sources.fetch import check_url
@@ -43,12 +43,27 @@ from sources.netguard import FetchError
 # While a review may be written (reviews.services.REVIEWABLE).
 CITABLE = (Status.RESEARCHING, Status.IN_REVIEW)
 
-SECTIONS = [
-    (CoverageIndependence.ORIGIN, "Where it first appeared"),
-    (CoverageIndependence.INDEPENDENT, "Independent reports"),
-    (CoverageIndependence.SYNDICATED, "Syndicated copies — the same story republished"),
-    (CoverageIndependence.ECHO, "Echoes — re-citing another outlet's sources"),
+# The ledger's counts, in the order the page shows them: each section holds exactly the
+# pages its card counts, so a heading and its card can never disagree.
+SECTIONS: list[tuple[str, str, str]] = [
+    ("origin", "Where it first appeared", "Where it first appeared"),
+    ("independent", "Independent confirmations", "Independent confirmations"),
+    ("denials", "Denials", "Denials"),
+    ("mentions", "Mentions", "Independent reports that only mention it"),
+    ("syndicated", "Syndicated copies", "Syndicated copies — the same story republished"),
+    ("echoes", "Echoes", "Echoes — re-citing another outlet's sources"),
 ]
+
+
+def ledger_section(row: Row) -> str:
+    """The one ledger count a classified page falls in."""
+    if row.independence == Independence.ORIGIN:
+        return "origin"
+    if row.independence == Independence.SYNDICATED:
+        return "syndicated"
+    if row.independence == Independence.ECHO:
+        return "echoes"
+    return {"supports": "independent", "disputes": "denials"}.get(str(row.stance), "mentions")
 
 
 def coverage_context(claim: Claim, user: Any) -> dict[str, Any]:
@@ -57,12 +72,19 @@ def coverage_context(claim: Claim, user: Any) -> dict[str, Any]:
             "-score", "pk"
         )
     )
-    result: Ledger = ledger_for(items)
+    rows = coverage_classify(claim)
+    result: Ledger = ledger_of(rows)
+    section_of = {row.page_id: ledger_section(row) for row in rows}
     job = claim.jobs.filter(kind__in=[JobKind.FIND_COVERAGE, JobKind.FETCH_URL]).order_by("-created_at").first()
     return {
         "claim": claim,
         "ledger": result,
-        "coverage_sections": [(label, [c for c in items if c.independence == key]) for key, label in SECTIONS],
+        "coverage_sections": [
+            (key, card, heading, [c for c in items if section_of.get(c.article_id) == key])
+            for key, card, heading in SECTIONS
+        ],
+        "unrelated_coverage": [c for c in items if c.article_id not in section_of],
+        "new_since_publication": sum(c.new_since_publication for c in items),
         "coverage_count": len(items),
         "stances": Stance.choices,
         "latest_job": job,

@@ -34,6 +34,7 @@ from claims.models import (
 )
 from claims.services import claim_create, relation_create
 from core.roles import EDITOR, REVIEWER, sync_roles
+from corroboration.services import alias_seed
 from demo.corpus import CORPUS_OUTLETS, DEMO_FEEDS, WIRE_PAGE
 from demo.history import load_history
 from reviews.models import Confidence
@@ -407,6 +408,8 @@ def _demo_user(username: str, full_name: str, role: str, staff: bool, result: De
 def load_demo() -> DemoResult:
     result = DemoResult()
     sync_roles()
+    # The alias table matching reads ("the Kremlin" for Russia), as an editor may extend it.
+    alias_seed()
     users = {username: _demo_user(username, name, role, staff, result) for username, name, role, staff in DEMO_USERS}
     recorder = users["reviewer"]
     # The demo users act through the services like anyone else; their rights come from

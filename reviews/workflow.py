@@ -29,7 +29,7 @@ from typing import Any
 from claims.models import Claim, RelationKind, Status
 from claims.services import relation_create
 from core.policy import is_editor
-from corroboration.services import ledger
+from corroboration.services import coverage_publication_seen, ledger
 from reviews.models import Assignment, RejectReason, Review, StandardsSignOff, TransitionName
 
 
@@ -191,6 +191,8 @@ def publish_effect(claim: Claim, actor: Any, request: TransitionRequest, now: da
     # found later changes the claim's ledger, not what this verdict rested on.
     review.ledger_at_publication = ledger(claim).as_dict()
     review.save(update_fields=["published_at", "ledger_at_publication", "updated_at"])
+    # Whatever was new since the last publication is in this verdict's ledger now.
+    coverage_publication_seen(claim)
     changes = {
         "rating": review.rating,
         "recheck_on": review.recheck_on,

@@ -72,13 +72,19 @@ class Extracted:
     site_name: str = ""
     description: str = ""
     canonical_link: str = ""  # "" unless the page named one on its own registered domain
+    # What the page claims about itself, kept for the audit and never trusted for identity:
+    # the canonical link as written (any domain) and the publisher its JSON-LD names.
+    declared_canonical: str = ""
+    jsonld_publisher: str = ""
     structured: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD / microdata items, for the audit
 
     def audit(self) -> dict[str, Any]:
         """What is worth keeping in an article's raw payload."""
         return {
             "canonical_link": self.canonical_link,
+            "declared_canonical": self.declared_canonical,
             "site_name": self.site_name,
+            "jsonld_publisher": self.jsonld_publisher,
             "description": self.description,
             "structured_data": self.structured,
         }
@@ -369,6 +375,8 @@ def extract_article(body: bytes, *, url: str, charset: str | None = None) -> Ext
         site_name=site_name[:200],
         description=_first_text(meta.get("og:description"), meta.get("description"), max_length=2000),
         canonical_link=_trusted_canonical(tree, meta, found, url),
+        declared_canonical=_declared_canonical(tree, url),
+        jsonld_publisher=_first_text(*(_name_of(item.get("publisher")) for item in articles), max_length=200),
         structured=[_small(item) for item in articles[:_MAX_STRUCTURED_ITEMS]],
     )
 
@@ -531,6 +539,20 @@ def _trusted_canonical(tree: lxml.html.HtmlElement, meta: dict[str, str], found:
         if parts.path in ("", "/") and page_path not in ("", "/"):
             continue
         return absolute
+    return ""
+
+
+def _declared_canonical(tree: lxml.html.HtmlElement, url: str) -> str:
+    """The page's <link rel=canonical> as an absolute address, whatever site it names:
+    recorded so that an editor sees a page pointing at another publisher, never used
+    to decide who published it."""
+    for link in tree.iterfind(".//link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            try:
+                absolute = urljoin(url, link.get("href", "").strip())
+            except ValueError:
+                return ""
+            return absolute[:2048] if absolute.lower().startswith(("http://", "https://")) else ""
     return ""
 
 

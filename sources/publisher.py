@@ -30,7 +30,7 @@ import tldextract
 __all__ = ["KnownOutlet", "NewOutlet", "Publisher", "Reason", "identify_publisher", "registrable_domain"]
 
 # The public suffix list bundled with tldextract; never fetched.
-_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 @dataclass(frozen=True)

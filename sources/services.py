@@ -20,19 +20,20 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.leases import Lease
 from core.retry import backoff
 from core.services import Actor, model_update, service, task_send
 from sources.canonical import canonical_url
-from sources.extract import MAX_TEXT_CHARS, Extracted, language_code, site_domain, strip_html
+from sources.extract import MAX_TEXT_CHARS, Extracted, language_code, strip_html
 from sources.fetch import Fetcher, FetchError, FetchResult
 from sources.models import Article, ArticleProvider, Feed, Outlet, Source, SourceKind
 from sources.netguard import blocked_reason, parse_networks, vet_url
 from sources.providers.base import Candidate, ProviderError
 from sources.providers.feeds import FeedItem, fetch_feed, parse_feed
+from sources.publisher import KnownOutlet, Reason, identify_publisher, registrable_domain
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +138,9 @@ def article_create(*, actor: Actor, canonical_url: str, url: str = "", **data: A
     canonical_url = _checked_article_url(canonical_url, "canonical_url")
     url = _checked_article_url(url, "url") if url else canonical_url
     article = Article(canonical_url=canonical_url, url=url)
+    if data.get("outlet") is None:
+        # Nobody said who published it: its address decides, as for every stored page.
+        data = {**data, "outlet": outlet_recognise(url=url)}
     model_update(article, data, fields=ARTICLE_FIELDS)
     article.full_clean()
     article.save()
@@ -181,21 +185,8 @@ def article_record_pasted(*, actor: Actor, text: str, url: str = "", title: str 
     existing = Article.objects.filter(canonical_url=canonical).first()
     if existing is not None:
         return existing, False
-    article = Article(
-        canonical_url=canonical,
-        url=clipped(url.strip(), 2048),
-        text=text,
-        title=clipped(title, 1000),
-        provider=ArticleProvider.PASTED,
-        outlet=outlet_recognise(url=canonical),
-    )
-    article.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():  # a savepoint: someone storing the same address first wins
-            article.save()
-    except IntegrityError:
-        return Article.objects.get(canonical_url=canonical), False
-    return article, True
+    # Stored like any other page: the same publisher rule, the same once-per-URL insert.
+    return article_store(actor=actor, provider=ArticleProvider.PASTED, url=url.strip(), title=title, text=text)
 
 
 # --- Articles from providers: recognised, canonicalised, stored once ---------------------------
@@ -224,54 +215,116 @@ def clipped(value: str, max_length: int) -> str:
     return (value or "").replace("\x00", "")[:max_length]
 
 
-def outlet_recognise(*, url: str, site_name: str = "", domain: str = "") -> Outlet | None:
-    """The outlet that published `url`, creating one if it is new to us.
+@dataclass(frozen=True)
+class Recognised:
+    """Who published a page, and the evidence: `audit` goes into the article's raw
+    payload so that an editor can see why (and what the page claimed about itself)."""
 
-    1. An outlet that lists the URL's host or registered domain in its domains; else
-       one that lists `domain` (the publisher's address as a provider states it).
-    2. Else an outlet named like the page's site name — only among outlets with no
-       domains listed: an outlet whose domains are known cannot be claimed by a page
-       on another domain merely by calling itself by that outlet's name.
-    3. Else a new outlet named after the site name (or, if that name is taken, the
-       domain), with the domain listed and ownership unknown, for an editor to review.
+    outlet: Outlet | None
+    audit: dict[str, Any]
+
+
+def publisher_recognise(
+    *,
+    url: str,
+    site_name: str = "",
+    jsonld_publisher: str = "",
+    canonical: str = "",
+    domain: str = "",
+) -> Recognised:
+    """The outlet that published the page fetched from `url`, creating it if it is new
+    to us (sources.publisher.identify_publisher decides; this maps its decision to rows).
+
+    - The registrable domain of `url` listed by an outlet decides, whatever the page
+      calls itself; `domain` (the publisher's address as a provider such as GDELT
+      states it) is asked next.
+    - A domain no outlet lists is a new outlet of unknown ownership, named from the page
+      (og:site_name, the JSON-LD publisher) for an editor to complete; a page borrowing
+      a known outlet's name gets an outlet named after its domain instead.
+    - Only a host without a registrable domain (an IP address) or an outlet that lists
+      no domains lets the page's own name decide. On an IP address a name nobody
+      knows becomes a new outlet with no domains.
+    - A canonical link to another site is recorded in the audit, never trusted.
     """
-    host = site_domain(url)
+    site_name = strip_html(site_name, max_length=200)
+    jsonld_publisher = strip_html(jsonld_publisher, max_length=200)
+    names = [n for n in (site_name, jsonld_publisher) if n]
+    # A provider may state the publisher as a bare domain ("apnews.com"): read it as an address.
+    address = url.strip() if "://" in url else f"https://{url.strip()}"
+    own_domain = registrable_domain(address)
+    host = _host_of(address).removeprefix("www.")
     if not host:
-        return None
-    if _is_ip_address(host):
-        # An address names no publisher (a test server, an intranet host serving many
-        # sites): only the page's own site name can say who published it.
-        name = strip_html(site_name, max_length=200)
-        return Outlet.objects.filter(name__iexact=name, domains=[]).order_by("pk").first() if name else None
-    own = sorted({host, _host_of(url).removeprefix("www.")} - {""})
-    outlet = Outlet.objects.filter(domains__overlap=own).order_by("pk").first()
-    if outlet is None and domain and site_domain(domain):
-        outlet = Outlet.objects.filter(domains__overlap=[site_domain(domain)]).order_by("pk").first()
-    if outlet is not None:
-        return outlet
-    name = strip_html(site_name, max_length=200)
-    if name:
-        outlet = Outlet.objects.filter(name__iexact=name, domains=[]).order_by("pk").first()
-        if outlet is not None:
-            return outlet
-    for candidate in dict.fromkeys([name, host]):
-        if not candidate:
-            continue
+        return Recognised(None, {"reason": Reason.UNKNOWN, "notes": ["the page has no address"]})
+    nearby = Q(domains__overlap=sorted({own_domain, host} - {""}))
+    for name in names:
+        bare = name[4:] if name.lower().startswith("the ") else name
+        nearby |= Q(name__iexact=bare) | Q(name__iexact=f"The {bare}")
+    known = [KnownOutlet(id=o.pk, name=o.name, domains=o.domains) for o in Outlet.objects.filter(nearby).order_by("pk")]
+    decision = identify_publisher(
+        url=address,
+        outlets=known,
+        site_name=site_name,
+        jsonld_publisher=jsonld_publisher,
+        canonical=canonical,
+    )
+    audit: dict[str, Any] = {
+        "reason": str(decision.reason),
+        "domain": decision.domain,
+        "site_name": site_name,
+        "jsonld_publisher": jsonld_publisher,
+    }
+    if decision.canonical_domain:
+        audit["canonical_link"] = clipped(canonical, 2048)
+        audit["canonical_domain"] = decision.canonical_domain
+    if decision.notes:
+        audit["notes"] = list(decision.notes)
+    if decision.outlet_id is not None:
+        return Recognised(Outlet.objects.get(pk=decision.outlet_id), audit)
+    if decision.new_outlet is not None and domain and registrable_domain(domain):
+        stated = Outlet.objects.filter(domains__overlap=[registrable_domain(domain)]).order_by("pk").first()
+        if stated is not None:
+            audit["reason"] = "provider_domain"
+            return Recognised(stated, audit)
+    if decision.new_outlet is not None:
+        proposal = decision.new_outlet
+        note = f"Recognised automatically from {clipped(url, 500)}. Check its name and ownership."
+        if proposal.claimed_name:
+            note += f" The page calls itself “{proposal.claimed_name}”, an outlet known by other domains."
+        audit["reason"] = "new_outlet"
+        return Recognised(_outlet_new([proposal.name, proposal.domain], [proposal.domain], note), audit)
+    if _is_ip_address(host) and names:
+        # An address says nothing; the page's name is all there is, so the outlet is
+        # known by its name alone (no domains) until an editor completes it.
+        note = f"Recognised automatically by its name on {clipped(url, 500)}. Add its domains and ownership."
+        audit["reason"] = "new_outlet_by_name"
+        return Recognised(_outlet_new([names[0]], [], note), audit)
+    return Recognised(None, audit)
+
+
+def _outlet_new(names: list[str], domains: list[str], note: str) -> Outlet | None:
+    for candidate in dict.fromkeys(n for n in names if n):
         try:
             with transaction.atomic():  # a savepoint: losing a race leaves the outer transaction usable
-                return outlet_create(
-                    actor=None,
-                    name=candidate,
-                    domains=[host],
-                    notes=f"Recognised automatically from {clipped(url, 500)}. Check its name and ownership.",
-                )
+                return outlet_create(actor=None, name=candidate, domains=domains, notes=note)
         except (IntegrityError, ValidationError):
             # Someone created it at the same moment, or the name belongs to another
-            # outlet: whoever lists this domain now is the one.
-            outlet = Outlet.objects.filter(domains__overlap=[host]).order_by("pk").first()
-            if outlet is not None:
-                return outlet
+            # outlet: whoever lists this domain (or, without one, bears this name) is the one.
+            if domains:
+                found = Outlet.objects.filter(domains__overlap=domains).order_by("pk").first()
+            else:
+                found = Outlet.objects.filter(name__iexact=candidate, domains=[]).order_by("pk").first()
+            if found is not None:
+                return found
     return None
+
+
+def outlet_recognise(
+    *, url: str, site_name: str = "", domain: str = "", jsonld_publisher: str = "", canonical: str = ""
+) -> Outlet | None:
+    """The outlet that published `url` (see `publisher_recognise`), created if new."""
+    return publisher_recognise(
+        url=url, site_name=site_name, domain=domain, jsonld_publisher=jsonld_publisher, canonical=canonical
+    ).outlet
 
 
 def _is_ip_address(host: str) -> bool:
@@ -345,18 +398,26 @@ def article_store(
         "published_at": extracted.published_at or published_at,
         "language": clipped(extracted.language or language_code(language), 16),
         "text": clipped(extracted.text or text, MAX_TEXT_CHARS),
-        "raw_payload": json_safe(payload),
     }
     if outlet is None and link_unresolved:
         # The link is an aggregator's, not the publisher's: only what the provider says
         # about the publisher identifies it.
-        outlet = outlet_recognise(url=outlet_domain, site_name=site_name) if outlet_domain else None
+        if outlet_domain:
+            recognised = publisher_recognise(url=outlet_domain, site_name=site_name)
+            outlet = recognised.outlet
+            payload["publisher"] = recognised.audit
     elif outlet is None:
-        outlet = outlet_recognise(
+        # The address the page came from (after redirects) decides, on every path.
+        recognised = publisher_recognise(
             url=fetched.url if fetched else url,
             site_name=extracted.site_name or site_name,
+            jsonld_publisher=extracted.jsonld_publisher,
+            canonical=extracted.declared_canonical,
             domain=outlet_domain,
         )
+        outlet = recognised.outlet
+        payload["publisher"] = recognised.audit
+    values["raw_payload"] = json_safe(payload)
     article = Article(
         canonical_url=canonical,
         url=clipped(url.strip(), 2048),
@@ -392,7 +453,7 @@ def _fill_in(existing: Article, values: dict[str, Any], outlet: Outlet | None) -
         # What pages show of the article changed (its title, date, outlet…), not only its text.
         changes["updated_at"] = timezone.now()
     previous = existing.raw_payload if isinstance(existing.raw_payload, dict) else {}
-    added = {k: v for k, v in (values.get("raw_payload") or {}).items() if k in ("fetch", "page")}
+    added = {k: v for k, v in (values.get("raw_payload") or {}).items() if k in ("fetch", "page", "publisher")}
     if added:
         changes["raw_payload"] = {**previous, **added}
     return bool(Article.objects.filter(pk=existing.pk, text="").update(**changes))
@@ -414,7 +475,14 @@ def article_fill_in(*, article: Article, fetched: FetchResult, extracted: Extrac
     }
     outlet = None
     if article.outlet_id is None:
-        outlet = outlet_recognise(url=fetched.url, site_name=extracted.site_name)
+        recognised = publisher_recognise(
+            url=fetched.url,
+            site_name=extracted.site_name,
+            jsonld_publisher=extracted.jsonld_publisher,
+            canonical=extracted.declared_canonical,
+        )
+        outlet = recognised.outlet
+        values["raw_payload"] = {**values["raw_payload"], "publisher": json_safe(recognised.audit)}
     filled = _fill_in(article, values, outlet)
     article.refresh_from_db()
     return filled

@@ -25,7 +25,7 @@ from claims.services import claim_update
 from config.celery import app as celery_app
 from core import retention
 from core.retention import retention_prune
-from corroboration.models import Coverage, Job, JobKind, JobStatus, Syndication
+from corroboration.models import ArticleBand, ArticleMatching, Coverage, Job, JobKind, JobStatus, Syndication
 from extraction.services import extraction_request, extraction_text_fetched
 from integrations.models import DeliveryStatus, WebhookDelivery
 from integrations.services import webhook_endpoint_create
@@ -154,7 +154,22 @@ def test_the_uses_are_every_relation_that_points_at_an_article():
         ("claims.AttributionEvent", "article"),
         ("corroboration.CoverageEvent", "article"),
         ("extraction.ExtractionEvent", "article"),
+        # Not uses: an index of the article's text, and how far its matching got (an
+        # extension of the article, keyed by it); both go with the article.
+        ("corroboration.ArticleBand", "article"),
+        ("corroboration.ArticleMatching", "article"),
     }
+
+
+def test_an_unused_article_goes_with_its_fingerprint_bands_and_matching_marker():
+    article = old_article()
+    ArticleBand.objects.create(article=article, band=42)
+    ArticleMatching.objects.create(article=article, claims_through=0)
+
+    retention_prune()
+
+    assert not exists(Article, article.pk)
+    assert not ArticleBand.objects.filter(article_id=article.pk).exists()
 
 
 def test_an_unused_article_goes_with_its_own_syndication_but_only_once_old():

@@ -42,7 +42,7 @@ from core.history import history_of
 from core.policy import is_editor
 from core.roles import assignable_users
 from core.views import PageRequest, newsroom_member_required
-from corroboration.models import claims_already_checked
+from corroboration.models import claims_already_checked, claims_with_new_coverage
 from corroboration.views import coverage_context, prior_checks_context
 from reviews.forms import AssignForm, SignOffForm, TransitionForm
 from reviews.models import RejectReason, Review, StandardsSignOff, Transition, claims_awaiting_review_by
@@ -104,12 +104,23 @@ def dashboard(request: PageRequest) -> HttpResponse:
             Claim.objects.rechecks_due(),
         )
     )
+    queues.append(
+        Queue(
+            "new_coverage",
+            "New coverage since publication",
+            "Published verdicts with reporting found after they went out: confirm it, and reopen if it changes "
+            "the verdict.",
+            claims_with_new_coverage(Claim.objects.all()),
+        )
+    )
     checked = set(claims_already_checked(Claim.objects.all()).values_list("pk", flat=True))
+    fresh = set(claims_with_new_coverage(Claim.objects.all()).values_list("pk", flat=True))
     for queue in queues:
         queue.count = queue.claims.count()
         queue.first = list(queue.claims.for_list().order_by("-priority", "-updated_at")[:5])
         for claim in queue.first:
             claim.checked_elsewhere = claim.pk in checked  # type: ignore[attr-defined]
+            claim.new_coverage = claim.pk in fresh  # type: ignore[attr-defined]
     by_status = dict(Claim.objects.order_by().values_list("status").annotate(n=Count("pk")))
     statuses = [(status, by_status.get(status.value, 0)) for status in Status]
     return render(request, "web/dashboard.html", {"queues": queues, "statuses": statuses})

@@ -48,6 +48,23 @@ def test_coverage_items_carry_the_appendix_fields(callers, matched):
     assert len(groups) == 1  # the wire story and its copies share one origin group
 
 
+def test_each_suggestion_comes_with_its_reason_and_an_echo_with_its_credit(callers, matched):
+    data = callers["reviewer"].get(f"/api/v1/claims/{matched.pk}/coverage/").json()
+    denial = next(i for i in data["results"] if i["suggested_stance"] == "disputes")
+    reason = denial["stance_reason"]
+    assert set(reason) == {"reason", "cue", "sentence"}
+    assert reason["cue"]
+    assert reason["cue"] in reason["sentence"]
+    assert reason["reason"].endswith(".")
+    echo = next(i for i in data["results"] if i["independence"] == "echo")
+    assert echo["echo_of"] == "The Associated Press"
+    assert "Associated Press" in echo["echo_cue"] or "AP" in echo["echo_cue"]
+    for item in data["results"]:
+        for start, end in item["excerpt_marks"]:
+            assert 0 <= start < end <= len(item["excerpt"])
+        assert item["new_since_publication"] is False
+
+
 def test_the_ledger_has_the_appendix_names(callers, matched):
     ledger = callers["read_token_reviewer"].get(f"/api/v1/claims/{matched.pk}/corroboration/").json()
     assert {k: ledger[k] for k in ("independent", "echoes", "syndicated", "denials", "mentions")} == {

@@ -140,3 +140,17 @@ def test_a_sentence_giving_another_figure_does_not_carry_a_statistic():
     profile = ClaimProfile.of("Estmark recorded 1,284 measles cases in 2025.", aliases=AliasTable({"Estmark": []}))
     found = match(profile, "A viral post says Estmark recorded 12,840 measles cases in 2024.")
     assert not found.related
+
+
+def test_a_named_body_is_found_again_by_its_head_noun():
+    table = AliasTable({"Estmark": [], "Health Ministry": ["Ministry of Health"]})
+    profile = ClaimProfile.of(
+        "Estmark's Health Ministry recorded 1,284 measles cases in 2025, the highest in two decades.", aliases=table
+    )
+    text = "The ministry's figure of 1,284 measles cases in 2025, the highest in two decades, was questioned."
+    found = match(profile, text)
+    assert found.missing_parties == ()
+    assert found.related
+    # A ministry nobody refers back to is no such reference.
+    unrelated = match(profile, "A ministry in another country counted 1,284 measles cases in 2025.")
+    assert unrelated.missing_parties == ("Estmark's Health Ministry",)

@@ -97,3 +97,51 @@ def test_people_without_a_role_cannot_start_jobs(client, matched):
     client.force_login(UserFactory())
     assert client.post(reverse("corroboration:find", args=[matched.pk])).status_code == 403
     assert not Job.objects.exists()
+
+
+def _cards_and_headings(page: str) -> tuple[dict[str, int], dict[str, int]]:
+    import re
+
+    cards = {k: int(v) for k, v in re.findall(r'data-ledger="(\w+)"><dt>[^<]*</dt><dd>(\d+)', page)}
+    headings = {k: int(v) for k, v in re.findall(r'data-section="(\w+)">[^<]*<span class="count">(\d+)', page)}
+    return cards, headings
+
+
+def test_every_ledger_card_counts_exactly_the_pages_under_its_heading(reviewer_client, matched, reviewer):
+    from corroboration.services import ledger
+
+    # A reviewer marks the echo as only mentioning the claim: it stays an echo, counted once.
+    echo = Coverage.objects.get(claim=matched, independence="echo")
+    reviewer_client.post(reverse("corroboration:stance", args=[matched.pk, echo.pk]), {"stance": "mentions"})
+    page = reviewer_client.get(reverse("claims:detail", args=[matched.pk])).content.decode()
+    cards, headings = _cards_and_headings(page)
+    counts = ledger(matched).counts()
+    assert cards == counts
+    assert {k: v for k, v in cards.items() if v} == headings
+    assert (counts["echoes"], counts["mentions"]) == (1, 0)
+    # Each page is listed once on the page.
+    assert page.count(f'id="coverage-{echo.pk}"') == 1
+    assert sum(headings.values()) == Coverage.objects.filter(claim=matched).count()
+
+
+def test_each_suggestion_shows_its_reason_and_the_excerpt_marks_the_claims_words(reviewer_client, matched):
+    denial = Coverage.objects.get(claim=matched, suggested_stance="disputes")
+    assert denial.stance_reason
+    assert denial.stance_cue
+    assert denial.stance_cue in denial.stance_sentence
+    assert denial.excerpt_marks
+    page = reviewer_client.get(reverse("claims:detail", args=[matched.pk])).content.decode()
+    assert "Why disputes:" in page
+    assert "<mark>" in page
+    start, end = denial.excerpt_marks[0]
+    from django.utils.html import escape
+
+    assert f"<mark>{escape(denial.excerpt[start:end])}</mark>" in page
+
+
+def test_a_marked_excerpt_escapes_what_the_page_wrote():
+    from corroboration.templatetags.coverage_marks import mark_text
+
+    assert mark_text("<b>Russia</b> & Iran", [[3, 9], [16, 20], [4, 6], [40, 50]]) == (
+        "&lt;b&gt;<mark>Russia</mark>&lt;/b&gt; &amp; <mark>Iran</mark>"
+    )

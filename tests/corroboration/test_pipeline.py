@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims.models import Claim
 from corroboration.models import Coverage, CoverageIndependence, Syndication
-from corroboration.services import coverage_confirm, coverage_match, credibility_accept, ledger
+from corroboration.services import alias_seed, coverage_confirm, coverage_match, credibility_accept, ledger
 from sources.models import Article
 from tests.corroboration.corpus import corpus_outlets, store_corpus
 from tests.corroboration.test_matching import QUOTE, STATEMENT
@@ -25,6 +25,7 @@ COPIES = [
 
 @pytest.fixture
 def claim():
+    alias_seed()  # a transactional test before this one may have flushed the seeded table
     outlets = corpus_outlets()
     first = ArticleFactory(canonical_url="https://apnews.com/article/sample", outlet=outlets["The Associated Press"])
     return make_claim(

@@ -64,6 +64,17 @@ ADDED = {
     # A draft may be discarded; a published verdict keeps the ledger it was published with.
     "reviews": {"discarded_at", "ledger_at_publication"},
     "review history": {"discarded_at", "ledger_at_publication"},
+    # Coverage keeps why its stance was suggested, its story group and its marked words,
+    # filled in the next time the claim is matched.
+    "coverage": {
+        "echo_cue",
+        "origin_group",
+        "stance_reason",
+        "stance_cue",
+        "stance_sentence",
+        "excerpt_marks",
+        "new_since_publication",
+    },
 }
 
 

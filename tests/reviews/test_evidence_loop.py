@@ -167,7 +167,9 @@ def test_the_review_form_lists_confirmed_coverage_first_by_ledger_class(workflow
     claim = workflow.researching()
     denial = confirmed(claim, workflow.reviewer, stance=Stance.DISPUTES, title="A denial")
     support = confirmed(claim, workflow.reviewer, title="A confirmation")
-    origin = covered(claim, independence=CoverageIndependence.ORIGIN, title="The wire original")
+    origin = covered(claim, independence=CoverageIndependence.ORIGIN, title="The wire original", text="Wire text.")
+    # The class follows from the claim's data: the wire original is where the claim first appeared.
+    Claim.objects.filter(pk=claim.pk).update(first_appearance=origin.article)
     coverage_confirm(actor=workflow.reviewer, coverage=origin, stance=Stance.SUPPORTS)
     suggested = covered(claim, independence=CoverageIndependence.INDEPENDENT, title="Only suggested")
     covered(claim, independence=CoverageIndependence.INDEPENDENT, suggested="unrelated", title="Off topic")
