@@ -100,15 +100,15 @@ def _claim() -> Claim:
     return make_claim(
         statement=STATEMENT,
         quote=QUOTE,
-        claimant=SourceFactory(anonymous=True),
+        claimant=SourceFactory.create(anonymous=True),
         claimant_fields=complete_caveats(),
         first_appearance=first,
     )
 
 
-def _snapshot(claim: Claim) -> tuple[dict[str, tuple[Any, ...]], dict[str, int]]:
+def _snapshot(claim: Claim) -> tuple[dict[str | None, tuple[Any, ...]], dict[str, int]]:
     """The rows by canonical URL (ids differ from run to run; addresses do not)."""
-    urls = dict(Article.objects.values_list("pk", "canonical_url"))
+    urls: dict[int | None, str | None] = dict(Article.objects.values_list("pk", "canonical_url"))
     rows = {
         urls[item.article_id]: (
             item.independence,
@@ -126,7 +126,9 @@ def _snapshot(claim: Claim) -> tuple[dict[str, tuple[Any, ...]], dict[str, int]]
     return rows, ledger(claim).counts()
 
 
-def _run(order: list[str], paths: list[str], incremental: bool) -> tuple[dict[str, tuple[Any, ...]], dict[str, int]]:
+def _run(
+    order: list[str], paths: list[str], incremental: bool
+) -> tuple[dict[str | None, tuple[Any, ...]], dict[str, int]]:
     try:
         with transaction.atomic():
             claim = _claim()
@@ -144,7 +146,7 @@ def _run(order: list[str], paths: list[str], incremental: bool) -> tuple[dict[st
 
 
 @pytest.fixture(scope="module")
-def expected(django_db_setup: None, django_db_blocker: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str, int]]:
+def expected(django_db_setup: None, django_db_blocker: Any) -> tuple[dict[str | None, tuple[Any, ...]], dict[str, int]]:
     with django_db_blocker.unblock():
         return _run(list(PAGES), ["api"] * len(PAGES), incremental=False)
 

@@ -64,7 +64,7 @@ def test_a_response_to_a_different_proposition_never_becomes_a_denial_of_the_cla
         statement="Russia has provided Iran with information that could help Tehran strike U.S. warships."
     )
     response = make_claim(statement="Russia has received no requests from Iran for weapons.")
-    article = ArticleFactory(
+    article = ArticleFactory.create(
         text="Kremlin spokesman Dmitry Peskov denied the reports, saying Moscow had received no requests from "
         "Tehran for weapons that could help it strike U.S. warships."
     )

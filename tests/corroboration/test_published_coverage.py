@@ -25,6 +25,7 @@ def run_matching(django_capture_on_commit_callbacks) -> Job:
         match_new_articles()
     job = Job.objects.filter(kind=JobKind.MATCH_ARTICLES).latest("pk")
     claimed = job_claim(job.pk)
+    assert claimed is not None
     job_finish(claimed, counts=pipeline.run(claimed))
     job.refresh_from_db()
     return job

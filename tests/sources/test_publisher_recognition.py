@@ -31,6 +31,7 @@ def test_a_wire_page_served_from_an_allowed_ip_address_is_placed_by_its_own_name
     article, created = store_url(f"http://127.0.0.1:{server.port}/wire/story")
     assert created
     assert article.outlet == ap
+    assert article.raw_payload is not None
     assert article.raw_payload["publisher"]["reason"] == "name_without_domain"
 
 
@@ -61,6 +62,7 @@ def test_a_page_elsewhere_calling_itself_ap_with_a_canonical_link_to_ap_is_a_new
     assert article.outlet is not None
     assert (article.outlet.name, article.outlet.domains) == ("wirecopies.net", ["wirecopies.net"])
     assert "The Associated Press" in article.outlet.notes
+    assert article.raw_payload is not None
     publisher = article.raw_payload["publisher"]
     assert publisher["canonical_domain"] == "apnews.com"
     assert publisher["canonical_link"] == "https://apnews.com/article/original"
