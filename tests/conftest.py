@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from pytest_django.plugin import blocking_manager_key
 
 from claims.models import Rating, RatingScale
 from config.celery import app as celery_app
 from core.roles import EDITOR, REVIEWER, sync_roles
 from corroboration.models import RatingMapping
 from corroboration.rating_labels import seed_rating_mappings
+from corroboration.services import alias_seed
 from reviews.defaults import create_default_scale
 from tests import factories
 
@@ -43,29 +45,32 @@ def httpserver_listen_address() -> tuple[str, int]:
     return ("127.0.0.1", 0)
 
 
-def _flushes(request: pytest.FixtureRequest) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _flushes(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
     transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
-    return transactional or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+    return transactional or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
 def _seed() -> RatingScale:
-    """What the migrations seed: the groups, the default rating scale and the publishers'
-    rating wordings mapped onto it."""
+    """What the migrations seed: the groups, the default rating scale, the publishers'
+    rating wordings mapped onto it, and the alias table matching reads."""
     sync_roles()
     scale = create_default_scale(RatingScale, Rating)
     seed_rating_mappings(RatingMapping, Rating)
+    alias_seed()
     return scale
 
 
-@pytest.fixture(autouse=True)
-def _seeded_again_after_a_flush(request: pytest.FixtureRequest, django_db_blocker):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """A transactional test ends by emptying every table, the migrations' seed data
-    included; put that back, so that the tests after it start from a migrated database
-    as the product does, whatever order they run in."""
+    included; put that back once its fixtures are torn down (the flush among them), so
+    that the tests after it start from a migrated database as the product does,
+    whatever order they run in."""
+    flushes = _flushes(item)
     yield
-    if _flushes(request):
-        with django_db_blocker.unblock():
+    if flushes:
+        with item.config.stash[blocking_manager_key].unblock():
             _seed()
 
 
