@@ -88,6 +88,9 @@ def _user(username: str, role: str) -> Any:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from core.roles import sync_roles
+
+    sync_roles()  # applied after `migrate`; a test database may have been flushed since
     user = get_user_model().objects.create_user(username=username, is_staff=role == "editor")
     user.groups.add(Group.objects.get(name=role))
     return user

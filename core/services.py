@@ -75,4 +75,6 @@ def task_send(name: str, *args: Any, countdown: float | None = None) -> None:
     app = current_app
     if name not in app.tasks:
         app.loader.import_default_modules()  # every app's tasks module (autodiscovery)
-    app.tasks[name].apply_async(args=args, countdown=countdown or 0)
+    # Nothing waits for the task's return value (the rows it writes are the result), and
+    # asking for it would cost a round trip to the result store on every send.
+    app.tasks[name].apply_async(args=args, countdown=countdown or 0, ignore_result=True)
