@@ -1,7 +1,7 @@
 """How fast the API answers what integrations read most, against minimal views that
 return the same JSON (the lower bounds).
 
-    python -m bench.api [--small] [--rounds 60]
+    python -m bench.api [--small | --scale N] [--rounds 60]
 
 For each scale (10,000 and 100,000 claims; 2,000 with `--small`) it makes a database of
 its own (`<DATABASE_URL's name>_bench_api`, dropped afterwards), fills it with
@@ -19,7 +19,7 @@ its own (`<DATABASE_URL's name>_bench_api`, dropped afterwards), fills it with
 
 Both sides are requests through Django's test client in this process (URL routing and
 every middleware included; no network, no gunicorn), with DEBUG off. The minimal views
-are mounted beside the API by this module's `urlpatterns`. `orjson` is not among the
+are mounted beside the API by `bench/api_urls.py`. `orjson` is not among the
 requirements, so the bounds render with the standard library's `json`, as DRF does.
 The minimal feed covers what the synthetic claims hold (named claimants, one published
 review each, no corrections or sign-offs); `tests/bench/test_api_bench.py` checks that
@@ -37,7 +37,6 @@ import time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
 
 from bench.harness import Result, bench_database, interleaved, interleaved_items, option, report, setup_django
 
@@ -504,14 +503,6 @@ def minimal_feed(request: HttpRequest) -> HttpResponse:
     return response
 
 
-urlpatterns = [
-    path("bench/claims/", minimal_claims),
-    path("bench/claims/<int:pk>/", minimal_claim),
-    path("bench/claimreviews/", minimal_feed),
-    path("", include("config.urls")),
-]
-
-
 # --- Running it ------------------------------------------------------------------------------
 
 
@@ -606,10 +597,12 @@ def main(argv: list[str]) -> int:
 
     setup_test_environment()  # DEBUG off, the test client's host allowed
     scales = SMALL if "--small" in argv else SCALES
+    if "--scale" in argv:
+        scales = (option(argv, "--scale", 0),)
     rounds = option(argv, "--rounds", 60)
     rows: list[Result] = []
     start_rss = rss_mb()
-    with override_settings(ROOT_URLCONF="bench.api", API_THROTTLE_USER="1000000/minute", DEBUG=False):
+    with override_settings(ROOT_URLCONF="bench.api_urls", API_THROTTLE_USER="1000000/minute", DEBUG=False):
         for scale in scales:
             with bench_database("api"):
                 started = time.perf_counter()

@@ -21,7 +21,7 @@ BENCH = re.compile(
 
 @pytest.fixture
 def api(roles, settings):
-    settings.ROOT_URLCONF = "bench.api"
+    settings.ROOT_URLCONF = "bench.api_urls"
     settings.API_THROTTLE_USER = "1000000/minute"
     fill_claims(140, seed=7)
     return bench_api.Api()
