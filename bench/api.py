@@ -4,7 +4,7 @@ return the same JSON (the lower bounds).
     python -m bench.api [--small | --scale N] [--rounds 60]
 
 For each scale (10,000 and 100,000 claims; 2,000 with `--small`) it makes a database of
-its own (`<DATABASE_URL's name>_bench_api`, dropped afterwards), fills it with
+its own (`<DATABASE_URL's name>_bench_api_<scale>`, dropped afterwards), fills it with
 `bench.fill.fill_claims` and times, in interleaved rounds, each operation and its bound:
 
 - `claims_list`: `GET /api/v1/claims/?page_size=100` with a read token, against
@@ -604,7 +604,7 @@ def main(argv: list[str]) -> int:
     start_rss = rss_mb()
     with override_settings(ROOT_URLCONF="bench.api_urls", API_THROTTLE_USER="1000000/minute", DEBUG=False):
         for scale in scales:
-            with bench_database("api"):
+            with bench_database(f"api_{scale}"):
                 started = time.perf_counter()
                 fill_claims(scale)
                 print(f"filled {scale} claims in {time.perf_counter() - started:.0f} s", flush=True)
