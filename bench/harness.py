@@ -16,6 +16,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def elapsed_ms(work: Callable[[], object]) -> float:
@@ -96,10 +99,10 @@ def interleaved(
 def interleaved_items(
     name: str,
     *,
-    items: Sequence[object],
+    items: Sequence[T],
     target: float,
-    operation: Callable[[object], object],
-    bound: Callable[[object], object],
+    operation: Callable[[T], object],
+    bound: Callable[[T], object],
     rounds: int = 1,
 ) -> Result:
     """Like `interleaved`, over a set of inputs (pages, claims): each input is given to
