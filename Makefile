@@ -68,7 +68,7 @@ eval-report: dev-venv
 	@$(MAKE) --no-print-directory eval || echo "make eval: a test split is below its gates (see above); reported, not enforced, by make test"
 
 # Each benchmark makes a database of its own; every one runs even when an earlier one misses its target.
-BENCHMARKS ?= extraction track_record matching
+BENCHMARKS ?= api workflow ingest matching track_record extraction
 
 bench: dev-venv env services  ## Run the benchmarks (each prints a table and its BENCH lines); slow: minutes
 	@status=0; for name in $(BENCHMARKS); do echo "== bench.$$name"; $(PY) -m bench.$$name || status=1; done; exit $$status

@@ -4,7 +4,7 @@ stored articles.
 
     python -m bench.matching [--small] [--scales 10000,100000] [--rounds 40] [--seed 7]
 
-It makes a database of its own (`<DATABASE_URL's name>_bench`, dropped afterwards),
+It makes a database of its own (`<DATABASE_URL's name>_bench_matching`, dropped afterwards),
 migrates it, and for each scale n (default 10,000 then 100,000; `--small`: 1,000 then
 3,000) fills it up to n open claims and n stored articles with `make_synthetic` (the
 same seed, so the larger scale keeps the smaller one's rows), ANALYZEs, and times in
@@ -261,21 +261,14 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.test.utils import setup_databases, teardown_databases
+    from bench.harness import bench_database
 
     small = "--small" in argv
     scales = [int(s) for s in _option(argv, "--scales", "1000,3000" if small else "10000,100000").split(",")]
     rounds = int(_option(argv, "--rounds", "20" if small else "40"))
     seed = int(_option(argv, "--seed", "7"))
-    database = settings.DATABASES["default"]
-    # A database of the benchmark's own, never the one people (or the tests) work in.
-    database.setdefault("TEST", {})["NAME"] = f"{database['NAME']}_bench"
-    created = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with bench_database("matching"):
         rows = run(scales, rounds=rounds, seed=seed)
-    finally:
-        teardown_databases(created, verbosity=0)
     print(HEAD)
     for row in rows:
         print(row.table_row())

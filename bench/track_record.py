@@ -3,7 +3,7 @@ lower bound).
 
     python -m bench.track_record [--scale 100000] [--rounds 300]
 
-It makes a database of its own (`<DATABASE_URL's name>_bench`, dropped afterwards),
+It makes a database of its own (`<DATABASE_URL's name>_bench_track_record`, dropped afterwards),
 migrates it, and fills it with `--scale` published claims first reported by one outlet
 (each with its claimant, its published review and its verdict; one in ten resting on
 anonymous officials described in a few wordings), then builds the track records from
@@ -23,12 +23,12 @@ not timed against a target).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from bench.harness import Result, bench_database, elapsed_ms, interleaved, option, report, setup_django
 
 TARGET = 5.0
 WORDINGS = (
@@ -42,38 +42,12 @@ BATCH = 5000
 # must be set up (main) before any model can be imported.
 
 
-@dataclass(frozen=True)
-class Result:
-    scale: int
-    median_ms: float
-    p95_ms: float
-    bound_ms: float
-    refresh_ms: float
+@dataclass
+class TrackRecordResult(Result):
+    """The suite's row, and how long counting the outlet again after one more publish
+    takes (reported, not held to a target)."""
 
-    @property
-    def ratio(self) -> float:
-        return self.median_ms / self.bound_ms
-
-    @property
-    def ok(self) -> bool:
-        return self.ratio <= TARGET
-
-    def table(self) -> str:
-        head = (
-            f"{'operation':22} {'claims':>8} {'median ms':>10} {'p95 ms':>8} {'bound ms':>9} {'ratio':>6} {'target':>6}"
-        )
-        row = (
-            f"{'outlet_track_record':22} {self.scale:8} {self.median_ms:10.3f} {self.p95_ms:8.3f} "
-            f"{self.bound_ms:9.3f} {self.ratio:6.2f} {TARGET:6.0f}"
-        )
-        return f"{head}\n{row}"
-
-    def bench_line(self) -> str:
-        return (
-            f"BENCH name=outlet_track_record scale={self.scale} median_ms={self.median_ms:.3f} "
-            f"p95_ms={self.p95_ms:.3f} bound_ms={self.bound_ms:.3f} ratio={self.ratio:.2f} "
-            f"target={TARGET:.0f} ok={'yes' if self.ok else 'no'}"
-        )
+    refresh_ms: float = 0.0
 
 
 def populate(scale: int) -> int:
@@ -152,13 +126,7 @@ def populate(scale: int) -> int:
     return outlet.pk
 
 
-def _time(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return (time.perf_counter() - started) * 1000
-
-
-def measure(outlet_id: int, *, rounds: int = 300, scale: int = 0) -> Result:
+def measure(outlet_id: int, *, rounds: int = 300, scale: int = 0) -> TrackRecordResult:
     from claims.models import Claim
     from sources.models import Outlet
     from trackrecords.api import outlet_record_data
@@ -177,55 +145,31 @@ def measure(outlet_id: int, *, rounds: int = 300, scale: int = 0) -> Result:
     def operation() -> object:
         return outlet_record_data(outlet)
 
-    for _ in range(10):  # warm the connection, the statement caches and the imports
-        bound()
-        operation()
-    operation_ms: list[float] = []
-    bound_ms: list[float] = []
-    for _ in range(rounds):
-        bound_ms.append(_time(bound))
-        operation_ms.append(_time(operation))
+    timed = interleaved(
+        "outlet_track_record", scale=counted, target=TARGET, operation=operation, bound=bound, rounds=rounds, warmup=10
+    )
     one = Claim.objects.filter(first_appearance__outlet=outlet).order_by("pk").values_list("pk", flat=True)[0]
-    refresh_ms = [_time(lambda: track_records_refresh(claim_ids=[one])) for _ in range(5)]
-    return Result(
-        scale=counted,
-        median_ms=statistics.median(operation_ms),
-        p95_ms=statistics.quantiles(operation_ms, n=20)[18],
-        bound_ms=statistics.median(bound_ms),
+    refresh_ms = [elapsed_ms(lambda: track_records_refresh(claim_ids=[one])) for _ in range(5)]
+    return TrackRecordResult(
+        name=timed.name,
+        scale=timed.scale,
+        target=timed.target,
+        operation_ms=timed.operation_ms,
+        bound_ms_all=timed.bound_ms_all,
         refresh_ms=statistics.median(refresh_ms),
     )
 
 
-def _option(argv: list[str], name: str, default: int) -> int:
-    return int(argv[argv.index(name) + 1]) if name in argv else default
-
-
 def main(argv: list[str]) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test.utils import setup_databases, teardown_databases
-
-    scale, rounds = _option(argv, "--scale", 100_000), _option(argv, "--rounds", 300)
-    database = settings.DATABASES["default"]
-    # As the owner of the tables, who may create databases (docs/operations.md, "Database roles").
-    database.update(settings.DATABASE_OWNER)
-    # A database of the benchmark's own, never the one people (or the tests) work in.
-    database.setdefault("TEST", {})["NAME"] = f"{database['NAME']}_bench"
-    created = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    setup_django()
+    scale, rounds = option(argv, "--scale", 100_000), option(argv, "--rounds", 300)
+    with bench_database("track_record"):
         started = time.perf_counter()
         outlet_id = populate(scale)
         print(f"built {scale} published claims and their records in {time.perf_counter() - started:.0f} s")
         result = measure(outlet_id, rounds=rounds, scale=scale)
-    finally:
-        teardown_databases(created, verbosity=0)
-    print(result.table())
     print(f"counting the outlet again after one more publish (the after-commit task): {result.refresh_ms:.0f} ms")
-    print(result.bench_line())
-    return 0 if result.ok else 1
+    return report([result], scale_label="claims")
 
 
 if __name__ == "__main__":

@@ -118,12 +118,7 @@ class ClaimViewSet(ApiViewSet):
     versioned = ("partial_update",)
 
     def get_queryset(self) -> ClaimQuerySet:
-        return (
-            Claim.objects.visible_to(self.request.user, self.token)
-            .for_list()
-            .prefetch_related("appearances")
-            .order_by("-updated_at", "-pk")
-        )
+        return Claim.objects.visible_to(self.request.user, self.token).for_api().order_by("-updated_at", "-pk")
 
     def _fresh(self, claim: Claim) -> Claim:
         return self.get_queryset().get(pk=claim.pk)

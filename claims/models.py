@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.history import tracked
 from core.policy import visible_claims
-from sources.models import SourceKind
+from sources.models import Article, SourceKind
 
 
 class Status(models.TextChoices):
@@ -66,6 +66,11 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
                 "attributions", queryset=Attribution.objects.select_related("source", "granted_by").order_by("pk")
             )
         )
+
+    def for_api(self) -> ClaimQuerySet:
+        """What the API's claim shape shows: `for_list()` and the ids of the other
+        appearances — ids only, since an article row carries its whole text."""
+        return self.for_list().prefetch_related(models.Prefetch("appearances", queryset=Article.objects.only("pk")))
 
     # --- The reviewer dashboard's queues ------------------------------------------------
 
@@ -230,6 +235,13 @@ class Claim(models.Model):
             GinIndex(fields=["match_vector"], name="claim_match_gin"),
             GinIndex(fields=["tags"], name="claim_tags_gin"),
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
+            # The API's default order (most recently updated first, ties by id): a page is
+            # read from the index instead of sorting every claim.
+            models.Index(fields=["-updated_at", "-id"], name="claim_list_order"),
+            # The ClaimReview feed's order, over published claims only.
+            models.Index(
+                fields=["-published_at", "-id"], name="claim_published_order", condition=Q(status="published")
+            ),
         ]
         triggers = [
             pgtrigger.Trigger(

@@ -119,7 +119,12 @@ def claim_bump_version(*, claim: Claim, actor: Actor, version: int | None = None
         # Only a conditional update (a version was given) can miss its row.
         assert version is not None
         raise StaleVersion(Claim.objects.select_related("updated_by").get(pk=claim.pk), seen_version=version)
-    claim.version = Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
+    if version is not None:
+        # The row was at `version` and this UPDATE added one: the new version is known
+        # without reading it back.
+        claim.version = version + 1
+    else:
+        claim.version = Claim.objects.values_list("version", flat=True).get(pk=claim.pk)
     claim.updated_at = now
     claim.updated_by = actor_or_none(actor)
     for name, value in changes.items():

@@ -488,6 +488,10 @@ for _name, _rate in (("API_THROTTLE_ANON", API_THROTTLE_ANON), ("API_THROTTLE_US
 # the connecting address, so a client cannot pick its own throttle bucket.
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25, minimum=1)
+# Up to this many matching items a list's `count` is exact; past it, counting every row on
+# every page would cost more than the page itself, so the count is the planner's estimate
+# and the answer says so (`count_is_estimate`; core.rest.Pagination).
+API_EXACT_COUNT_LIMIT = env_int("API_EXACT_COUNT_LIMIT", 10_000, minimum=1)
 # Hours a POST's Idempotency-Key is remembered, with the answer it got (core/idempotency.py).
 IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
 if API_PAGE_SIZE > 100:

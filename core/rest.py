@@ -15,12 +15,14 @@ Services raise Django's ValidationError and PermissionDenied, and `Conflict`
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import django_filters
@@ -29,6 +31,10 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import EmptyPage
+from django.core.paginator import Page as DjangoPage
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -470,8 +476,74 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
 
 
+def planner_estimate(items: QuerySet[Any]) -> int:
+    """How many rows PostgreSQL's planner expects `items` to return: read from EXPLAIN, so
+    it costs a plan, not a scan. Close for a whole table (pg_class.reltuples), rougher
+    under filters."""
+    plan = json.loads(items.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedPage(DjangoPage):
+    """A page of a list whose count is an estimate: whether there is a next page comes
+    from the rows themselves (one more than the page was read), not from the count."""
+
+    def __init__(self, object_list: Any, number: int, paginator: Any, *, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+
+class CountingPaginator(DjangoPaginator):
+    """Django's paginator with a count that does not scan a large table on every page.
+
+    Up to `exact_up_to` matching rows it counts them (a scan stopped after that many
+    rows); past it, the planner's estimate stands in, `count_is_estimate` is set, and a
+    page is valid as long as it has rows, so that an estimate below the truth never
+    hides the last pages."""
+
+    count_is_estimate = False
+
+    def __init__(self, object_list: Any, per_page: int, *, exact_up_to: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.exact_up_to = exact_up_to
+
+    @cached_property
+    def count(self) -> int:
+        items = self.object_list
+        if not isinstance(items, QuerySet):
+            return len(items)
+        counted = items.order_by().values("pk")[: self.exact_up_to + 1].count()
+        if counted <= self.exact_up_to:
+            return counted
+        self.count_is_estimate = True
+        return max(planner_estimate(items), counted)
+
+    def validate_number(self, number: Any) -> int:
+        if self.count <= self.exact_up_to:
+            return super().validate_number(number)
+        number = int(number)
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number: Any) -> DjangoPage:
+        number = self.validate_number(number)
+        if not self.count_is_estimate:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return EstimatedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
 class Pagination(PageNumberPagination):
-    """?page= and ?page_size= (at most 100); the items are in `results`."""
+    """?page= and ?page_size= (at most 100); the items are in `results`, with `count` —
+    exact up to API_EXACT_COUNT_LIMIT matching items, the planner's estimate beyond it
+    (`count_is_estimate`: true)."""
 
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -487,6 +559,43 @@ class Pagination(PageNumberPagination):
 
     def get_page_number(self, request: Request, paginator: Any) -> int:
         return positive_int_param(request, "page", default=1, maximum=MAX_PAGE)
+
+    def django_paginator_class(self, items: Any, per_page: int) -> CountingPaginator:  # type: ignore[override]
+        return CountingPaginator(items, per_page, exact_up_to=settings.API_EXACT_COUNT_LIMIT)
+
+    @property
+    def count_is_estimate(self) -> bool:
+        page = getattr(self, "page", None)
+        return bool(page is not None and getattr(page.paginator, "count_is_estimate", False))
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data = {
+            "count": response.data["count"],
+            "count_is_estimate": self.count_is_estimate,
+            **{k: v for k, v in response.data.items() if k != "count"},
+        }
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        described = super().get_paginated_response_schema(schema)
+        properties = described["properties"]
+        properties["count"]["description"] = (
+            "Matching items: exact up to API_EXACT_COUNT_LIMIT (default 10,000), the database's estimate "
+            "beyond it (then count_is_estimate is true)."
+        )
+        described["properties"] = {
+            "count": properties["count"],
+            "count_is_estimate": {
+                "type": "boolean",
+                "description": "True when count is an estimate: a large list is not counted row by row on "
+                "every page. Pages past the estimate are still served while they have items; next is "
+                "null on the last one.",
+            },
+            **{k: v for k, v in properties.items() if k != "count"},
+        }
+        described["required"] = ["count", "count_is_estimate", "results"]
+        return described
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [

@@ -133,7 +133,7 @@ class SuggestionViewSet(ApiViewSet):
             url=url,
             title=title,
         )
-        visible = Claim.objects.visible_to(self.request.user, self.token).for_list().prefetch_related("appearances")
+        visible = Claim.objects.visible_to(self.request.user, self.token).for_api()
         return self.output(visible.get(pk=claim.pk), status=201, serializer_class=ClaimSerializer)
 
     @extend_schema(

@@ -119,7 +119,7 @@ class TransitionViewSet(ClaimChildViewSet):
     def create(self, request: Request, claim_id: str) -> Response:
         data = self.input(TransitionInput)
         logged = transition_take(actor=self.actor, claim=self.claim, name=data.pop("transition"), **data)
-        claim = Claim.objects.for_list().prefetch_related("appearances").get(pk=logged.claim_id)
+        claim = Claim.objects.for_api().get(pk=logged.claim_id)
         context = self.get_serializer_context()
         return Response(
             {

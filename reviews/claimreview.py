@@ -35,6 +35,10 @@ from sources.models import Article, Source, SourceKind
 SCHEMA_ORG = "https://schema.org"
 FEED_SIZE = 50
 FEED_PATH = "/api/v1/claimreviews/"
+# What an article row carries besides what a ClaimReview shows of it (address, headline,
+# outlet, dates): its whole text, the provider's payload and the search vector, up to
+# megabytes per row, left unread.
+ARTICLE_BODY = ("text", "raw_payload", "search_vector")
 
 
 class ClaimNotPublished(Http404):
@@ -47,27 +51,38 @@ class ClaimNotPublished(Http404):
 
 def with_claimreview_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     """Everything a ClaimReview (and the public page) reads, in a fixed number of queries."""
-    return claims.select_related("rating__scale", "first_appearance__outlet").prefetch_related(
-        Prefetch(
-            "attributions",
-            queryset=Attribution.objects.select_related("source__outlet", "granted_by").order_by("pk"),
-        ),
-        Prefetch("appearances", queryset=Article.objects.select_related("outlet").order_by("published_at", "pk")),
-        Prefetch(
-            "reviews",
-            queryset=Review.objects.filter(published_at__isnull=False)
-            .select_related("rating")
-            .prefetch_related(Prefetch("evidence_articles", queryset=Article.objects.select_related("outlet"))),
-            to_attr="published_reviews",
-        ),
-        Prefetch(
-            "transitions",
-            queryset=Transition.objects.filter(name__in=[TransitionName.PUBLISH, TransitionName.REOPEN])
-            .select_related("review__rating")
-            .order_by("created_at", "pk"),
-            to_attr="publication_log",
-        ),
-        Prefetch("signoffs", queryset=StandardsSignOff.objects.order_by("-signed_at", "-pk")),
+    return (
+        claims.select_related("rating__scale", "first_appearance__outlet")
+        .defer(*(f"first_appearance__{name}" for name in ARTICLE_BODY))
+        .prefetch_related(
+            Prefetch(
+                "attributions",
+                queryset=Attribution.objects.select_related("source__outlet", "granted_by").order_by("pk"),
+            ),
+            Prefetch(
+                "appearances",
+                queryset=Article.objects.select_related("outlet").defer(*ARTICLE_BODY).order_by("published_at", "pk"),
+            ),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.filter(published_at__isnull=False)
+                .select_related("rating")
+                .prefetch_related(
+                    Prefetch(
+                        "evidence_articles", queryset=Article.objects.select_related("outlet").defer(*ARTICLE_BODY)
+                    )
+                ),
+                to_attr="published_reviews",
+            ),
+            Prefetch(
+                "transitions",
+                queryset=Transition.objects.filter(name__in=[TransitionName.PUBLISH, TransitionName.REOPEN])
+                .select_related("review__rating")
+                .order_by("created_at", "pk"),
+                to_attr="publication_log",
+            ),
+            Prefetch("signoffs", queryset=StandardsSignOff.objects.order_by("-signed_at", "-pk")),
+        )
     )
 
 

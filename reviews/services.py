@@ -15,7 +15,7 @@ from typing import Any, Unpack
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from claims.models import Attribution, Claim, Status
@@ -34,7 +34,7 @@ from reviews.models import (
     unconfirmed_prior_checks,
 )
 from reviews.webhooks import transition_event
-from reviews.workflow import RULES, TransitionRequest, assignment_record
+from reviews.workflow import RULES, TransitionName, TransitionRequest, assignment_record
 from sources.models import Article
 
 REVIEW_FIELDS = frozenset({"rating", "confidence", "summary", "rationale", "evidence_urls", "recheck_on"})
@@ -72,7 +72,13 @@ def transition_take(
                 )
             }
         )
-    callers_claim, claim = claim, Claim.objects.with_sourcing().select_related("assignee").get(pk=claim.pk)
+    # The log's last sequence number is read with the claim: the conditional UPDATE below
+    # proves that no other transition came in between (each one moves the version).
+    last_sequence = Transition.objects.filter(claim=OuterRef("pk")).order_by("-sequence").values("sequence")[:1]
+    claims = Claim.objects.select_related("assignee").annotate(last_sequence=Subquery(last_sequence))
+    if rule.name == TransitionName.PUBLISH:
+        claims = claims.with_sourcing()  # the publish guard reads the sourcing and its caveats
+    callers_claim, claim = claim, claims.get(pk=claim.pk)
     # Without a version from the person, the one just read: the status change below is
     # still conditional on it, so two concurrent transitions cannot both apply.
     seen = claim.version if version is None else version
@@ -113,7 +119,7 @@ def transition_take(
     claim_bump_version(claim=claim, actor=actor, version=seen, status=rule.target, **effect.changes)
     if effect.then is not None:
         effect.then()
-    last = Transition.objects.filter(claim=claim).aggregate(last=Max("sequence"))["last"] or 0
+    last = claim.last_sequence or 0  # type: ignore[attr-defined]
     logged = Transition.objects.create(
         claim=claim,
         name=rule.name,
@@ -131,7 +137,15 @@ def transition_take(
     # that is down is logged, and the webhook sweeper sends the recorded deliveries later.
     counts_again = claim.pk if rule.name in RECORD_CHANGING else None
     transaction.on_commit(lambda: _after_commit(logged.pk, [d.pk for d in deliveries], counts_again), robust=True)
-    callers_claim.refresh_from_db()
+    if effect.then is None:
+        # The claim as written (claim_bump_version applied every change to it): the
+        # caller's copy takes its fields without reading the row again.
+        for column in Claim._meta.concrete_fields:
+            setattr(callers_claim, column.attname, getattr(claim, column.attname))
+        callers_claim._state.fields_cache.clear()
+        callers_claim._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    else:
+        callers_claim.refresh_from_db()  # the effect wrote more than the transition's UPDATE
     return logged
 
 

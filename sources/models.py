@@ -5,7 +5,7 @@ already published (existing fact-checks)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -210,6 +210,14 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.canonical_url or f"Pasted text #{self.pk}"
+
+    def _do_insert(self, manager: Any, using: Any, fields: Any, returning_fields: Any, raw: Any) -> Any:
+        # Django reads every generated column back after an INSERT; the search vector of
+        # a whole story is large and nothing that stores an article reads it. It is left
+        # deferred instead (loaded if something ever asks for it).
+        returning_fields = [f for f in returning_fields if f.attname != "search_vector"]
+        self.__dict__.pop("search_vector", None)
+        return super()._do_insert(manager, using, fields, returning_fields, raw)  # type: ignore[misc]
 
 
 # --- Feeds and providers -----------------------------------------------------------------

@@ -426,7 +426,8 @@ def article_store(
         # "" when neither the page nor the provider says: unknown, not the model's "en".
         **values,
     )
-    article.full_clean(validate_unique=False, validate_constraints=False)
+    # The outlet was just found or created: checking that it exists would cost a query.
+    article.full_clean(exclude=["outlet"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             article.save()
