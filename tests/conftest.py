@@ -67,7 +67,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     included; put that back once its fixtures are torn down (the flush among them), so
     that the tests after it start from a migrated database as the product does,
     whatever order they run in."""
-    flushes = _flushes(item)
+    # After the last test the session's fixtures go too, the test database with them.
+    flushes = _flushes(item) and nextitem is not None
     yield
     if flushes:
         with item.config.stash[blocking_manager_key].unblock():
