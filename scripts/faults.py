@@ -43,6 +43,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -316,6 +317,16 @@ class Suite:
             retried=rows.filter(attempts__gt=1).count(),
         )
 
+    def taken_over_s(self, ids: list[int], fault: datetime) -> str:
+        """Seconds from the fault to the last job that needed another attempt being done:
+        how long the work the fault interrupted took to be taken over and finished."""
+        from django.db.models import Max
+
+        from corroboration.models import Job
+
+        last = Job.objects.filter(pk__in=ids, attempts__gt=1).aggregate(last=Max("finished_at"))["last"]
+        return "none" if last is None else f"{(last - fault).total_seconds():.1f}"
+
     # --- Scenarios ------------------------------------------------------------------------
 
     def broker_restart(self, *, down: float) -> bool:
@@ -367,7 +378,7 @@ class Suite:
                         [settings_application_name()],
                     )
                     terminated = sum(1 for (ok,) in cursor.fetchall() if ok)
-                cut = time.monotonic()
+                cut, cut_at = time.monotonic(), datetime.now(UTC)
                 drained = self.wait_until_drained(ids)
                 time.sleep(2)  # a little load after the jobs, to see the web side settled too
         tally = self.tally(ids)
@@ -378,7 +389,7 @@ class Suite:
             f"requests={report.requests} writes={report.writes} 5xx={report.failures} "
             f"5xx_in_flight={report.in_flight} 5xx_after={report.after} "
             f"last_5xx_s={report.last_failure_s:.1f} p95_ms={report.p95_ms:.0f} "
-            f"drained_s={since(cut, drained)}"
+            f"taken_over_s={self.taken_over_s(ids, cut_at)} drained_s={since(cut, drained)}"
         )
         return ok
 
@@ -395,20 +406,23 @@ class Suite:
                 children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True)
                 child = int(children.stdout.split()[0])
                 os.kill(child, 9)
-                hit = time.monotonic()
+                hit, hit_at = time.monotonic(), datetime.now(UTC)
             else:
                 if how == "main_kill9":
                     os.killpg(worker.pid, 9)
                 else:
                     worker.terminate()  # the warm shutdown: running jobs finish, then it exits
-                hit = time.monotonic()
+                hit, hit_at = time.monotonic(), datetime.now(UTC)
                 worker.wait(timeout=300)
                 stopped = time.monotonic()
                 stack.enter_context(self.main_worker())
             drained = self.wait_until_drained(ids)
         tally = self.tally(ids)
         extra = "" if how == "child_kill9" else f" stopped_s={since(hit, stopped)}"
-        print(f"FAULT name=worker_{how} {tally.line()} 5xx=0{extra} recovery_s={since(hit, drained)}")
+        print(
+            f"FAULT name=worker_{how} {tally.line()} 5xx=0{extra} "
+            f"taken_over_s={self.taken_over_s(ids, hit_at)} drained_s={since(hit, drained)}"
+        )
         return tally.ok and drained is not None
 
     def receiver_down(self, *, down: float, claims: int) -> bool:
