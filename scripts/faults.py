@@ -10,8 +10,8 @@ scenarios (all by default; `--only` picks some):
 - broker    Redis shut down and started again on the same files during a burst of
             extraction jobs (reliability.md J4);
 - postgres  every application connection terminated (`pg_terminate_backend`, chosen by
-            `application_name`) during a burst of jobs while 20 clients read and write
-            the API (J5);
+            `application_name`), three times 3 s apart, during a burst of jobs while 20
+            clients read and write the API (J5);
 - worker    a pool child `kill -9`, the main worker process `kill -9`, and SIGTERM (warm
             shutdown), each during its own burst (J1, J2);
 - receiver  a webhook receiver down while claims change, then up again within the
@@ -23,6 +23,7 @@ flight when the database connections were cut, which must stop within 5 s; the e
 status says whether they were. docs/reliability.md explains the figures and records them.
 
     python scripts/faults.py [--only broker,postgres,worker,receiver] [--jobs 200] [--down 10]
+                             [--clients 20] [--cuts 3] [--claims 20]
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=200, help="jobs in each burst")
     parser.add_argument("--down", type=float, default=10.0, help="seconds Redis or the receiver stays down")
     parser.add_argument("--clients", type=int, default=20, help="HTTP clients during the database scenario")
+    parser.add_argument("--cuts", type=int, default=3, help="database cuts, 3 s apart, in that scenario")
     parser.add_argument("--claims", type=int, default=20, help="claims whose transitions the receiver hears")
     args = parser.parse_args()
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -173,7 +175,7 @@ def main() -> int:
                 if name == "broker":
                     results.append(suite.broker_restart(down=args.down))
                 elif name == "postgres":
-                    results.append(suite.database_terminated(clients=args.clients))
+                    results.append(suite.database_terminated(clients=args.clients, cuts=args.cuts))
                 elif name == "worker":
                     results.append(suite.worker_killed("child_kill9"))
                     results.append(suite.worker_killed("main_kill9"))
@@ -285,7 +287,10 @@ class Suite:
     def wait_until_done(self, ids: list[int], count: int) -> None:
         from corroboration.models import Job, JobStatus
 
+        deadline = time.monotonic() + 300
         while Job.objects.filter(pk__in=ids, status=JobStatus.DONE).count() < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"fewer than {count} jobs done after 5 minutes; see artifacts/faults/")
             time.sleep(0.2)
 
     def wait_until_drained(self, ids: list[int], *, within: float = 300) -> float | None:
@@ -357,8 +362,9 @@ class Suite:
         )
         return tally.ok and canary_s is not None and canary_s <= CANARY_TARGET_S
 
-    def database_terminated(self, *, clients: int) -> bool:
-        """Every application connection cut while jobs run and clients use the API."""
+    def database_terminated(self, *, clients: int, cuts: int) -> bool:
+        """Every application connection cut, `cuts` times 3 s apart, while jobs run and
+        clients use the API."""
         from django.db import connection
 
         from core.tokens import token_create
@@ -366,30 +372,37 @@ class Suite:
 
         _, key = token_create(actor=None, user=self.editor, name="faults", scope="write")
         source = SourceFactory.create()
+        windows: list[tuple[float, float]] = []  # (just before, just after) each cut
+        terminated = 0
         with self.main_worker(), WebServer(self.log_dir) as web:
             load = HttpLoad(web.url, key, source_id=source.pk, clients=clients)
             with load.running():
                 ids = self.request_burst()
                 self.wait_until_done(ids, self.jobs // 10)
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND application_name = %s AND pid <> pg_backend_pid()",
-                        [settings_application_name()],
-                    )
-                    terminated = sum(1 for (ok,) in cursor.fetchall() if ok)
-                cut, cut_at = time.monotonic(), datetime.now(UTC)
+                first_at = datetime.now(UTC)
+                for number in range(cuts):
+                    if number:
+                        time.sleep(3)
+                    before = time.monotonic()
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND application_name = %s AND pid <> pg_backend_pid()",
+                            [settings_application_name()],
+                        )
+                        terminated += sum(1 for (ok,) in cursor.fetchall() if ok)
+                    windows.append((before, time.monotonic()))
                 drained = self.wait_until_drained(ids)
                 time.sleep(2)  # a little load after the jobs, to see the web side settled too
         tally = self.tally(ids)
-        report = load.report(cut)
+        report = load.report(windows)
         ok = tally.ok and report.after == 0 and report.last_failure_s <= IN_FLIGHT_BOUND_S
         print(
-            f"FAULT name=postgres_terminate {tally.line()} terminated={terminated} "
+            f"FAULT name=postgres_terminate {tally.line()} cuts={cuts} terminated={terminated} "
             f"requests={report.requests} writes={report.writes} 5xx={report.failures} "
             f"5xx_in_flight={report.in_flight} 5xx_after={report.after} "
             f"last_5xx_s={report.last_failure_s:.1f} p95_ms={report.p95_ms:.0f} "
-            f"taken_over_s={self.taken_over_s(ids, cut_at)} drained_s={since(cut, drained)}"
+            f"taken_over_s={self.taken_over_s(ids, first_at)} drained_s={since(windows[-1][1], drained)}"
         )
         return ok
 
@@ -553,9 +566,9 @@ class LoadReport:
     requests: int
     writes: int
     failures: int  # 5xx and broken connections
-    in_flight: int  # of which started before the cut and ended after it
-    after: int  # of which started after the cut
-    last_failure_s: float  # from the cut to the end of the last failed request
+    in_flight: int  # of which running during a cut
+    after: int  # of which not (started after a cut had been done, or before any)
+    last_failure_s: float  # from a cut to the end of the last request it broke
     p95_ms: float
 
 
@@ -614,8 +627,19 @@ class HttpLoad:
             for thread in threads:
                 thread.join(timeout=60)
 
-    def report(self, cut: float) -> LoadReport:
-        failed = [(start, end) for start, end, status, _ in self.seen if status == 0 or status >= 500]
+    def report(self, windows: list[tuple[float, float]]) -> LoadReport:
+        """`windows`: each cut, from just before it was asked for to just after it was done.
+        A failed request that was running during a cut is in flight; any other is not."""
+        in_flight, after, last = 0, 0, 0.0
+        for start, end, status, _ in self.seen:
+            if status and status < 500:
+                continue
+            spanned = [before for before, done in windows if start <= done and end >= before]
+            if spanned:
+                in_flight += 1
+                last = max(last, end - max(spanned))
+            else:
+                after += 1
         unexpected = [status for *_, status, _ in self.seen if 400 <= status < 500]
         if unexpected:
             print(f"note: {len(unexpected)} requests answered 4xx (first {unexpected[0]})")
@@ -624,10 +648,10 @@ class HttpLoad:
         return LoadReport(
             requests=len(self.seen),
             writes=sum(1 for *_, write in self.seen if write),
-            failures=len(failed),
-            in_flight=sum(1 for start, end in failed if start <= cut <= end),
-            after=sum(1 for start, _ in failed if start > cut),
-            last_failure_s=max((end - cut for _, end in failed), default=0.0),
+            failures=in_flight + after,
+            in_flight=in_flight,
+            after=after,
+            last_failure_s=last,
             p95_ms=p95,
         )
 
