@@ -42,8 +42,8 @@ test: dev-venv env services chromium roles lint eval-report  ## Set up, run `mak
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest
 
-faults: dev-venv env services  ## The fault suite (not part of `make test`): the broker restarted under a burst of jobs
-	$(PY) scripts/faults.py
+faults: dev-venv env services  ## The fault suite (not part of `make test`): broker restart, database cut under HTTP load, worker kills, receiver down (ONLY=postgres,… picks some)
+	$(PY) scripts/faults.py $(if $(ONLY),--only $(ONLY))
 
 lint: dev-venv env  ## ruff, the one-way import contract (docs/architecture.md), mypy and the migrations check
 	$(BIN)/ruff check .

@@ -1,5 +1,5 @@
 """Jobs under a real Celery worker (prefork, on the tests' own Redis database): a
-worker killed mid-job, the same job started three times at once, a job that always
+worker killed mid-job, a worker told to stop mid-job, the same job started three times at once, a job that always
 fails, and an enqueue inside a rolled-back transaction (reliability.md J1, J2, J3, J7)."""
 
 from __future__ import annotations
@@ -170,6 +170,20 @@ def test_a_job_whose_whole_worker_is_killed_is_picked_up_by_the_next(claim, prov
     assert job.status == JobStatus.DONE
     assert Coverage.objects.filter(claim=claim).count() == 1
     assert Article.objects.filter(url__endswith=PAGE).count() == 1
+
+
+def test_a_worker_told_to_stop_finishes_its_running_job_once(claim, provider, worker_env):
+    Provider.stall_first = 3.0
+    with running_worker(extra_env=worker_env) as worker:
+        job = request_job(claim)
+        assert wait_for(lambda: Provider.page_hits, timeout=30), "the job never reached the page"
+        worker.terminate()  # SIGTERM: the warm shutdown lets the running job end first
+        worker.wait(timeout=120)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.attempts == 1
+    assert Article.objects.filter(url__endswith=PAGE).count() == 1
+    assert Coverage.objects.filter(claim=claim).count() == 1
 
 
 def test_the_same_job_sent_three_times_at_once_has_one_effect(claim, provider, worker_env):

@@ -88,6 +88,24 @@ def test_a_later_delivery_waits_while_an_earlier_one_is_retrying_then_follows_it
     assert sequences(receiver.accepted) == [1, 2, 3]
 
 
+def test_a_receiver_down_while_a_claim_changes_gets_every_event_once_in_order_when_back(workflow, editor, receiver):
+    register(editor, receiver)
+    receiver.server.stop()  # its port now refuses connections
+    try:
+        first, second, third = reject_restore_accept(workflow, workflow.submitted())
+        assert webhook_delivery_attempt(first).status == DeliveryStatus.PENDING
+        assert delivery(first).last_error.startswith("Could not connect to 127.0.0.1")
+        assert [webhook_delivery_attempt(pk).status for pk in (second, third)] == ["", ""]  # waiting behind it
+    finally:
+        receiver.server.start()  # on the same port
+    make_due(first)
+    assert webhook_delivery_attempt(first).next_in_line == second
+    assert webhook_delivery_attempt(second).next_in_line == third
+    assert webhook_delivery_attempt(third).status == DeliveryStatus.DELIVERED
+    assert sequences(receiver.accepted) == [1, 2, 3]
+    assert [delivery(pk).attempts for pk in (first, second, third)] == [2, 1, 1]
+
+
 def test_the_attempt_that_ends_a_delivery_names_the_next_in_line(workflow, editor, receiver):
     register(editor, receiver)
     first, second, third = reject_restore_accept(workflow, workflow.submitted())
