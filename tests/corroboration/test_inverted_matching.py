@@ -204,7 +204,7 @@ def test_matching_an_article_again_keeps_the_reviewers_stance():
 def test_the_statements_sent_for_an_article_do_not_grow_with_the_claims_it_carries():
     def statements(claims: int) -> int:
         Coverage.objects.all().delete()
-        article = ArticleFactory(text=ARTICLE)
+        article = ArticleFactory.create(text=ARTICLE)
         group_article(article)
         with CaptureQueriesContext(connection) as sent:
             assert coverage_match_article(article)["related"] == claims
