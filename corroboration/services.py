@@ -176,12 +176,21 @@ def _responses(claim: Claim, aliases: AliasTable) -> list[ClaimProfile]:
     """Profiles of the claims that respond to this one with a different proposition:
     their sentences are not read as carrying this claim, so a denial of theirs never
     becomes a denial of this one."""
-    relations = ClaimRelation.objects.filter(to_claim=claim).values_list("from_claim", "kind", "to_claim", "addresses")
-    ids = responses_to(claim.pk, list(relations))
-    return [
-        ClaimProfile.of(other.statement, other.quote, aliases=aliases)
-        for other in Claim.objects.filter(pk__in=ids).order_by("pk")
-    ]
+    return _responses_of([claim.pk], aliases)[claim.pk]
+
+
+def _responses_of(claim_ids: Sequence[int], aliases: AliasTable) -> dict[int, list[ClaimProfile]]:
+    """`_responses` for several claims at once, in two statements whatever their number."""
+    relations = list(
+        ClaimRelation.objects.filter(to_claim__in=claim_ids).values_list("from_claim", "kind", "to_claim", "addresses")
+    )
+    ids = {claim_id: {pk for pk in responses_to(claim_id, relations) if isinstance(pk, int)} for claim_id in claim_ids}
+    wanted = {pk for found in ids.values() for pk in found}
+    profiles = {
+        other.pk: ClaimProfile.of(other.statement, other.quote, aliases=aliases)
+        for other in (Claim.objects.filter(pk__in=wanted) if wanted else [])
+    }
+    return {claim_id: [profiles[pk] for pk in sorted(found) if pk in profiles] for claim_id, found in ids.items()}
 
 
 def _outlet_names() -> list[OutletNames]:
@@ -222,8 +231,10 @@ def read_article(
     *,
     responses: list[ClaimProfile],
     outlets: list[OutletNames],
+    document: Document | None = None,
 ) -> Reading:
-    found = match(profile, article.text, responses=responses)
+    """`document`: the article's text already read with the profile's alias table."""
+    found = match(profile, document or article.text, responses=responses)
     if not found.related:
         unrelated = StanceSuggestion(ClassStance.UNRELATED, "No passage of the article carries the claim.")
         return Reading(found, unrelated, None)
@@ -235,6 +246,38 @@ def read_article(
         passage=found.sentences,
     )
     return Reading(found, suggest_stance(article.text, found, profile), echo)
+
+
+def _coverage_values(article: Article, reading: Reading) -> dict[str, Any]:
+    """The fields of a coverage row the pipeline writes (never the reviewer's)."""
+    found, suggestion, echo = reading.found, reading.suggestion, reading.echo
+    return {
+        "score": found.score,
+        "excerpt": found.excerpt,
+        "excerpt_marks": _excerpt_marks(found),
+        "suggested_stance": str(suggestion.stance),
+        "stance_reason": suggestion.reason,
+        "stance_cue": clipped(suggestion.cue, 300),
+        "stance_sentence": _sentence(article.text, suggestion.sentence),
+        "echo_of_id": echo.outlet_id if echo else None,
+        "echo_cue": clipped(echo.cue, 300) if echo else "",
+    }
+
+
+# What a new reading overwrites on an existing row: not the reviewer's stance, nor the
+# flag of coverage found after publication.
+_PIPELINE_FIELDS = [
+    "score",
+    "excerpt",
+    "excerpt_marks",
+    "suggested_stance",
+    "stance_reason",
+    "stance_cue",
+    "stance_sentence",
+    "echo_of",
+    "echo_cue",
+    "updated_at",
+]
 
 
 def _coverage_record(
@@ -249,21 +292,10 @@ def _coverage_record(
     """Read one article for one claim and keep the result: (related, created). A
     suggestion the text no longer supports goes; a reviewer's decision stays."""
     reading = read_article(profile, article, responses=responses, outlets=outlets)
-    found, suggestion, echo = reading.found, reading.suggestion, reading.echo
-    if not found.related:
+    if not reading.found.related:
         Coverage.objects.filter(claim=claim, article=article, stance="").delete()
         return False, False
-    values = {
-        "score": found.score,
-        "excerpt": found.excerpt,
-        "excerpt_marks": _excerpt_marks(found),
-        "suggested_stance": str(suggestion.stance),
-        "stance_reason": suggestion.reason,
-        "stance_cue": clipped(suggestion.cue, 300),
-        "stance_sentence": _sentence(article.text, suggestion.sentence),
-        "echo_of_id": echo.outlet_id if echo else None,
-        "echo_cue": clipped(echo.cue, 300) if echo else "",
-    }
+    values = _coverage_values(article, reading)
     # Found after the verdict went out: flagged until a reviewer confirms it or the
     # claim is published again.
     _, created = Coverage.objects.update_or_create(
@@ -273,6 +305,27 @@ def _coverage_record(
         create_defaults={**values, "new_since_publication": published},
     )
     return True, created
+
+
+def _coverage_write(article: Article, rows: dict[Claim, dict[str, Any]]) -> int:
+    """Keep one article's readings for several claims as `_coverage_record` would, in
+    one upsert (plus one read to count the new rows): an existing row gets the new
+    reading and keeps its reviewer's stance and its flag; a new one is flagged when
+    its claim is already published. The number of rows created."""
+    if not rows:
+        return 0
+    ids = [claim.pk for claim in rows]
+    existing = set(Coverage.objects.filter(article=article, claim_id__in=ids).values_list("claim_id", flat=True))
+    Coverage.objects.bulk_create(
+        [
+            Coverage(claim=claim, article=article, **values, new_since_publication=claim.status == Status.PUBLISHED)
+            for claim, values in sorted(rows.items(), key=lambda item: item[0].pk)
+        ],
+        update_conflicts=True,
+        unique_fields=["claim", "article"],
+        update_fields=_PIPELINE_FIELDS,
+    )
+    return len(set(ids) - existing)
 
 
 @transaction.atomic
@@ -334,7 +387,9 @@ def coverage_match_article(
     counts = {"candidates": 0, "related": 0, "new": 0}
     if marker.finished_at is not None:
         return counts
-    ensure_grouped([article])
+    # An article read with its group (as the job reads it) needs no question to the database.
+    if not hasattr(article, "syndication"):
+        ensure_grouped([article])
     keys = ArticleKeys.of(article.text, frequent=frequent_claim_lexemes())
     aliases = alias_table()
     document = Document(article.text, aliases)
@@ -345,28 +400,40 @@ def coverage_match_article(
         # A short chunk is the last one: its checkpoint also marks the article matched.
         more = len(ids) == chunk
         with transaction.atomic():
+            claims = list(
+                Claim.objects.filter(pk__in=ids)
+                .select_related("first_appearance__outlet", "first_appearance__syndication")
+                .defer(
+                    "search_vector", "match_vector", "first_appearance__raw_payload", "first_appearance__search_vector"
+                )
+                .order_by("pk")
+            )
             unrelated = []
-            for claim in Claim.objects.filter(pk__in=ids).order_by("pk"):
+            related: dict[Claim, ClaimProfile] = {}
+            for claim in claims:
                 counts["candidates"] += 1
                 profile = claim_profile(claim, aliases=aliases)
                 # The cheap test first (one reading of the article for every claim);
                 # read_article decides what is stored, by the same rules.
-                if not match(profile, document).related:
+                if match(profile, document).related:
+                    related[claim] = profile
+                else:
                     unrelated.append(claim.pk)
-                    continue
-                related, created = _coverage_record(
-                    claim,
-                    article,
-                    profile=profile,
-                    responses=_responses(claim, aliases),
-                    outlets=outlets,
-                    published=claim.status == Status.PUBLISHED,
+            responses = _responses_of([claim.pk for claim in related], aliases) if related else {}
+            rows = {}
+            for claim, profile in related.items():
+                reading = read_article(
+                    profile, article, responses=responses[claim.pk], outlets=outlets, document=document
                 )
-                counts["related"] += int(related)
-                counts["new"] += int(created)
-                coverage_assign_independence(claim)
+                if reading.found.related:
+                    rows[claim] = _coverage_values(article, reading)
+                else:
+                    unrelated.append(claim.pk)
+            counts["related"] += len(rows)
+            counts["new"] += _coverage_write(article, rows)
             if unrelated:
                 Coverage.objects.filter(article=article, claim_id__in=unrelated, stance="").delete()
+            _independence_assign(list(related))
             after = ids[-1] if ids else after
             _matching_checkpoint(article, claims_through=after, finished=not more)
         if more and after_chunk is not None:
@@ -392,13 +459,21 @@ def coverage_classify(claim: Claim) -> list[Row]:
     """Each of the claim's pages in exactly one class (corroboration.classify): a
     function of the claim, its stored articles, their outlets and syndication groups,
     and the reviewers' confirmations — never of arrival order or path."""
-    items = list(claim.coverage.select_related("article__outlet", "article__syndication"))
+    return _classify(claim, list(claim.coverage.select_related("article__outlet", "article__syndication")))
+
+
+def _classify(claim: Claim, items: list[Coverage], *, first_loaded: bool = False) -> list[Row]:
+    """`coverage_classify` over the claim's coverage rows already read (`items`, their
+    articles with outlet and group); `first_loaded`: the claim was read with its first
+    appearance's outlet and group."""
     pages = {item.article_id: _page(item.article) for item in items}
     first = claim.first_appearance
     first_page = None
     if first is not None and first.text:
         if first.pk not in pages:
-            pages[first.pk] = _page(Article.objects.select_related("outlet", "syndication").get(pk=first.pk))
+            if not first_loaded:
+                first = Article.objects.select_related("outlet", "syndication").get(pk=first.pk)
+            pages[first.pk] = _page(first)
         first_page = first.pk
     judgements = [
         PageJudgement(
@@ -420,13 +495,47 @@ def coverage_classify(claim: Claim) -> list[Row]:
 def coverage_assign_independence(claim: Claim) -> None:
     """Store each coverage row's class and story group as `coverage_classify` decides;
     a page left out of the ledger (unrelated) is independent of nothing."""
-    rows = {row.page_id: row for row in coverage_classify(claim)}
-    for item in claim.coverage.all():
-        row = rows.get(item.article_id)
-        independence = str(row.independence) if row else CoverageIndependence.INDEPENDENT
-        group = int(row.origin_group) if row else item.article_id
-        if (item.independence, item.origin_group) != (independence, group):
-            Coverage.objects.filter(pk=item.pk).update(independence=independence, origin_group=group)
+    _independence_assign([claim], first_loaded=False)
+
+
+# What classifying a page never reads: left in the database when the rows are read for it.
+_NOT_CLASSIFIED = (
+    "excerpt",
+    "excerpt_marks",
+    "stance_reason",
+    "stance_sentence",
+    "article__text",
+    "article__summary",
+    "article__raw_payload",
+    "article__search_vector",
+)
+
+
+def _independence_assign(claims: Sequence[Claim], *, first_loaded: bool = True) -> None:
+    """`coverage_assign_independence` for several claims: their coverage read in one
+    statement, the rows whose class or group changed written in one."""
+    if not claims:
+        return
+    items: dict[int, list[Coverage]] = {claim.pk: [] for claim in claims}
+    read = (
+        Coverage.objects.filter(claim__in=list(items))
+        .select_related("article__outlet", "article__syndication")
+        .defer(*_NOT_CLASSIFIED)
+    )
+    for item in read:
+        items[item.claim_id].append(item)
+    changed = []
+    for claim in claims:
+        rows = {row.page_id: row for row in _classify(claim, items[claim.pk], first_loaded=first_loaded)}
+        for item in items[claim.pk]:
+            row = rows.get(item.article_id)
+            independence = str(row.independence) if row else CoverageIndependence.INDEPENDENT
+            group = int(row.origin_group) if row else item.article_id
+            if (item.independence, item.origin_group) != (independence, group):
+                item.independence, item.origin_group = independence, group
+                changed.append(item)
+    if changed:
+        Coverage.objects.bulk_update(changed, ["independence", "origin_group"])
 
 
 def coverage_publication_seen(claim: Claim) -> int:

@@ -10,13 +10,13 @@ group's origin is the wire service's own copy when present, otherwise the earlie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
 
 from corroboration.fingerprint import band_ids, signature
-from corroboration.models import ArticleBand, Syndication
+from corroboration.models import Syndication
 from corroboration.text import containment, shingles
 from sources.models import Article
 
@@ -57,30 +57,50 @@ def store_bands(article: Article, bands: list[int]) -> None:
         )
 
 
-def _candidates(article: Article, bands: list[int]) -> list[Article]:
+# Grouped articles with text near in time that share a band with the article, the most
+# shared bands (the most similar texts) first, in one statement: the band index
+# narrows first; the time window and "already grouped" are checked on those rows only.
+_CANDIDATES_SQL = """
+SELECT a.id, a.text, s.origin_id
+FROM corroboration_articleband b
+JOIN sources_article a ON a.id = b.article_id
+JOIN corroboration_syndication s ON s.article_id = a.id
+WHERE b.band = ANY(%(bands)s) AND b.article_id <> %(article)s AND a.text <> ''
+  AND (a.published_at BETWEEN %(since)s AND %(until)s
+       OR (a.published_at IS NULL AND a.seen_at BETWEEN %(since)s AND %(until)s))
+GROUP BY a.id, s.origin_id
+ORDER BY count(*) DESC, a.id
+LIMIT %(limit)s
+"""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A grouped article that may be a copy: its text and its group's origin."""
+
+    pk: int
+    text: str
+    origin_id: int
+
+
+def _candidates(article: Article, bands: list[int]) -> list[Candidate]:
     """Grouped articles near in time that share a fingerprint band with the article,
-    the most shared bands (the most similar texts) first. The band index narrows
-    first; the time window and "already grouped" are checked on those rows only."""
+    the most shared bands (the most similar texts) first."""
     if not bands:
         return []
     when = _when(article)
-    nearby = Q(published_at__range=(when - WINDOW, when + WINDOW)) | Q(
-        published_at__isnull=True, seen_at__range=(when - WINDOW, when + WINDOW)
-    )
-    sharing = (
-        ArticleBand.objects.filter(band__in=bands, article=OuterRef("pk")).values("article").annotate(n=Count("pk"))
-    )
-    return list(
-        Article.objects.filter(
-            nearby,
-            pk__in=ArticleBand.objects.filter(band__in=bands).exclude(article=article).values("article"),
-            syndication__isnull=False,
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CANDIDATES_SQL,
+            {
+                "bands": sorted(set(bands)),
+                "article": article.pk,
+                "since": when - WINDOW,
+                "until": when + WINDOW,
+                "limit": CANDIDATES,
+            },
         )
-        .exclude(text="")
-        .annotate(shared=Subquery(sharing.values("n")))
-        .select_related("syndication")
-        .order_by("-shared", "pk")[:CANDIDATES]
-    )
+        return [Candidate(pk, text, origin) for pk, text, origin in cursor.fetchall()]
 
 
 @transaction.atomic
@@ -98,22 +118,32 @@ def group_article(article: Article) -> Syndication:
         for candidate in _candidates(article, bands):
             similarity = containment(own, shingles(candidate.text))
             if similarity >= SAME_STORY:
-                origin_pk = candidate.syndication.origin_id
+                origin_pk = candidate.origin_id
                 twins[origin_pk] = max(similarity, twins.get(origin_pk, 0.0))
     if not twins:
-        syndication, _ = Syndication.objects.update_or_create(
-            article=article, defaults={"origin": article, "similarity": 1.0}
-        )
-        return syndication
+        return _keep(article, origin=article, similarity=1.0)
 
-    contenders = [article, *Article.objects.select_related("outlet").filter(pk__in=twins)]
+    # Which copy is the origin is decided by outlet and dates: the texts stay in the database.
+    contenders = [
+        article,
+        *Article.objects.select_related("outlet")
+        .filter(pk__in=twins)
+        .defer("text", "summary", "raw_payload", "search_vector"),
+    ]
     origin = min(contenders, key=_precedence)
     # Every member of every group this article joins now shares one origin.
     Syndication.objects.filter(origin_id__in=twins).exclude(origin=origin).update(origin=origin)
     similarity = 1.0 if origin.pk == article.pk else twins.get(origin.pk, max(twins.values()))
-    syndication, _ = Syndication.objects.update_or_create(
-        article=article,
-        defaults={"origin": origin, "similarity": round(min(similarity, 1.0), 3)},
+    return _keep(article, origin=origin, similarity=round(min(similarity, 1.0), 3))
+
+
+def _keep(article: Article, *, origin: Article, similarity: float) -> Syndication:
+    """Write the article's place in its group, new or changed, in one statement."""
+    (syndication,) = Syndication.objects.bulk_create(
+        [Syndication(article=article, origin=origin, similarity=similarity)],
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=["origin", "similarity", "grouped_at"],
     )
     return syndication
 

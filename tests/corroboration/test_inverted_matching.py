@@ -6,6 +6,8 @@ matching an article works in chunks with a checkpoint that a retry resumes from.
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from corroboration import pipeline
 from corroboration.candidates import ArticleKeys, candidate_claim_ids
@@ -180,3 +182,35 @@ def test_articles_a_coverage_search_grouped_are_still_matched_on_arrival(django_
     with django_capture_on_commit_callbacks():
         assert match_new_articles() == 1
     assert Job.objects.get(kind=JobKind.MATCH_ARTICLES).params["article_ids"] == [article.pk]
+
+
+def test_matching_an_article_again_keeps_the_reviewers_stance():
+    claims = _three_claims()
+    article = ArticleFactory(text=ARTICLE)
+    assert coverage_match_article(article)["new"] == 3
+    confirmed = Coverage.objects.get(article=article, claim=claims[1])
+    Coverage.objects.filter(pk=confirmed.pk).update(stance="disputes", suggested_stance="mentions", score=0.1)
+    ArticleMatching.objects.filter(article=article).delete()  # as if the article changed and is matched again
+
+    counts = coverage_match_article(article)
+
+    assert (counts["related"], counts["new"]) == (3, 0)
+    confirmed.refresh_from_db()
+    assert confirmed.stance == "disputes"  # the reviewer's decision stays
+    assert confirmed.score > 0.1  # the reading is new
+    assert confirmed.suggested_stance != "mentions"
+
+
+def test_the_statements_sent_for_an_article_do_not_grow_with_the_claims_it_carries():
+    def statements(claims: int) -> int:
+        Coverage.objects.all().delete()
+        article = ArticleFactory.create(text=ARTICLE)
+        group_article(article)
+        with CaptureQueriesContext(connection) as sent:
+            assert coverage_match_article(article)["related"] == claims
+        return len(sent.captured_queries)
+
+    make_claim(statement=TARGETING)
+    one = statements(1)
+    _three_claims()
+    assert statements(4) == one
