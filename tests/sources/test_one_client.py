@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 THE_CLIENT = ROOT / "sources" / "fetch.py"
 # Everything that runs in or beside the product; the tests start their own servers and clients.
 NOT_SCANNED = {".venv", "tests", "migrations", "staticfiles", "node_modules"}
+# The fault suite plays the outside world against a product it starts on loopback (API
+# clients, a webhook receiver), as the tests do; it is no part of the product.
+HARNESSES = {ROOT / "scripts" / "faults.py"}
 
 # Modules that open connections: importing any part of them is going round the client.
 CLIENT_MODULES = ("requests", "urllib3", "httpcore", "http.client", "urllib.request", "aiohttp", "pycurl")
@@ -50,7 +53,11 @@ PARSER_FETCHES = {
 
 
 def product_modules() -> list[Path]:
-    return sorted(path for path in ROOT.rglob("*.py") if not NOT_SCANNED.intersection(path.relative_to(ROOT).parts))
+    return sorted(
+        path
+        for path in ROOT.rglob("*.py")
+        if not NOT_SCANNED.intersection(path.relative_to(ROOT).parts) and path not in HARNESSES
+    )
 
 
 def _is_client(name: str) -> bool:
