@@ -164,10 +164,18 @@ def find_echo(
     return min(found_all, key=lambda f: f.cue_span) if found_all else None
 
 
+# What copy may put between a credit and the outlet's name: "told the public
+# broadcaster EBC", "according to the business daily Meridian Post".
+_DESCRIPTOR = (
+    r"(?:\s+(?:the|an?)\s+(?:[\w-]+\s+){0,2}(?:broadcaster|newspaper|news\s+agency|agency|daily|weekly|paper|"
+    r"magazine|channel|station|radio|network|website|site|outlet|tabloid|wire|wire\s+service))?"
+)
+
+
 def _cue(before: str, after: str, mention: re.Match[str], sentence: str) -> tuple[bool, Span] | None:
     """(strong?, span of cue and name in the sentence) if the words round the mention credit it."""
     for pattern in _STRONG_BEFORE:
-        hit = re.search(rf"\b{pattern}$", before, re.IGNORECASE)
+        hit = re.search(rf"\b{pattern}{_DESCRIPTOR}$", before, re.IGNORECASE)
         if hit:
             return True, (hit.start(), mention.end())
     for pattern in _STRONG_AFTER:
@@ -178,7 +186,7 @@ def _cue(before: str, after: str, mention: re.Match[str], sentence: str) -> tupl
     if before.endswith("(") and re.match(r"\)\s*[—–-]", after):
         return True, (mention.start() - 1, mention.end() + 1)
     for pattern in _WEAK_BEFORE:
-        hit = re.search(rf"\b{pattern}$", before, re.IGNORECASE)
+        hit = re.search(rf"\b{pattern}{_DESCRIPTOR}$", before, re.IGNORECASE)
         if hit:
             return False, (hit.start(), mention.end())
     for pattern in _WEAK_AFTER:

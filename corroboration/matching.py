@@ -9,7 +9,12 @@ Names are folded through an alias table first, so "the Kremlin" meets "Russia" a
 An article is read sentence by sentence. Its passage for the claim is the shortest run
 of at most three sentences that carries the largest weighted share of the claim's terms
 (scored against the statement and the quote, the better of the two), and that names
-every party the claim is about; a passage that leaves a party out scores half. From the
+every party the claim is about; a passage that leaves a party out scores half. A
+party counts where the claim's action is said or before it (not only in a later
+sentence), and a party of several words weighs as one name; what the claim says of its
+parties must itself be held to the linking share. Sentences that put the claim's own
+words in question or still to come ("will rule on Tuesday whether…", "is due to
+rule"), beyond what the claim itself does, are previews and carry nothing. From the
 passage come the score, the excerpt with its matched words marked (offsets, not HTML),
 and the place where stance and echo detection look.
 
@@ -27,6 +32,7 @@ carrying this claim, so its negation never becomes a denial of this claim.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -75,6 +81,14 @@ _HEAD_STEMS = frozenset(
     for w in """ministry department agency council court club company government commission committee
     authority regulator parliament""".split()  # noqa: SIM905
 )
+# Words that put what follows in question or still to come: "the court will rule on
+# Tuesday whether…", "is due to rule", "asked the judge to wait for the ruling". A
+# plain "will" is not one: "Brightwater will buy Lumen" reports an agreed deal.
+_PROSPECTIVE_WORDS = frozenset({"whether", "awaiting", "pending"})
+_PROSPECTIVE_PAIRS = frozenset(
+    {("due", "to"), ("expected", "to"), ("set", "to"), ("wait", "for"), ("waiting", "for"), ("ahead", "of")}
+)
+_PROSPECTIVE_REACH = 4
 # "assets in the Middle East": a name after one of these says where, not who.
 _LOCATIVE = frozenset({"in", "at", "across", "throughout", "near", "around", "inside", "within"})
 # Ordinary news vocabulary, weighed low when no statistics are given.
@@ -167,6 +181,9 @@ class Document:
             if plain == "the" and j + 1 < len(words) and stem(words[j + 1].plain) in _HEAD_STEMS:
                 # "the ministry": a reference back to a named body (see _Party.head).
                 found.append(_Term(_head_term(words[j + 1].plain), first + j, first + j + 2))
+            elif words[j].capitalised and j > 0 and words[j - 1].capitalised and stem(plain) in _HEAD_STEMS:
+                # "nine Supreme Court judges": the body by its own title, without its country.
+                found.append(_Term(_head_term(plain), first + j, first + j + 1))
             if is_content(plain):
                 found.extend(_Term(form, first + j, first + j + 1) for form in term_forms(plain))
             j += 1
@@ -222,6 +239,7 @@ class ClaimProfile:
     versions: tuple[_Version, ...]
     parties: tuple[_Party, ...]
     negations: int  # negators in the statement: "no requests" carries one of its own
+    prospective: int = 0  # open or pending frames in the statement or quote: "is expected to step down" carries one
     aliases: AliasTable = field(compare=False, repr=False, default_factory=AliasTable)
 
     @classmethod
@@ -240,23 +258,61 @@ class ClaimProfile:
         stats = stats or TermStats()
         parties = _parties(statement, table)
         names = {t for p in parties for t in p.terms}
+        # A party is one name however many words it has: "Peeter Lind" weighs as one
+        # name, shared between its words, not as two.
+        share = {t: 1 / len(p.terms) for p in reversed(parties) for t in p.terms}
         versions = []
         for wording in (statement, quote):
             if not wording.strip():
                 continue
             document = Document(wording, table)
             weights = {
-                term: stats.weight(term, entity=table.is_entity(term), name=term in names)
+                term: stats.weight(term, entity=table.is_entity(term), name=term in names) * share.get(term, 1.0)
                 for term in document.all_terms
             }
             if weights:
                 versions.append(_Version(weights))
         negations = sum(1 for t in tokens(statement) if _negator(t.plain))
-        return cls(versions=tuple(versions), parties=tuple(parties), negations=negations, aliases=table)
+        profile = cls(versions=tuple(versions), parties=tuple(parties), negations=negations, aliases=table)
+        prospective = max(
+            sum(_prospective_frames(profile, own, i) for i in range(len(own.spans)))
+            for own in (Document(statement, table), Document(quote, table))
+        )
+        return cls(
+            versions=profile.versions,
+            parties=profile.parties,
+            negations=negations,
+            prospective=prospective,
+            aliases=table,
+        )
 
     @cached_property
     def terms(self) -> frozenset[str]:
         return frozenset(t for v in self.versions for t in v.weights)
+
+    @cached_property
+    def party_terms(self) -> frozenset[str]:
+        return frozenset(t for p in self.parties for t in p.terms)
+
+    def content_share(self, found: set[str]) -> float:
+        """The share of what the claim says beyond its parties' names that `found`
+        holds, the better wording's (a wording less distinctive than the statement
+        marked down as in `score`)."""
+        names = self.party_terms
+        shares = []
+        for version in self.versions:
+            total = sum(w for t, w in version.weights.items() if t not in names)
+            held = sum(w for t, w in version.weights.items() if t not in names and t in found)
+            shares.append(held / total * self._distinctiveness(version) if total else 1.0)
+        return max(shares, default=0.0)
+
+    def content(self, found: set[str]) -> float:
+        """The weight of what the claim says of its parties (its terms other than the
+        parties' names) among `found`, the better wording's."""
+        names = self.party_terms
+        return max(
+            (sum(w for t, w in v.weights.items() if t in found and t not in names) for v in self.versions), default=0.0
+        )
 
     @cached_property
     def figures(self) -> frozenset[str]:
@@ -274,12 +330,22 @@ class ClaimProfile:
             return 1.0
         return min(1.0, version.total / (QUOTE_DISTINCTIVENESS * self.versions[0].total))
 
-    def score(self, found: set[str], context: set[str]) -> tuple[float, tuple[str, ...]]:
+    def score(self, found: set[str], context: set[str], named: set[str] | None = None) -> tuple[float, tuple[str, ...]]:
         """(score, parties missing) of a passage with terms `found`; parties may also
-        be named in `context` (the sentences just before, where a pronoun's antecedent is)."""
-        coverage = max((v.coverage(found) * self._distinctiveness(v) for v in self.versions), default=0.0)
-        seen = found | context
-        missing = tuple(p.label for p in self.parties if not p.named_in(seen))
+        be named in `context` (the sentences just before, where a pronoun's antecedent is).
+        `named`, when given, is where the parties must be found instead of `found`."""
+        seen = (found if named is None else named) | context
+        absent = [p for p in self.parties if not p.named_in(seen)]
+        # A party that does not count as named (only after the claim's action) adds nothing.
+        held = found.difference(*(p.terms for p in absent))
+        coverage = max((v.coverage(held) * self._distinctiveness(v) for v in self.versions), default=0.0)
+        # Naming the parties is not carrying the claim: what it says of them must itself be
+        # held to the linking share, else the passage scores only what it holds of that —
+        # never less than half its share, as for a missing party, and always below RELATED.
+        said = self.content_share(held)
+        if said < RELATED:
+            coverage = min(coverage, max(said, coverage * MISSING_PARTY))
+        missing = tuple(p.label for p in absent)
         return coverage * (MISSING_PARTY if missing else 1.0), missing
 
 
@@ -369,16 +435,26 @@ def match(
     proposition; a sentence that carries one of them is left out of this claim's
     passages. Returns a `Match` (score 0 and an empty passage when nothing matches)."""
     document = text if isinstance(text, Document) else Document(text, profile.aliases)
-    excluded = set(_carriers(document, responses)) | set(_other_figures(profile, document))
+    excluded = (
+        set(_carriers(document, responses))
+        | set(_other_figures(profile, document))
+        | set(_prospective(profile, document))
+    )
     best: tuple[float, int, int, int, tuple[str, ...]] = (0.0, 0, 0, 0, ())
+    content = [profile.content(document.terms_in(i, i + 1)) for i in range(len(document.spans))]
     for start in range(len(document.spans)):
         found: set[str] = set()
+        anchor = start
         for end in range(start, min(start + MAX_WINDOW, len(document.spans))):
             if end in excluded:
                 break
             found |= document.terms_in(end, end + 1)
+            if content[end] > content[anchor]:
+                anchor = end
             context = document.terms_in(start - CONTEXT, start)
-            score, missing = profile.score(found, context)
+            # The parties count where the claim's action is said or before it: "Kuusk will
+            # step down … Governor Lind thanked him" does not say Lind steps down.
+            score, missing = profile.score(found, context, document.terms_in(start, anchor + 1))
             length = document.spans[end][1] - document.spans[start][0]
             # Strictly better, or as good and shorter: the shortest passage holding the claim.
             if score > best[0] + 1e-9 or (score > 0 and abs(score - best[0]) <= 1e-9 and length < best[3]):
@@ -430,6 +506,37 @@ def _other_figures(profile: ClaimProfile, document: Document) -> list[int]:
         for i, terms in enumerate(document.sentence_terms)
         if (own := {t.term for t in terms if t.term[:1].isdigit()}) and not own & figures
     ]
+
+
+def _prospective(profile: ClaimProfile, document: Document) -> list[int]:
+    """Sentences that put the claim's own words in the future or in question beyond
+    what the claim itself does: "the court will rule on Tuesday whether the law…" is
+    a preview of a ruling, not a report of it."""
+    return [i for i in range(len(document.spans)) if _prospective_frames(profile, document, i) > profile.prospective]
+
+
+def _prospective_frames(profile: ClaimProfile, document: Document, index: int) -> int:
+    """How many future or open frames in sentence `index` govern one of the claim's own
+    words (not its parties' names or figures): the first content word after the frame."""
+    own = profile.terms - profile.figures - profile.party_terms
+    first, last = document.sentence_tokens[index]
+    words = document.tokens[first:last]
+    hits = 0
+    for j, token in enumerate(words):
+        if token.plain in _PROSPECTIVE_WORDS:
+            after = j + 1
+        elif j + 1 < len(words) and (token.plain, words[j + 1].plain) in _PROSPECTIVE_PAIRS:
+            after = j + 2
+        else:
+            continue
+        for later in words[after : after + _PROSPECTIVE_REACH]:
+            if re.search(r"[,;:—–()“”\"]", document.text[token.end : later.start]):
+                break
+            if not is_content(later.plain):
+                continue
+            hits += bool(set(term_forms(later.plain)) & own)
+            break
+    return hits
 
 
 def _carriers(document: Document, responses: Sequence[ClaimProfile]) -> list[int]:

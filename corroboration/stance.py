@@ -100,7 +100,7 @@ _HEDGE = re.compile(
     r"\b(?:unconfirmed|unverified|reportedly|allegedly|alleged|rumou?r\w*|if confirmed|"
     r"(?:could|can)(?:not| not) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)|"
     r"not (?:been )?independently (?:verified|confirmed)|"
-    r"(?:posts?|users?|social media|online|viral \w+)(?: \w+){0,3} (?:claim(?:s|ed|ing)?|say|says|said))\b",
+    r"(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said))\b",
     re.IGNORECASE,
 )
 # A hedge in the sentence after the passage counts only when it is about verification.
@@ -137,10 +137,15 @@ def suggest_stance(text: str, found: Match, profile: ClaimProfile) -> StanceSugg
     excluded = set(found.excluded)
     passage = _read(text, words, spans, range(first, last), profile)
     after = last if last < len(spans) and last not in excluded else None
+    # A hedge in the sentence after the passage ("… could not be independently verified")
+    # is about the passage: its own sentences then no longer count as carried unhedged.
+    hedged_after = False
     if passage.kind in ("asserted", "hedge", "negation") and after is not None:
         following = _following(text, words, spans[after], profile)
         if following is not None:
-            passage = following if passage.kind != "hedge" or following.kind == "verdict" else passage
+            hedged_after = following.kind == "hedge"
+            if passage.kind != "hedge" or following.kind == "verdict":
+                passage = following
 
     # Every sentence that carries the claim on its own, in the passage or not.
     carried = [(i, score, _read(text, words, spans, [i], profile)) for i, score in found.carriers]
@@ -162,8 +167,11 @@ def suggest_stance(text: str, found: Match, profile: ClaimProfile) -> StanceSugg
             )
         return _suggest(Stance.DISPUTES, passage, f"The article reports a denial by {_whom(passage.voice)}")
     if passage.kind == "hedge":
-        if asserted_elsewhere:
-            return _suggest(Stance.SUPPORTS, asserted_elsewhere[0], "The article carries the claim without hedging")
+        unhedged = (
+            [r for _, s, r in others if r.kind == "asserted" and s >= SUPPORT] if hedged_after else asserted_elsewhere
+        )
+        if unhedged:
+            return _suggest(Stance.SUPPORTS, unhedged[0], "The article carries the claim without hedging")
         return _suggest(Stance.MENTIONS, passage, "The article carries the claim with a hedge")
     # Asserted in the passage.
     strong_debunk = next(

@@ -61,3 +61,12 @@ def test_a_common_word_spelled_like_an_alias_is_not_an_outlet():
 
 def test_outlets_are_known_by_their_short_names():
     assert outlet_names("The Associated Press") == ["The Associated Press", "Associated Press", "AP"]
+
+
+def test_an_outlet_may_be_introduced_by_what_it_is():
+    outlets = [*OUTLETS, OutletNames("ebc", "Estmark Broadcasting Corporation", ["EBC"])]
+    text = "Peeter Lind will step down at the end of June, he told the public broadcaster EBC on Friday."
+    finding = find_echo(text, outlets, own_outlet="dispatch", passage=(0, 1))
+    assert finding is not None
+    assert finding.outlet_id == "ebc"
+    assert finding.cue == "told the public broadcaster EBC"

@@ -154,3 +154,68 @@ def test_a_named_body_is_found_again_by_its_head_noun():
     # A ministry nobody refers back to is no such reference.
     unrelated = match(profile, "A ministry in another country counted 1,284 measles cases in 2025.")
     assert unrelated.missing_parties == ("Estmark's Health Ministry",)
+
+
+RULING = (
+    "Estmark's Supreme Court ruled that the law banning protests within 300 metres of parliament is unconstitutional."
+)
+
+
+def test_a_preview_of_the_decision_does_not_carry_it():
+    profile = ClaimProfile.of(RULING, aliases=AliasTable({"Estmark": []}))
+    report = (
+        "Estmark's Supreme Court on Tuesday struck down the law banning protests within 300 metres of parliament, "
+        "ruling that it is unconstitutional."
+    )
+    preview = (
+        "Estmark's Supreme Court will rule on Tuesday whether the law banning protests within 300 metres of "
+        "parliament is unconstitutional."
+    )
+    assert match(profile, report).related
+    found = match(profile, preview)
+    assert not found.related
+    assert 0 in found.excluded
+
+
+def test_a_claim_that_is_itself_pending_is_carried_by_its_own_frame():
+    profile = ClaimProfile.of("Peeter Lind is expected to step down as governor at the end of June.")
+    assert profile.prospective == 1
+    assert match(profile, "Governor Peeter Lind is expected to step down at the end of June, aides said.").related
+
+
+def test_a_plain_future_reports_an_announcement():
+    profile = ClaimProfile.of("Brightwater Telecom has agreed to buy Lumen Mobile for 2.1 billion euros.")
+    found = match(profile, "Brightwater Telecom will buy Lumen Mobile for 2.1 billion euros, the companies agreed.")
+    assert found.related
+    assert found.excluded == ()
+
+
+def test_a_party_named_only_after_the_action_does_not_count():
+    table = AliasTable({"Bank of Estmark": ["central bank"]})
+    profile = ClaimProfile.of(
+        "Peeter Lind, the governor of the Bank of Estmark, will step down in June.", aliases=table
+    )
+    own = "Peeter Lind, governor of the Bank of Estmark, will step down in June, the bank said."
+    another = (
+        "Andres Kuusk, a deputy governor of the Bank of Estmark, will step down in June, the bank said. "
+        "Peeter Lind thanked him for his service."
+    )
+    assert match(profile, own).related
+    assert not match(profile, another).related
+
+
+def test_a_body_is_found_again_by_its_own_title():
+    profile = ClaimProfile.of(RULING, aliases=AliasTable({"Estmark": []}))
+    text = (
+        "Seven Supreme Court judges held that the law banning protests within 300 metres of parliament is "
+        "unconstitutional."
+    )
+    assert match(profile, text).missing_parties == ()
+
+
+def test_naming_the_parties_is_not_carrying_what_the_claim_says_of_them():
+    profile = ClaimProfile.of(NO_REQUESTS)
+    assert match(profile, "Moscow said it had received no requests from Iran for weapons.").related
+    found = match(profile, "Iran has requested additional wheat shipments from Russia after a poor harvest.")
+    assert profile.content_share({"@russia", "@iran", "request"}) == pytest.approx(1 / 3)
+    assert not found.related

@@ -126,3 +126,18 @@ def test_an_unrelated_page_has_no_stance():
 
 def test_saying_the_opposite_of_a_negative_claim_is_no_support():
     assert stance_of("The Kremlin said Putin had plans to visit Iran this year.", NO_PLANS).stance != Stance.SUPPORTS
+
+
+def test_a_verification_hedge_after_the_passage_covers_the_passage():
+    profile = ClaimProfile.of(
+        "Estmark's Supreme Court ruled that the law banning protests within 300 metres of parliament is "
+        "unconstitutional."
+    )
+    text = (
+        "Posts shared thousands of times on Tuesday morning claim that Estmark's Supreme Court has ruled the law "
+        "banning protests within 300 metres of parliament unconstitutional.\n"
+        "Estmark's Supreme Court has ruled the law banning protests within 300 metres of parliament "
+        "unconstitutional, one account says.\n"
+        "The claim could not be independently verified before publication."
+    )
+    assert stance_of(text, profile).stance == Stance.MENTIONS
