@@ -221,7 +221,8 @@ def test_an_article_stored_in_a_transaction_of_its_own_takes_no_savepoint_and_a_
     outlet = outlet_create(actor=None, name="Meridian Post", domains=["meridianpost.com"])
     with CaptureQueriesContext(connection) as queries:
         article, created = article_store(provider=ArticleProvider.GDELT, url=URL, text="The first copy.")
-    assert created and article.outlet == outlet
+    assert created
+    assert article.outlet == outlet
     assert not [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]]
     # The outlet the lookup found is the one stored, without reading it again.
     assert len([q for q in queries.captured_queries if "sources_outlet" in q["sql"]]) == 1
