@@ -402,9 +402,11 @@ def article_store(
     after redirects, else `url`.
 
     Concurrent calls for URL variants with one canonical form store one row: the
-    insert is a savepoint that loses to the unique constraint, and the winner's row
-    is returned (created False). An existing article is never overwritten; if it has
-    no text yet and this call brings some, its empty fields are filled in.
+    slower insert loses to the unique constraint (in a savepoint within a caller's
+    transaction; in a transaction of its own, which is rolled back and the call made
+    again), and the winner's row is returned (created False). An existing article is
+    never overwritten; if it has no text yet and this call brings some, its empty
+    fields are filled in.
     ValueError/ValidationError when the URL cannot be stored (nothing is written)."""
     payload: dict[str, Any] = {"provider": provider}
     if raw_payload is not None:
