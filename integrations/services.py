@@ -11,12 +11,13 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
@@ -148,21 +149,41 @@ class Event:
     payload: dict[str, Any]
 
 
-def webhook_deliveries_record(event: Event) -> list[WebhookDelivery]:
+def webhook_endpoints_wanting(event_name: str) -> ArraySubquery:
+    """The ids of the active endpoints that want `event_name`, as an expression for a
+    read the caller makes anyway in the event's transaction (the row the event is
+    about): `webhook_deliveries_record` then needs no query of its own to find them.
+    Read from the table each time, never cached, so an endpoint registered, changed or
+    deactivated counts from the very next event, whichever process made the change."""
+    return ArraySubquery(
+        WebhookEndpoint.objects.filter(is_active=True, events__contains=[event_name]).order_by("pk").values("pk")
+    )
+
+
+def webhook_deliveries_record(event: Event, *, endpoint_ids: Sequence[int] | None = None) -> list[WebhookDelivery]:
     """Write one pending delivery of `event` per active endpoint that wants it. Must run
     in the transaction that made the change the event describes (the outbox): the caller
-    enqueues `deliver_webhook` for the returned deliveries once that transaction commits."""
+    enqueues `deliver_webhook` for the returned deliveries once that transaction commits.
+    `endpoint_ids` are those endpoints when the caller read them in this transaction
+    (`webhook_endpoints_wanting`); without them they are read here."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("webhook_deliveries_record must run inside the transaction that makes the change.")
     if event.name not in WebhookEvent.values:
         raise ValueError(f"{event.name!r} is not a webhook event; add it to WebhookEvent first.")
-    endpoints = list(WebhookEndpoint.objects.filter(is_active=True, events__contains=[event.name]).order_by("pk"))
+    if endpoint_ids is None:
+        endpoint_ids = list(
+            WebhookEndpoint.objects.filter(is_active=True, events__contains=[event.name])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    if not endpoint_ids:
+        return []
     deliveries = []
-    for endpoint in endpoints:
+    for endpoint_id in endpoint_ids:
         delivery_id = uuid.uuid4()
         deliveries.append(
             WebhookDelivery(
-                endpoint=endpoint,
+                endpoint_id=endpoint_id,
                 delivery_id=delivery_id,
                 event=event.name,
                 claim_id=event.claim_id,

@@ -23,7 +23,7 @@ from claims.services import StaleVersion, claim_bump_version, require_edit
 from core.policy import is_editor
 from core.services import Actor, model_update, service, task_send
 from corroboration.models import PriorCheck
-from integrations.services import enqueue_deliveries, webhook_deliveries_record
+from integrations.services import enqueue_deliveries, webhook_deliveries_record, webhook_endpoints_wanting
 from reviews.models import (
     AP_CONDITIONS,
     APConditions,
@@ -33,7 +33,8 @@ from reviews.models import (
     Transition,
     unconfirmed_prior_checks,
 )
-from reviews.webhooks import transition_event
+from reviews.notifications import may_concern_anyone
+from reviews.webhooks import TRANSITION_EVENT, transition_event
 from reviews.workflow import RULES, TransitionName, TransitionRequest, assignment_record
 from sources.models import Article
 
@@ -42,6 +43,9 @@ REVIEWABLE = (Status.RESEARCHING, Status.IN_REVIEW)
 # Transitions that give a claim a verdict or take it back: the track records that count
 # published verdicts (trackrecords, a floor above) are counted again after they commit.
 RECORD_CHANGING = frozenset({"publish", "reopen"})
+# What no transition reads of its claim: the generated search vectors, large for a long
+# statement and quote.
+UNREAD_COLUMNS = ("search_vector", "match_vector")
 
 
 # --- Transitions --------------------------------------------------------------------------
@@ -73,9 +77,14 @@ def transition_take(
             }
         )
     # The log's last sequence number is read with the claim: the conditional UPDATE below
-    # proves that no other transition came in between (each one moves the version).
+    # proves that no other transition came in between (each one moves the version). So
+    # are the webhook endpoints that want to hear of it (the outbox below): one query.
+    # The claim's search vectors are large and nothing here reads them.
     last_sequence = Transition.objects.filter(claim=OuterRef("pk")).order_by("-sequence").values("sequence")[:1]
-    claims = Claim.objects.select_related("assignee").annotate(last_sequence=Subquery(last_sequence))
+    claims = Claim.objects.defer(*UNREAD_COLUMNS).annotate(
+        last_sequence=Subquery(last_sequence),
+        webhook_endpoints=webhook_endpoints_wanting(TRANSITION_EVENT),
+    )
     if rule.name == TransitionName.PUBLISH:
         claims = claims.with_sourcing()  # the publish guard reads the sourcing and its caveats
     callers_claim, claim = claim, claims.get(pk=claim.pk)
@@ -132,16 +141,31 @@ def transition_take(
         sequence=last + 1,
         details=effect.details,
     )
-    deliveries = webhook_deliveries_record(transition_event(logged, claim))
+    deliveries = webhook_deliveries_record(
+        transition_event(logged, claim),
+        endpoint_ids=claim.webhook_endpoints,  # type: ignore[attr-defined]
+    )
+    notify = may_concern_anyone(
+        rule.name,
+        actor_id=actor.pk,
+        assignee_id=claim.assignee_id,
+        review_author_id=request.review.author_id if request.review else None,
+        creator_id=claim.created_by_id,
+    )
     # robust: the transition is committed whatever happens to its side effects; a broker
     # that is down is logged, and the webhook sweeper sends the recorded deliveries later.
     counts_again = claim.pk if rule.name in RECORD_CHANGING else None
-    transaction.on_commit(lambda: _after_commit(logged.pk, [d.pk for d in deliveries], counts_again), robust=True)
+    transaction.on_commit(
+        lambda: _after_commit(logged.pk, [d.pk for d in deliveries], notify=notify, track_records_of=counts_again),
+        robust=True,
+    )
     if effect.then is None:
         # The claim as written (claim_bump_version applied every change to it): the
-        # caller's copy takes its fields without reading the row again.
+        # caller's copy takes its fields without reading the row again. The columns left
+        # unread are generated from the statement and quote, which no transition changes.
         for column in Claim._meta.concrete_fields:
-            setattr(callers_claim, column.attname, getattr(claim, column.attname))
+            if column.attname in claim.__dict__:
+                setattr(callers_claim, column.attname, getattr(claim, column.attname))
         callers_claim._state.fields_cache.clear()
         callers_claim._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     else:
@@ -149,10 +173,13 @@ def transition_take(
     return logged
 
 
-def _after_commit(transition_id: int, delivery_ids: list[int], track_records_of: int | None = None) -> None:
+def _after_commit(
+    transition_id: int, delivery_ids: list[int], *, notify: bool, track_records_of: int | None = None
+) -> None:
     """Side effects of a committed transition, queued for the worker (ids only)."""
     enqueue_deliveries(delivery_ids)
-    task_send("reviews.notify_transition", transition_id)
+    if notify:
+        task_send("reviews.notify_transition", transition_id)
     if track_records_of is not None:
         task_send("trackrecords.refresh_claim", track_records_of)
 

@@ -17,6 +17,9 @@ def _iso(moment: Any) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
 
 
+TRANSITION_EVENT = WebhookEvent.CLAIM_TRANSITIONED.value
+
+
 def transition_event(transition: Transition, claim: Claim) -> Event:
     """What an endpoint receives for a transition: the claim as it stood right after it,
     and the transition's place in the claim's order (`sequence`: 1, 2, 3…)."""

@@ -313,17 +313,24 @@ def extract_article(body: bytes, *, url: str, charset: str | None = None) -> Ext
         return Extracted()
     # lxml refuses text that still carries an XML encoding declaration.
     document = _XML_DECLARATION.sub("", decode_html(body, charset), count=1)
-    try:
-        tree = lxml.html.document_fromstring(document)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        logger.info("unparseable page %s: %s", url, exc)
-        return Extracted()
+    # The page is parsed once, the way trafilatura parses it, and that tree serves both:
+    # the metadata is read from it here, and trafilatura works on its own copy of it.
+    tree = _trafilatura_tree(document, url)
+    if tree is None:
+        # Not HTML as trafilatura sees it: it would find no text, but the page's own
+        # metadata may still be readable.
+        try:
+            tree = lxml.html.document_fromstring(document)
+        except (lxml.etree.ParserError, ValueError) as exc:
+            logger.info("unparseable page %s: %s", url, exc)
+            return Extracted()
+        found: dict[str, Any] = {}
+    else:
+        found = _trafilatura(tree, url)
     meta = _meta_tags(tree)
     json_ld = list(_json_ld_items(tree))
     microdata = _microdata_items(tree, url)
     articles = [item for item in [*json_ld, *microdata] if _is_article(item)]
-    # trafilatura prunes the tree it is given: it goes last, on its own copy.
-    found = _trafilatura(document, url)
 
     title = _first_text(
         found.get("title"),
@@ -381,10 +388,22 @@ def extract_article(body: bytes, *, url: str, charset: str | None = None) -> Ext
     )
 
 
-def _trafilatura(document: str, url: str) -> dict[str, Any]:
+def _trafilatura_tree(document: str, url: str) -> lxml.html.HtmlElement | None:
+    """The page as trafilatura itself parses it (comments and processing instructions
+    dropped, characters XML cannot hold removed); None if it does not take it for HTML."""
+    try:
+        return trafilatura.load_html(document)
+    except Exception:  # a parser bug on hostile input must not lose the page's metadata
+        logger.warning("trafilatura could not parse %s", url, exc_info=True)
+        return None
+
+
+def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> dict[str, Any]:
+    """What trafilatura finds in the page: it works on a copy of `tree` (it prunes what
+    it is given), exactly as it would on the page's text."""
     try:
         output = trafilatura.extract(
-            document,
+            tree,
             url=url,
             output_format="json",
             with_metadata=True,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial
-from typing import Any
+from functools import partial, wraps
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -259,7 +260,8 @@ def publisher_recognise(
     for name in names:
         bare = name[4:] if name.lower().startswith("the ") else name
         nearby |= Q(name__iexact=bare) | Q(name__iexact=f"The {bare}")
-    known = [KnownOutlet(id=o.pk, name=o.name, domains=o.domains) for o in Outlet.objects.filter(nearby).order_by("pk")]
+    found: dict[int | str, Outlet] = {o.pk: o for o in Outlet.objects.filter(nearby).order_by("pk")}
+    known = [KnownOutlet(id=o.pk, name=o.name, domains=o.domains) for o in found.values()]
     decision = identify_publisher(
         url=address,
         outlets=known,
@@ -279,7 +281,7 @@ def publisher_recognise(
     if decision.notes:
         audit["notes"] = list(decision.notes)
     if decision.outlet_id is not None:
-        return Recognised(Outlet.objects.get(pk=decision.outlet_id), audit)
+        return Recognised(found[decision.outlet_id], audit)
     if decision.new_outlet is not None and domain and registrable_domain(domain):
         stated = Outlet.objects.filter(domains__overlap=[registrable_domain(domain)]).order_by("pk").first()
         if stated is not None:
@@ -342,6 +344,36 @@ def _host_of(url: str) -> str:
         return ""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _LostRace(Exception):
+    """An article's insert lost to a concurrent one of the same canonical URL in a
+    transaction of its own, which is rolled back whole."""
+
+
+# Set while `article_store` is called again after a lost race: the insert then goes in a
+# savepoint and, losing again, finds the winner's row.
+_insert_in_savepoint: ContextVar[bool] = ContextVar("article_insert_in_savepoint", default=False)
+
+
+def _again_after_a_lost_race(func: Callable[P, R]) -> Callable[P, R]:
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except _LostRace:
+            token = _insert_in_savepoint.set(True)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _insert_in_savepoint.reset(token)
+
+    return wrapper
+
+
+@_again_after_a_lost_race
 @service
 def article_store(
     *,
@@ -370,9 +402,11 @@ def article_store(
     after redirects, else `url`.
 
     Concurrent calls for URL variants with one canonical form store one row: the
-    insert is a savepoint that loses to the unique constraint, and the winner's row
-    is returned (created False). An existing article is never overwritten; if it has
-    no text yet and this call brings some, its empty fields are filled in.
+    slower insert loses to the unique constraint (in a savepoint within a caller's
+    transaction; in a transaction of its own, which is rolled back and the call made
+    again), and the winner's row is returned (created False). An existing article is
+    never overwritten; if it has no text yet and this call brings some, its empty
+    fields are filled in.
     ValueError/ValidationError when the URL cannot be stored (nothing is written)."""
     payload: dict[str, Any] = {"provider": provider}
     if raw_payload is not None:
@@ -428,8 +462,17 @@ def article_store(
     )
     # The outlet was just found or created: checking that it exists would cost a query.
     article.full_clean(exclude=["outlet"], validate_unique=False, validate_constraints=False)
+    if len(transaction.get_connection().atomic_blocks) == 1 and not _insert_in_savepoint.get():
+        # This service's own transaction, holding nothing of a caller's: an insert that
+        # loses the race rolls it back whole, and the call is made again. The usual
+        # case, an insert that wins, saves the savepoint's two round trips.
+        try:
+            article.save()
+        except IntegrityError:
+            raise _LostRace from None
+        return article, True
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: losing leaves the caller's transaction usable
             article.save()
         return article, True
     except IntegrityError:

@@ -74,7 +74,9 @@ def test_the_api_reads_and_writes_while_redis_is_down(callers: dict[str, Caller]
 
     # A transition commits, though its webhooks and e-mail could not be queued.
     with caplog.at_level(logging.WARNING, logger="core.services"):
-        accepted = editor.post(f"{CLAIMS}{claim.pk}/transitions/", {"transition": "accept", "version": claim.version})
+        accepted = editor.post(
+            f"{CLAIMS}{claim.pk}/transitions/", {"transition": "accept", "version": claim.version, "assignee": "rev"}
+        )
     assert accepted.status_code == 201, accepted.content
     assert Claim.objects.get(pk=claim.pk).status == "researching"
     assert any("reviews.notify_transition" in record.getMessage() for record in caplog.records)

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from werkzeug import Request, Response
@@ -170,6 +171,25 @@ def test_a_transition_writes_one_delivery_per_active_subscribed_endpoint(workflo
     assert {d.status for d in deliveries} == {DeliveryStatus.PENDING}
     assert {d.attempts for d in deliveries} == {0}
     assert len({d.delivery_id for d in deliveries}) == 2
+
+
+def test_an_endpoint_registered_or_deactivated_counts_from_the_very_next_transition(workflow, editor):
+    assert not deliveries_of(accept(workflow)).exists()
+    endpoint, _ = webhook_endpoint_create(actor=editor, url="https://hooks.example.org/cms")
+    assert [d.endpoint_id for d in deliveries_of(accept(workflow))] == [endpoint.pk]
+
+    webhook_endpoint_update(actor=editor, endpoint=endpoint, is_active=False)
+    assert not deliveries_of(accept(workflow)).exists()
+
+    # Nothing is cached: a change made outside the services (in the database itself, or
+    # by another process) counts as soon as it is committed, too.
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=True)
+    with CaptureQueriesContext(connection) as queries:
+        transition = accept(workflow)
+    assert [d.endpoint_id for d in deliveries_of(transition)] == [endpoint.pk]
+    # The endpoints are read with the claim, in the transition's transaction: no query of their own.
+    endpoint_table = WebhookEndpoint._meta.db_table
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith(f'SELECT "{endpoint_table}"')]
 
 
 def test_the_payload_is_the_claim_and_the_transition(workflow, editor):

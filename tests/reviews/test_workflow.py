@@ -15,6 +15,7 @@ from claims.services import StaleVersion, attribution_update
 from config.celery import app as celery_app
 from core.history import history_of
 from reviews.models import APConditions, Assignment, Review, Transition, claims_awaiting_review_by
+from reviews.notifications import may_concern_anyone, recipients
 from reviews.services import assignment_create, review_create, review_update, sourcing_sign_off, transition_take
 from reviews.workflow import RULES, STATUS_EDGES, WORKFLOW, TransitionName
 from tests.factories import SourceFactory, UserFactory
@@ -419,6 +420,46 @@ def test_side_effects_are_queued_only_after_commit(
     (message,) = mail.outbox
     assert message.to == ["rev2@example.org"]
     assert f"Claim #{claim.pk} is assigned to you" in message.subject
+
+
+def test_a_notification_is_queued_only_when_the_transition_concerns_someone_else(
+    workflow, reviewer2, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list[str] = []
+    monkeypatch.setattr("reviews.services.task_send", lambda name, *args, **kw: sent.append(name))
+    nobody, themselves, someone = workflow.submitted(), workflow.submitted(), workflow.submitted()
+    with django_capture_on_commit_callbacks(execute=True):
+        take(workflow.editor, nobody, TransitionName.ACCEPT, priority=2)
+        take(workflow.editor, themselves, TransitionName.ACCEPT, assignee=workflow.editor)
+    assert sent == []
+    with django_capture_on_commit_callbacks(execute=True):
+        take(workflow.editor, someone, TransitionName.ACCEPT, assignee=reviewer2)
+    assert sent == ["reviews.notify_transition"]
+
+
+def test_who_a_transition_concerns_is_read_the_same_way_before_and_after_commit(workflow):
+    """`transition_take` queues the e-mail only when the worker would find someone to
+    write to: both read the one table in reviews/notifications.py."""
+    published = workflow.published()
+    take(workflow.editor, published, TransitionName.REOPEN, note="Wrong date.")
+    in_review = workflow.in_review()
+    take(workflow.editor, in_review, TransitionName.SEND_BACK, note="More sources.")
+    take(workflow.editor, workflow.rejected(), TransitionName.RESTORE)
+    take(workflow.editor, workflow.submitted(), TransitionName.ACCEPT, assignee=workflow.editor)
+    logged = Transition.objects.select_related("claim", "review").order_by("pk")
+    assert {t.name for t in logged} == set(RULES)
+    for transition in logged:
+        _, users = recipients(transition)
+        concerns_others = any(user != transition.actor for user in users)
+        claim = transition.claim
+        assert concerns_others == may_concern_anyone(
+            transition.name,
+            actor_id=transition.actor_id,
+            # The claim as the transition left it: none of these changes later here.
+            assignee_id=claim.assignee_id,
+            review_author_id=transition.review.author_id if transition.review else None,
+            creator_id=claim.created_by_id,
+        ), transition.name
 
 
 def test_a_refused_transition_queues_nothing(workflow, django_capture_on_commit_callbacks):

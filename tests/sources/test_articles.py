@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sources.extract import extract_article, parse_datetime, registered_domain, strip_html
 from sources.models import Article, ArticleProvider, Outlet, Ownership
@@ -213,6 +214,26 @@ def test_an_address_that_is_not_a_web_address_is_refused_and_nothing_is_stored(u
         article_store(provider=ArticleProvider.FEED, url=url)
     assert Article.objects.count() == 0
     assert Outlet.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_article_stored_in_a_transaction_of_its_own_takes_no_savepoint_and_a_lost_race_finds_the_winner():
+    outlet = outlet_create(actor=None, name="Meridian Post", domains=["meridianpost.com"])
+    with CaptureQueriesContext(connection) as queries:
+        article, created = article_store(provider=ArticleProvider.GDELT, url=URL, text="The first copy.")
+    assert created
+    assert article.outlet == outlet
+    assert not [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]]
+    # The outlet the lookup found is the one stored, without reading it again.
+    assert len([q for q in queries.captured_queries if "sources_outlet" in q["sql"]]) == 1
+
+    # Another call for a variant of the address loses at the unique constraint, as the
+    # slower of two concurrent ones would: its transaction is rolled back, and the call
+    # made again returns the row that won.
+    again, created_again = article_store(provider=ArticleProvider.FEED, url=URL + "?utm_source=x", text="Later.")
+    assert (again.pk, created_again) == (article.pk, False)
+    assert Article.objects.get().text == "The first copy."
+    assert Outlet.objects.count() == 1
 
 
 # --- 50 concurrent inserts -------------------------------------------------------------------------------
