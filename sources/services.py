@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Callable, Iterable
-from contextvars import ContextVar
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial, wraps
+from functools import partial
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
@@ -348,32 +347,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class _LostRace(Exception):
-    """An article's insert lost to a concurrent one of the same canonical URL in a
-    transaction of its own, which is rolled back whole."""
-
-
-# Set while `article_store` is called again after a lost race: the insert then goes in a
-# savepoint and, losing again, finds the winner's row.
-_insert_in_savepoint: ContextVar[bool] = ContextVar("article_insert_in_savepoint", default=False)
-
-
-def _again_after_a_lost_race(func: Callable[P, R]) -> Callable[P, R]:
-    @wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except _LostRace:
-            token = _insert_in_savepoint.set(True)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                _insert_in_savepoint.reset(token)
-
-    return wrapper
-
-
-@_again_after_a_lost_race
 @service
 def article_store(
     *,
@@ -402,9 +375,8 @@ def article_store(
     after redirects, else `url`.
 
     Concurrent calls for URL variants with one canonical form store one row: the
-    slower insert loses to the unique constraint (in a savepoint within a caller's
-    transaction; in a transaction of its own, which is rolled back and the call made
-    again), and the winner's row is returned (created False). An existing article is
+    slower insert loses to the unique constraint (in a savepoint, so a caller's
+    transaction stays usable), and the winner's row is returned (created False). An existing article is
     never overwritten; if it has no text yet and this call brings some, its empty
     fields are filled in.
     ValueError/ValidationError when the URL cannot be stored (nothing is written)."""
@@ -462,15 +434,6 @@ def article_store(
     )
     # The outlet was just found or created: checking that it exists would cost a query.
     article.full_clean(exclude=["outlet"], validate_unique=False, validate_constraints=False)
-    if len(transaction.get_connection().atomic_blocks) == 1 and not _insert_in_savepoint.get():
-        # This service's own transaction, holding nothing of a caller's: an insert that
-        # loses the race rolls it back whole, and the call is made again. The usual
-        # case, an insert that wins, saves the savepoint's two round trips.
-        try:
-            article.save()
-        except IntegrityError:
-            raise _LostRace from None
-        return article, True
     try:
         with transaction.atomic():  # a savepoint: losing leaves the caller's transaction usable
             article.save()
