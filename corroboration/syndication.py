@@ -4,8 +4,10 @@ count as one source.
 An article is compared with the grouped articles that share a band of its MinHash
 fingerprint (`fingerprint.py`; the bands are stored in an indexed table, so finding
 them is an equality lookup whatever the number of stored articles); if most of the
-shorter text's five-word shingles appear in the other, the two are one story. The
-group's origin is the wire service's own copy when present, otherwise the earliest one.
+shorter text's five-word shingles appear in the other, the two are one story. Each
+article's shingles are stored with its group (`Syndication.shingles`), so a candidate is
+compared without its text being read or shingled again. The group's origin is the wire
+service's own copy when present, otherwise the earliest one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 
-from corroboration.fingerprint import band_ids, signature
+from corroboration.fingerprint import band_ids, pack_shingles, signature, unpack_shingles
 from corroboration.models import Syndication
 from corroboration.text import containment, shingles
 from sources.models import Article
@@ -58,36 +60,46 @@ def store_bands(article: Article, bands: list[int]) -> None:
 
 
 # Grouped articles with text near in time that share a band with the article, the most
-# shared bands (the most similar texts) first, in one statement: the band index
-# narrows first; the time window and "already grouped" are checked on those rows only.
+# shared bands (the most similar texts) first, with the shingles stored when they were
+# grouped (their text only for one grouped without them), in one statement that also
+# stores the article's own bands: the band index narrows first; the time window and
+# "already grouped" are checked on those rows only. The article's own rows are left
+# out, so the statement's snapshot (taken before its bands change) reads the same.
 _CANDIDATES_SQL = """
-SELECT a.id, a.text, s.origin_id
-FROM corroboration_articleband b
-JOIN sources_article a ON a.id = b.article_id
+WITH gone AS (
+  DELETE FROM corroboration_articleband WHERE article_id = %(article)s AND NOT band = ANY(%(bands)s)
+), kept AS (
+  INSERT INTO corroboration_articleband (article_id, band)
+  SELECT %(article)s, b FROM unnest(%(bands)s::bigint[]) AS b ON CONFLICT (article_id, band) DO NOTHING
+), shared AS (
+  SELECT article_id, count(*) AS bands FROM corroboration_articleband
+  WHERE band = ANY(%(bands)s) AND article_id <> %(article)s
+  GROUP BY article_id
+)
+SELECT a.id, s.shingles, CASE WHEN s.shingles IS NULL THEN a.text END, s.origin_id
+FROM shared
+JOIN sources_article a ON a.id = shared.article_id
 JOIN corroboration_syndication s ON s.article_id = a.id
-WHERE b.band = ANY(%(bands)s) AND b.article_id <> %(article)s AND a.text <> ''
+WHERE a.text <> ''
   AND (a.published_at BETWEEN %(since)s AND %(until)s
        OR (a.published_at IS NULL AND a.seen_at BETWEEN %(since)s AND %(until)s))
-GROUP BY a.id, s.origin_id
-ORDER BY count(*) DESC, a.id
+ORDER BY shared.bands DESC, a.id
 LIMIT %(limit)s
 """
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A grouped article that may be a copy: its text and its group's origin."""
+    """A grouped article that may be a copy: its shingles and its group's origin."""
 
     pk: int
-    text: str
+    shingles: set[int]
     origin_id: int
 
 
 def _candidates(article: Article, bands: list[int]) -> list[Candidate]:
-    """Grouped articles near in time that share a fingerprint band with the article,
-    the most shared bands (the most similar texts) first."""
-    if not bands:
-        return []
+    """Store the article's bands and find the grouped articles near in time that share
+    one with it, the most shared bands (the most similar texts) first."""
     when = _when(article)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -100,7 +112,10 @@ def _candidates(article: Article, bands: list[int]) -> list[Candidate]:
                 "limit": CANDIDATES,
             },
         )
-        return [Candidate(pk, text, origin) for pk, text, origin in cursor.fetchall()]
+        return [
+            Candidate(pk, unpack_shingles(stored) if stored is not None else shingles(text), origin)
+            for pk, stored, text, origin in cursor.fetchall()
+        ]
 
 
 @transaction.atomic
@@ -112,16 +127,17 @@ def group_article(article: Article) -> Syndication:
     _lock()
     own = shingles(article.text)
     bands = band_ids(signature(article.text))
-    store_bands(article, bands)
     twins: dict[int, float] = {}  # origin id -> best similarity with a member of its group
-    if len(own) >= MIN_SHINGLES:
+    if len(own) >= MIN_SHINGLES and bands:
         for candidate in _candidates(article, bands):
-            similarity = containment(own, shingles(candidate.text))
+            similarity = containment(own, candidate.shingles)
             if similarity >= SAME_STORY:
                 origin_pk = candidate.origin_id
                 twins[origin_pk] = max(similarity, twins.get(origin_pk, 0.0))
+    else:
+        store_bands(article, bands)
     if not twins:
-        return _keep(article, origin=article, similarity=1.0)
+        return _keep(article, own, origin=article, similarity=1.0)
 
     # Which copy is the origin is decided by outlet and dates: the texts stay in the database.
     contenders = [
@@ -134,16 +150,17 @@ def group_article(article: Article) -> Syndication:
     # Every member of every group this article joins now shares one origin.
     Syndication.objects.filter(origin_id__in=twins).exclude(origin=origin).update(origin=origin)
     similarity = 1.0 if origin.pk == article.pk else twins.get(origin.pk, max(twins.values()))
-    return _keep(article, origin=origin, similarity=round(min(similarity, 1.0), 3))
+    return _keep(article, own, origin=origin, similarity=round(min(similarity, 1.0), 3))
 
 
-def _keep(article: Article, *, origin: Article, similarity: float) -> Syndication:
-    """Write the article's place in its group, new or changed, in one statement."""
+def _keep(article: Article, own: set[int], *, origin: Article, similarity: float) -> Syndication:
+    """Write the article's place in its group, new or changed, with its shingles, in one
+    statement."""
     (syndication,) = Syndication.objects.bulk_create(
-        [Syndication(article=article, origin=origin, similarity=similarity)],
+        [Syndication(article=article, origin=origin, similarity=similarity, shingles=pack_shingles(own) or None)],
         update_conflicts=True,
         unique_fields=["article"],
-        update_fields=["origin", "similarity", "grouped_at"],
+        update_fields=["origin", "similarity", "grouped_at", "shingles"],
     )
     return syndication
 
