@@ -61,7 +61,7 @@ from corroboration.prior_matching import PriorMatch, match_prior_check
 from corroboration.rating_labels import rating_key
 from corroboration.stance import Stance as ClassStance
 from corroboration.stance import StanceSuggestion, suggest_stance
-from corroboration.syndication import group_article, origin_id
+from corroboration.syndication import NO_WAIT, group_article, origin_id
 from corroboration.text import words
 from sources.canonical import canonical_url
 from sources.claimreviews import ClaimReviewItem, ClaimReviewUnreadable, body_text, read_claimreviews
@@ -420,16 +420,19 @@ def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[
 MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW, Status.PUBLISHED)
 
 
-def _matching_checkpoint(article: Article, *, claims_through: int, finished: bool) -> None:
+def _matching_checkpoint(article: Article, *, claims_through: int, finished: bool, wait_for_disk: bool = True) -> None:
     """Record how far matching the article got (one statement: the row is made by the
-    first chunk written)."""
+    first chunk written). `wait_for_disk=False`: the chunk's transaction, which holds
+    only its readings and this checkpoint, commits without waiting for the disk
+    (`syndication.NO_WAIT`: lost whole in a crash, and made again)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO corroboration_articlematching (article_id, claims_through, finished_at, updated_at) "
-            "VALUES (%(article)s, %(through)s, CASE WHEN %(finished)s THEN now() END, now()) "
+            "SELECT %(article)s, %(through)s, CASE WHEN %(finished)s THEN now() END, now() "
+            "FROM (SELECT " + NO_WAIT + ") AS chunk "
             "ON CONFLICT (article_id) DO UPDATE SET claims_through = EXCLUDED.claims_through, "
             "finished_at = EXCLUDED.finished_at, updated_at = EXCLUDED.updated_at",
-            {"article": article.pk, "through": claims_through, "finished": finished},
+            {"article": article.pk, "through": claims_through, "finished": finished, "no_wait": not wait_for_disk},
         )
 
 
@@ -472,6 +475,7 @@ def coverage_match_article(
     keys = ArticleKeys.of(article.text, frequent=frequent_claim_lexemes())
     context = context or MatchingContext.read()
     document = Document(article.text, context.aliases)
+    own_transactions = not connection.in_atomic_block
     after, more = marker.claims_through, True
     while more:
         ids = candidate_claim_ids(keys, statuses=statuses, after=after, limit=chunk)
@@ -519,7 +523,7 @@ def coverage_match_article(
                 Coverage.objects.filter(article=article, claim_id__in=unrelated, stance="").delete()
             _independence_assign(list(related))
             after = ids[-1] if ids else after
-            _matching_checkpoint(article, claims_through=after, finished=not more)
+            _matching_checkpoint(article, claims_through=after, finished=not more, wait_for_disk=not own_transactions)
         if more and after_chunk is not None:
             after_chunk(after)
     return counts

@@ -81,3 +81,11 @@ def test_packed_shingles_read_back_whatever_their_order():
     hashes = {0, 1, 2**64 - 1, 1234567890123456789}
     assert unpack_shingles(pack_shingles(hashes)) == hashes
     assert pack_shingles(set(sorted(hashes, reverse=True))) == pack_shingles(hashes)
+
+
+def test_grouping_inside_a_callers_transaction_leaves_its_durability_alone():
+    article = ArticleFactory(text="One two three four five six seven eight nine ten eleven twelve.")
+    group_article(article)  # the test's transaction is the caller's
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('synchronous_commit')")
+        assert cursor.fetchone() == ("on",)
