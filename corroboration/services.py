@@ -61,7 +61,7 @@ from corroboration.prior_matching import PriorMatch, match_prior_check
 from corroboration.rating_labels import rating_key
 from corroboration.stance import Stance as ClassStance
 from corroboration.stance import StanceSuggestion, suggest_stance
-from corroboration.syndication import NO_WAIT, group_article, origin_id
+from corroboration.syndication import group_article, origin_id
 from corroboration.text import words
 from sources.canonical import canonical_url
 from sources.claimreviews import ClaimReviewItem, ClaimReviewUnreadable, body_text, read_claimreviews
@@ -420,19 +420,54 @@ def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[
 MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW, Status.PUBLISHED)
 
 
-def _matching_checkpoint(article: Article, *, claims_through: int, finished: bool, wait_for_disk: bool = True) -> None:
-    """Record how far matching the article got (one statement: the row is made by the
-    first chunk written). `wait_for_disk=False`: the chunk's transaction, which holds
-    only its readings and this checkpoint, commits without waiting for the disk
-    (`syndication.NO_WAIT`: lost whole in a crash, and made again)."""
+# The end of a chunk of an article's matching, in one statement: the article's rows for
+# the claims it turned out not to carry go (unless a reviewer confirmed them), the
+# classes and story groups that changed are written, and the checkpoint records how far
+# matching got (the row is made by the first chunk written). The deleted rows and the
+# updated ones are of different claims, so no row is written twice.
+_CHUNK_END_SQL = """
+WITH gone AS (
+  DELETE FROM corroboration_coverage
+  WHERE article_id = %(article)s AND claim_id = ANY(%(unrelated)s) AND stance = ''
+), classed AS (
+  UPDATE corroboration_coverage c SET independence = v.independence, origin_group = v.origin_group
+  FROM unnest(%(ids)s::bigint[], %(classes)s::text[], %(groups)s::bigint[]) AS v(id, independence, origin_group)
+  WHERE c.id = v.id
+)
+INSERT INTO corroboration_articlematching (article_id, claims_through, finished_at, updated_at)
+SELECT %(article)s, %(through)s, CASE WHEN %(finished)s THEN now() END, now()
+FROM (SELECT CASE WHEN %(no_wait)s THEN set_config('synchronous_commit', 'off', true) END) AS chunk
+ON CONFLICT (article_id) DO UPDATE SET claims_through = EXCLUDED.claims_through,
+  finished_at = EXCLUDED.finished_at, updated_at = EXCLUDED.updated_at
+"""
+
+
+def _chunk_end(
+    article: Article,
+    *,
+    unrelated: Sequence[int],
+    classed: Sequence[Coverage],
+    claims_through: int,
+    finished: bool,
+    wait_for_disk: bool = True,
+) -> None:
+    """Write the end of a chunk (`_CHUNK_END_SQL`). `wait_for_disk=False`: the chunk's
+    transaction, which holds only its readings and this checkpoint, commits without
+    waiting for the disk (as grouping does, see `syndication.NO_WAIT`: lost whole in a
+    crash, and made again)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO corroboration_articlematching (article_id, claims_through, finished_at, updated_at) "
-            "SELECT %(article)s, %(through)s, CASE WHEN %(finished)s THEN now() END, now() "
-            "FROM (SELECT " + NO_WAIT + ") AS chunk "
-            "ON CONFLICT (article_id) DO UPDATE SET claims_through = EXCLUDED.claims_through, "
-            "finished_at = EXCLUDED.finished_at, updated_at = EXCLUDED.updated_at",
-            {"article": article.pk, "through": claims_through, "finished": finished, "no_wait": not wait_for_disk},
+            _CHUNK_END_SQL,
+            {
+                "article": article.pk,
+                "unrelated": sorted(unrelated),
+                "ids": [item.pk for item in classed],
+                "classes": [item.independence for item in classed],
+                "groups": [item.origin_group for item in classed],
+                "through": claims_through,
+                "finished": finished,
+                "no_wait": not wait_for_disk,
+            },
         )
 
 
@@ -519,11 +554,17 @@ def coverage_match_article(
                     unrelated.append(claim.pk)
             counts["related"] += len(rows)
             counts["new"] += _coverage_write(article, rows)
-            if unrelated:
-                Coverage.objects.filter(article=article, claim_id__in=unrelated, stance="").delete()
-            _independence_assign(list(related))
+            # Classified without the rows _chunk_end deletes, as if they were gone already.
+            classed = _independence_changes(list(related), leaving=(article.pk, unrelated))
             after = ids[-1] if ids else after
-            _matching_checkpoint(article, claims_through=after, finished=not more, wait_for_disk=not own_transactions)
+            _chunk_end(
+                article,
+                unrelated=unrelated,
+                classed=classed,
+                claims_through=after,
+                finished=not more,
+                wait_for_disk=not own_transactions,
+            )
         if more and after_chunk is not None:
             after_chunk(after)
     return counts
@@ -602,14 +643,27 @@ _NOT_CLASSIFIED = (
 def _independence_assign(claims: Sequence[Claim], *, first_loaded: bool = True) -> None:
     """`coverage_assign_independence` for several claims: their coverage read in one
     statement, the rows whose class or group changed written in one."""
+    changed = _independence_changes(claims, first_loaded=first_loaded)
+    if changed:
+        Coverage.objects.bulk_update(changed, ["independence", "origin_group"])
+
+
+def _independence_changes(
+    claims: Sequence[Claim], *, first_loaded: bool = True, leaving: tuple[int, Sequence[int]] | None = None
+) -> list[Coverage]:
+    """The claims' coverage rows whose class or story group changes, with the new ones
+    set (not written), from one read. `leaving` (an article id and claim ids): that
+    article's unconfirmed rows for those claims are about to go, and are left out."""
     if not claims:
-        return
+        return []
     items: dict[int, list[Coverage]] = {claim.pk: [] for claim in claims}
     read = (
         Coverage.objects.filter(claim__in=list(items))
         .select_related("article__outlet", "article__syndication")
         .defer(*_NOT_CLASSIFIED)
     )
+    if leaving is not None and leaving[1]:
+        read = read.exclude(article_id=leaving[0], claim_id__in=list(leaving[1]), stance="")
     for item in read:
         items[item.claim_id].append(item)
     changed = []
@@ -622,8 +676,7 @@ def _independence_assign(claims: Sequence[Claim], *, first_loaded: bool = True) 
             if (item.independence, item.origin_group) != (independence, group):
                 item.independence, item.origin_group = independence, group
                 changed.append(item)
-    if changed:
-        Coverage.objects.bulk_update(changed, ["independence", "origin_group"])
+    return changed
 
 
 def coverage_publication_seen(claim: Claim) -> int:
