@@ -234,6 +234,19 @@ def growth(first: Row, last: Row) -> Row:
     )
 
 
+def load_note(rows: list[Row]) -> str:
+    """How far each bound moved from the first scale to the last. The bounds do the
+    same work at every scale, so this is the machine's load moving between the scales'
+    measurements, which a growth row (an operation against itself, measured minutes
+    apart) takes in whole."""
+    moved = []
+    for name in ("match_article", "group_article"):
+        at = [r for r in rows if r.name == name]
+        if len(at) > 1 and at[0].bound_ms:
+            moved.append(f"{name} ×{at[-1].bound_ms / at[0].bound_ms:.2f}")
+    return "bound at the last scale over the first (the load moving): " + (", ".join(moved) or "one scale")
+
+
 def _option(argv: list[str], name: str, default: str) -> str:
     return argv[argv.index(name) + 1] if name in argv else default
 
@@ -275,6 +288,7 @@ def main(argv: list[str]) -> int:
     print(HEAD)
     for row in rows:
         print(row.table_row())
+    print(load_note(rows))
     for row in rows:
         print(row.bench_line())
     return 0 if all(row.ok for row in rows) else 1

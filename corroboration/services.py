@@ -32,7 +32,7 @@ from corroboration.candidates import (
     ArticleKeys,
     ClaimTerms,
     article_candidate_condition,
-    candidate_claim_ids,
+    candidate_claims_query,
     frequent_claim_lexemes,
 )
 from corroboration.classify import FirstAppearance, Page, PageJudgement, Row, classify
@@ -149,7 +149,8 @@ def _alias_clean(alias: Alias) -> None:
 
 @service
 def alias_create(*, actor: Actor, name: str, alias: str, notes: str = "") -> Alias:
-    """Teach matching another name for an entity (editors); used from the next match on."""
+    """Teach matching another name for an entity (editors); used from the next match on
+    (a matching job reads the table when it starts)."""
     if actor is not None:
         _require(actor, "corroboration.add_alias", "Only an editor can change the alias table.")
     row = Alias(name=name, alias=alias, notes=notes)
@@ -513,18 +514,27 @@ def coverage_match_article(
     own_transactions = not connection.in_atomic_block
     after, more = marker.claims_through, True
     while more:
-        ids = candidate_claim_ids(keys, statuses=statuses, after=after, limit=chunk)
-        # A short chunk is the last one: its checkpoint also marks the article matched.
-        more = len(ids) == chunk
+        query = candidate_claims_query(keys, statuses=statuses, after=after, limit=chunk)
         with transaction.atomic():
-            claims = list(
-                Claim.objects.filter(pk__in=ids)
-                .select_related("first_appearance__outlet", "first_appearance__syndication")
-                .defer(
-                    "search_vector", "match_vector", "first_appearance__raw_payload", "first_appearance__search_vector"
+            # The chunk's candidate claims (`candidates.candidate_claim_ids`), read in the same statement.
+            claims = (
+                list(
+                    Claim.objects.filter(pk__in=RawSQL(*query))  # noqa: S611 (candidates.py's text, bound values)
+                    .select_related("first_appearance__outlet", "first_appearance__syndication")
+                    .defer(
+                        "search_vector",
+                        "match_vector",
+                        "first_appearance__raw_payload",
+                        "first_appearance__search_vector",
+                    )
+                    .order_by("pk")
                 )
-                .order_by("pk")
+                if query is not None
+                else []
             )
+            ids = [claim.pk for claim in claims]
+            # A short chunk is the last one: its checkpoint also marks the article matched.
+            more = len(ids) == chunk
             unrelated = []
             related: dict[Claim, tuple[ClaimProfile, Match]] = {}
             for claim in claims:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from claims.services import relation_create
@@ -22,10 +22,12 @@ from corroboration.services import (
     alias_seed,
     alias_table,
     coverage_match,
+    coverage_match_article,
     job_claim,
     job_finish,
     job_request,
 )
+from sources.models import Article
 from tests.factories import ArticleFactory, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +130,10 @@ def test_a_job_reads_the_alias_table_and_the_outlets_once_and_an_edit_is_used_fr
 
 
 def test_a_claims_profile_is_kept_while_its_wording_stands_and_the_cache_keeps_a_bounded_number():
-    one, two, three = (make_claim(statement=s) for s in (ESTMARK, "Varnia closed its airspace to Estmark.", "Varnia reopened the crossing at dawn."))
+    one, two, three = (
+        make_claim(statement=s)
+        for s in (ESTMARK, "Varnia closed its airspace to Estmark.", "Varnia reopened the crossing at dawn.")
+    )
     cache = ProfileCache(alias_table(), size=2)
     kept = cache.of(one)
     assert cache.of(two) is not kept
@@ -140,3 +145,42 @@ def test_a_claims_profile_is_kept_while_its_wording_stands_and_the_cache_keeps_a
     reworded = cache.of(one)
     assert reworded is not kept
     assert reworded == ClaimProfile.of(one.statement, one.quote, aliases=alias_table())
+
+
+def test_matching_the_articles_leaves_the_rows_and_classes_that_matching_the_claim_does(editor: User):
+    """The two directions keep one claim's coverage alike, when a response turns an
+    article's first reading around (its row goes, the others are classed without it)."""
+    alias_seed()
+    claim = make_claim(
+        statement="Russia has provided Iran with information that could help Tehran strike U.S. warships."
+    )
+    response = make_claim(statement="Russia has received no requests from Iran for weapons.")
+    peskov = ArticleFactory.create(
+        text="Kremlin spokesman Dmitry Peskov denied the reports, saying Moscow had received no requests from "
+        "Tehran for weapons that could help it strike U.S. warships."
+    )
+    ArticleFactory.create(
+        text="Russia has provided Iran with information that could help Tehran strike U.S. warships, two "
+        "officials said on Monday."
+    )
+    coverage_match(claim)  # before the response is known, both carry the claim
+    assert Coverage.objects.filter(claim=claim, article=peskov).exists()
+    relation_create(
+        actor=editor, from_claim=response, to_claim=claim, kind="responds_to", addresses="different_proposition"
+    )
+
+    def rows() -> list[tuple]:
+        return list(
+            Coverage.objects.filter(claim=claim)
+            .order_by("article")
+            .values_list("article", "suggested_stance", "independence", "origin_group")
+        )
+
+    mark = transaction.savepoint()
+    coverage_match(claim)
+    by_claim = rows()
+    transaction.savepoint_rollback(mark)
+    for article in Article.objects.order_by("pk"):
+        coverage_match_article(article)
+    assert rows() == by_claim
+    assert not Coverage.objects.filter(claim=claim, article=peskov, suggested_stance="disputes").exists()
