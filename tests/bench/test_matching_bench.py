@@ -38,7 +38,8 @@ def test_the_benchmark_reports_each_operation_at_each_scale_and_their_growth():
     ]
     # The note on the load names each operation's bound at the last scale over the first.
     note = load_note(rows)
-    assert "match_article ×" in note and "group_article ×" in note
+    assert "match_article ×" in note
+    assert "group_article ×" in note
 
 
 def test_synthetic_data_is_reproducible_and_grows_in_place():

@@ -100,11 +100,12 @@ def test_a_response_to_a_different_proposition_never_becomes_a_denial_of_the_cla
     assert not Coverage.objects.filter(claim=claim, article=article, suggested_stance="disputes").exists()
 
 
-def _run_matching_job(articles: list, capture_on_commit) -> list[dict]:
+def _run_matching_job(articles: list[Article], capture_on_commit) -> list[dict]:
     """Run one matching job over the articles; the statements it sent."""
     with capture_on_commit():
         job, _ = job_request(actor=None, kind=JobKind.MATCH_ARTICLES, params={"article_ids": [a.pk for a in articles]})
     claimed = job_claim(job.pk)
+    assert claimed is not None
     with CaptureQueriesContext(connection) as sent:
         job_finish(claimed, counts=pipeline.match_articles(claimed))
     return sent.captured_queries
@@ -118,13 +119,16 @@ def test_a_job_reads_the_alias_table_and_the_outlets_once_and_an_edit_is_used_fr
     editor: User, django_capture_on_commit_callbacks
 ):
     claim = make_claim(statement=ESTMARK)
-    first = [ArticleFactory(text=PARAPHRASE), ArticleFactory(text=PARAPHRASE + " The queue grew overnight.")]
+    first = [
+        ArticleFactory.create(text=PARAPHRASE),
+        ArticleFactory.create(text=PARAPHRASE + " The queue grew overnight."),
+    ]
     sent = _run_matching_job(first, django_capture_on_commit_callbacks)
     assert (_reads(sent, "corroboration_alias"), _reads(sent, "sources_outlet")) == (1, 1)
     assert not Coverage.objects.filter(claim=claim).exists()  # "the Northern Republic" is not Estmark yet
 
     alias_create(actor=editor, name="Estmark", alias="the Northern Republic")
-    later = ArticleFactory(text=PARAPHRASE + " Hauliers asked for compensation.")
+    later = ArticleFactory.create(text=PARAPHRASE + " Hauliers asked for compensation.")
     _run_matching_job([later], django_capture_on_commit_callbacks)
     assert list(Coverage.objects.filter(claim=claim).values_list("article", flat=True)) == [later.pk]
 
