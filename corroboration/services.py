@@ -429,7 +429,7 @@ MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW, Status.PUBL
 _CHUNK_END_SQL = """
 WITH gone AS (
   DELETE FROM corroboration_coverage
-  WHERE article_id = %(article)s AND claim_id = ANY(%(unrelated)s) AND stance = ''
+  WHERE article_id = %(article)s AND claim_id = ANY(%(unrelated)s::bigint[]) AND stance = ''
 ), classed AS (
   UPDATE corroboration_coverage c SET independence = v.independence, origin_group = v.origin_group
   FROM unnest(%(ids)s::bigint[], %(classes)s::text[], %(groups)s::bigint[]) AS v(id, independence, origin_group)
