@@ -11,10 +11,12 @@ same seed, so the larger scale keeps the smaller one's rows), ANALYZEs, and time
 interleaved rounds, so that operation and bound see the same machine load:
 
 - `match_article`: `coverage_match_article` for a new stored article on a topic the
-  claims are about (the claims' index, the candidate filter, the scorer on the
-  candidates, the coverage rows and the checkpoint); bound: reading the article's
-  text once and scoring its true claims (the claims of its topic) with the scorer, in
-  memory, the claims already loaded.
+  claims are about, as a matching job runs it (the article read with its group and
+  checkpoint; the alias table and the outlets read once for the job, the claims'
+  profiles kept between its articles, `MatchingContext`): the claims' index, the
+  candidate filter, the scorer on the candidates, the coverage rows and the
+  checkpoint; bound: reading the article's text once and scoring its true claims (the
+  claims of its topic) with the scorer, in memory, the claims already loaded.
 - `group_article`: `group_article` for a new copy of a stored article (fingerprint,
   bands stored and looked up, candidates confirmed by their text, the group written);
   bound: fingerprinting its text and reading its true group by primary key.
@@ -135,7 +137,7 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
     from corroboration.management.commands.make_synthetic import CLAIMS_PER_TOPIC, URL
     from corroboration.matching import ClaimProfile, Document, match, match_article
     from corroboration.models import Syndication
-    from corroboration.services import coverage_match_article
+    from corroboration.services import MatchingContext, coverage_match_article
     from corroboration.syndication import group_article
     from sources.models import Article
 
@@ -165,15 +167,16 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
     match_bound: list[float] = []
     match_queries: list[int] = []
     related = 0
+    job = MatchingContext.read()  # what a job reads when it starts (its first rounds are warm-up)
     for i, (pk, text, subject) in enumerate(probes):
-        article = Article.objects.select_related("outlet", "syndication").get(pk=pk)
+        article = Article.objects.select_related("outlet", "syndication", "matching").get(pk=pk)
         counts: dict[str, int] = {}
 
         def bound_one(text: str = text, subject: int = subject) -> None:
             bound_match(text, subject)
 
         def match_one(article: Article = article, counts: dict[str, int] = counts) -> None:
-            counts.update(coverage_match_article(article))
+            counts.update(coverage_match_article(article, context=job))
 
         bound_ms = _time(bound_one)
         operation_ms = _time(match_one, match_queries)
@@ -231,6 +234,19 @@ def growth(first: Row, last: Row) -> Row:
     )
 
 
+def load_note(rows: list[Row]) -> str:
+    """How far each bound moved from the first scale to the last. The bounds do the
+    same work at every scale, so this is the machine's load moving between the scales'
+    measurements, which a growth row (an operation against itself, measured minutes
+    apart) takes in whole."""
+    moved = []
+    for name in ("match_article", "group_article"):
+        at = [r for r in rows if r.name == name]
+        if len(at) > 1 and at[0].bound_ms:
+            moved.append(f"{name} ×{at[-1].bound_ms / at[0].bound_ms:.2f}")
+    return "bound at the last scale over the first (the load moving): " + (", ".join(moved) or "one scale")
+
+
 def _option(argv: list[str], name: str, default: str) -> str:
     return argv[argv.index(name) + 1] if name in argv else default
 
@@ -272,6 +288,7 @@ def main(argv: list[str]) -> int:
     print(HEAD)
     for row in rows:
         print(row.table_row())
+    print(load_note(rows))
     for row in rows:
         print(row.bench_line())
     return 0 if all(row.ok for row in rows) else 1

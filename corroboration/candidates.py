@@ -28,10 +28,12 @@ not see. Such a claim is still matched when its own coverage search runs.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
 
@@ -198,6 +200,37 @@ LIMIT %(limit)s
 """
 
 
+def candidate_claims_query(
+    article: ArticleKeys,
+    *,
+    statuses: Sequence[str],
+    after: int = 0,
+    limit: int = CHUNK,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[str, list[Any]] | None:
+    """The query of `candidate_claim_ids` (its parameters in order, so that it can be
+    embedded in another statement: the claims read in the same one); None when the
+    article has nothing to be looked up by."""
+    if not article.keys:
+        return None
+    named: dict[str, object] = {
+        "keys": _tsquery(article.keys),
+        "ignored": sorted(lexicon(aliases).ignored),
+        "present": sorted(article.present),
+        "statuses": list(statuses),
+        "after": after,
+        "share": MIN_SHARE,
+        "limit": limit,
+    }
+    values: list[Any] = []
+
+    def place(found: re.Match[str]) -> str:
+        values.append(named[found.group(1)])
+        return "%s"
+
+    return re.sub(r"%\((\w+)\)s", place, _CLAIMS_SQL), values
+
+
 def candidate_claim_ids(
     article: ArticleKeys,
     *,
@@ -209,21 +242,11 @@ def candidate_claim_ids(
     """The next `limit` candidate claims (by id, after `after`) for an article: in one
     of `statuses`, sharing a distinguishing lexeme with it and holding `MIN_SHARE` of
     a wording's lexemes. Taken in id order so a job can resume after the last chunk."""
-    if not article.keys:
+    query = candidate_claims_query(article, statuses=statuses, after=after, limit=limit, aliases=aliases)
+    if query is None:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(
-            _CLAIMS_SQL,
-            {
-                "keys": _tsquery(article.keys),
-                "ignored": sorted(lexicon(aliases).ignored),
-                "present": sorted(article.present),
-                "statuses": list(statuses),
-                "after": after,
-                "share": MIN_SHARE,
-                "limit": limit,
-            },
-        )
+        cursor.execute(*query)
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -21,6 +21,7 @@ tomorrow.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -38,8 +39,10 @@ __all__ = [
     "containment",
     "group",
     "jaccard",
+    "pack_shingles",
     "same_story",
     "signature",
+    "unpack_shingles",
 ]
 
 SHINGLE_WORDS = 4
@@ -145,6 +148,18 @@ def same_story(a: Signature, b: Signature) -> bool:
     if min(a.shingles, b.shingles) < MIN_SHINGLES:
         return False
     return containment(a, b) >= SAME_STORY
+
+
+def pack_shingles(hashes: set[int]) -> bytes:
+    """Shingle hashes (`text.shingles`, which grouping compares) in the form stored with
+    an article's group (`Syndication.shingles`): eight bytes each, big-endian, in order,
+    so the same set always gives the same bytes."""
+    return b"".join(h.to_bytes(8, "big") for h in sorted(hashes))
+
+
+def unpack_shingles(stored: bytes) -> set[int]:
+    """The shingle hashes `pack_shingles` stored."""
+    return set(struct.unpack(f">{len(stored) // 8}Q", stored))
 
 
 # A page id: stored articles are keyed by their primary key, corpus pages by a name.

@@ -32,6 +32,11 @@ class Syndication(models.Model):
     origin = models.ForeignKey("sources.Article", on_delete=models.CASCADE, related_name="copies")
     similarity = models.FloatField(default=1.0, help_text="Share of the shorter text found in the origin (0–1).")
     grouped_at = models.DateTimeField(auto_now=True)
+    # The article's five-word shingle hashes (fingerprint.pack_shingles) as they were
+    # when it was grouped, so that a later copy is compared with it without reading and
+    # shingling its text again. Empty (null) for an article grouped without text. Made
+    # by text.shingles: were that to change, they would have to be made again.
+    shingles = models.BinaryField(null=True, editable=False)
 
     class Meta:
         constraints = [

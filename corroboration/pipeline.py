@@ -33,6 +33,7 @@ from corroboration.models import Job, JobKind
 from corroboration.services import (
     MATCHABLE,
     JobRefused,
+    MatchingContext,
     coverage_match,
     coverage_match_article,
     ensure_grouped,
@@ -112,22 +113,25 @@ def match_articles(job: Job, *, chunk: int = CHUNK, after_chunk: Callable[[int],
     """Group the job's articles, then match each to the open claims. Progress is kept
     per article (`ArticleMatching`), so a retry skips the articles already matched and
     carries on inside the one it was matching; `after_chunk` runs after each `chunk`
-    of candidate claims, after the job's own progress report."""
+    of candidate claims, after the job's own progress report. The alias table and the
+    outlets are read once for the job, and the claims' profiles kept between its
+    articles (`MatchingContext`)."""
     ids = sorted(int(i) for i in job.params.get("article_ids", []))
-    articles = Article.objects.filter(pk__in=ids).exclude(text="").only("pk").order_by("pk")
+    articles = Article.objects.filter(pk__in=ids).exclude(text="").order_by("pk")
     total = articles.count()
     job_progress(job, progress=5, step=f"Grouping {total} new articles")
-    ensure_grouped(articles.iterator(chunk_size=100))
+    ensure_grouped(articles.filter(syndication__isnull=True).select_related("outlet").iterator(chunk_size=100))
+    context = MatchingContext.read()
     counts: dict[str, Any] = {"articles": total, "candidates": 0, "related": 0, "new": 0}
     for n, pk in enumerate(articles.values_list("pk", flat=True), start=1):
-        article = Article.objects.select_related("outlet", "syndication").get(pk=pk)
+        article = Article.objects.select_related("outlet", "syndication", "matching").get(pk=pk)
 
         def chunk_done(last_claim: int, n: int = n) -> None:
             job_progress(job, progress=10 + int(85 * (n - 1) / max(total, 1)), step=f"Matching article {n} of {total}")
             if after_chunk is not None:
                 after_chunk(last_claim)
 
-        result = coverage_match_article(article, chunk=chunk, after_chunk=chunk_done)
+        result = coverage_match_article(article, chunk=chunk, after_chunk=chunk_done, context=context)
         for key in ("candidates", "related", "new"):
             counts[key] += result[key]
         job_progress(job, progress=10 + int(85 * n / max(total, 1)), step=f"Matched {n} of {total} articles")

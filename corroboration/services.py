@@ -3,6 +3,7 @@ confirming a stance, accepting a suggested credibility, and the life of a job ro
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -14,8 +15,10 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, F, Q
+from django.db.models.constants import OnConflict
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from claims.models import AttributionRole, Claim, ClaimRelation, Rating, Status
@@ -29,7 +32,7 @@ from corroboration.candidates import (
     ArticleKeys,
     ClaimTerms,
     article_candidate_condition,
-    candidate_claim_ids,
+    candidate_claims_query,
     frequent_claim_lexemes,
 )
 from corroboration.classify import FirstAppearance, Page, PageJudgement, Row, classify
@@ -146,7 +149,8 @@ def _alias_clean(alias: Alias) -> None:
 
 @service
 def alias_create(*, actor: Actor, name: str, alias: str, notes: str = "") -> Alias:
-    """Teach matching another name for an entity (editors); used from the next match on."""
+    """Teach matching another name for an entity (editors); used from the next match on
+    (a matching job reads the table when it starts)."""
     if actor is not None:
         _require(actor, "corroboration.add_alias", "Only an editor can change the alias table.")
     row = Alias(name=name, alias=alias, notes=notes)
@@ -176,25 +180,73 @@ def _responses(claim: Claim, aliases: AliasTable) -> list[ClaimProfile]:
     """Profiles of the claims that respond to this one with a different proposition:
     their sentences are not read as carrying this claim, so a denial of theirs never
     becomes a denial of this one."""
-    return _responses_of([claim.pk], aliases)[claim.pk]
+    return _responses_of([claim.pk], ProfileCache(aliases))[claim.pk]
 
 
-def _responses_of(claim_ids: Sequence[int], aliases: AliasTable) -> dict[int, list[ClaimProfile]]:
-    """`_responses` for several claims at once, in two statements whatever their number."""
+def _responses_of(claim_ids: Sequence[int], profiles: ProfileCache) -> dict[int, list[ClaimProfile]]:
+    """`_responses` for several claims at once, in two statements whatever their number
+    (one when none has a response)."""
     relations = list(
         ClaimRelation.objects.filter(to_claim__in=claim_ids).values_list("from_claim", "kind", "to_claim", "addresses")
     )
     ids = {claim_id: {pk for pk in responses_to(claim_id, relations) if isinstance(pk, int)} for claim_id in claim_ids}
     wanted = {pk for found in ids.values() for pk in found}
-    profiles = {
-        other.pk: ClaimProfile.of(other.statement, other.quote, aliases=aliases)
-        for other in (Claim.objects.filter(pk__in=wanted) if wanted else [])
-    }
-    return {claim_id: [profiles[pk] for pk in sorted(found) if pk in profiles] for claim_id, found in ids.items()}
+    built = {other.pk: profiles.of(other) for other in (Claim.objects.filter(pk__in=wanted) if wanted else [])}
+    return {claim_id: [built[pk] for pk in sorted(found) if pk in built] for claim_id, found in ids.items()}
 
 
 def _outlet_names() -> list[OutletNames]:
-    return [OutletNames(id=o.pk, name=o.name) for o in Outlet.objects.order_by("pk")]
+    return [OutletNames(id=o.pk, name=o.name) for o in Outlet.objects.order_by("pk").only("pk", "name")]
+
+
+# Claims' profiles a matching job keeps between articles: enough for the stories of a
+# day's news, a few megabytes whatever the number of open claims.
+PROFILES_KEPT = 2000
+
+
+class ProfileCache:
+    """Claims' profiles already built with one alias table, the `size` most recently
+    used kept. A profile depends only on the claim's statement, its quote and the alias
+    table, so one is used again only while the claim's wording is the one it was built
+    from: a claim reworded since is read afresh."""
+
+    def __init__(self, aliases: AliasTable, size: int = PROFILES_KEPT) -> None:
+        self.aliases = aliases
+        self.size = size
+        self._kept: OrderedDict[int, tuple[tuple[str, str], ClaimProfile]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def of(self, claim: Claim) -> ClaimProfile:
+        wording = (claim.statement, claim.quote)
+        kept = self._kept.get(claim.pk)
+        if kept is not None and kept[0] == wording:
+            self._kept.move_to_end(claim.pk)
+            return kept[1]
+        profile = ClaimProfile.of(claim.statement, claim.quote, aliases=self.aliases)
+        self._kept[claim.pk] = (wording, profile)
+        self._kept.move_to_end(claim.pk)
+        if len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+        return profile
+
+
+@dataclass(frozen=True)
+class MatchingContext:
+    """What matching articles to claims reads once per job rather than once per
+    article: the alias table and the outlets' names as they are when the job starts
+    (an editor's change is used from the next job on), and the claims' profiles built
+    so far (`ProfileCache`, bounded)."""
+
+    aliases: AliasTable
+    outlets: list[OutletNames]
+    profiles: ProfileCache
+
+    @classmethod
+    def read(cls) -> MatchingContext:
+        aliases = alias_table()
+        return cls(aliases=aliases, outlets=_outlet_names(), profiles=ProfileCache(aliases))
 
 
 def _own_names(article: Article) -> list[str]:
@@ -232,9 +284,13 @@ def read_article(
     responses: list[ClaimProfile],
     outlets: list[OutletNames],
     document: Document | None = None,
+    found: Match | None = None,
 ) -> Reading:
-    """`document`: the article's text already read with the profile's alias table."""
-    found = match(profile, document or article.text, responses=responses)
+    """`document`: the article's text already read with the profile's alias table;
+    `found`: its match for the profile already made without responses (used when
+    there are none, since it is then the same match)."""
+    if found is None or responses:
+        found = match(profile, document or article.text, responses=responses)
     if not found.related:
         unrelated = StanceSuggestion(ClassStance.UNRELATED, "No passage of the article carries the claim.")
         return Reading(found, unrelated, None)
@@ -309,23 +365,31 @@ def _coverage_record(
 
 def _coverage_write(article: Article, rows: dict[Claim, dict[str, Any]]) -> int:
     """Keep one article's readings for several claims as `_coverage_record` would, in
-    one upsert (plus one read to count the new rows): an existing row gets the new
+    one upsert that also says which rows it created: an existing row gets the new
     reading and keeps its reviewer's stance and its flag; a new one is flagged when
     its claim is already published. The number of rows created."""
     if not rows:
         return 0
-    ids = [claim.pk for claim in rows]
-    existing = set(Coverage.objects.filter(article=article, claim_id__in=ids).values_list("claim_id", flat=True))
-    Coverage.objects.bulk_create(
+    meta = Coverage._meta
+    query = InsertQuery(
+        Coverage,
+        on_conflict=OnConflict.UPDATE,
+        update_fields=[meta.get_field(name) for name in _PIPELINE_FIELDS],
+        unique_fields=[meta.get_field("claim"), meta.get_field("article")],
+    )
+    query.insert_values(
+        [f for f in meta.concrete_fields if not f.primary_key],
         [
             Coverage(claim=claim, article=article, **values, new_since_publication=claim.status == Status.PUBLISHED)
             for claim, values in sorted(rows.items(), key=lambda item: item[0].pk)
         ],
-        update_conflicts=True,
-        unique_fields=["claim", "article"],
-        update_fields=_PIPELINE_FIELDS,
     )
-    return len(set(ids) - existing)
+    ((sql, params),) = query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        # A row the statement inserted has no deleting or locking transaction (xmax 0);
+        # one it updated has this one's.
+        cursor.execute(f"{sql} RETURNING (xmax = 0)", params)
+        return sum(1 for (created,) in cursor.fetchall() if created)
 
 
 @transaction.atomic
@@ -357,17 +421,68 @@ def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[
 MATCHABLE = (Status.SUBMITTED, Status.RESEARCHING, Status.IN_REVIEW, Status.PUBLISHED)
 
 
-def _matching_checkpoint(article: Article, *, claims_through: int, finished: bool) -> None:
-    """Record how far matching the article got (one statement: the row is made by the
-    first chunk written)."""
+# The end of a chunk of an article's matching, in one statement: the article's rows for
+# the claims it turned out not to carry go (unless a reviewer confirmed them), the
+# classes and story groups that changed are written, and the checkpoint records how far
+# matching got (the row is made by the first chunk written). The deleted rows and the
+# updated ones are of different claims, so no row is written twice.
+_CHUNK_END_SQL = """
+WITH gone AS (
+  DELETE FROM corroboration_coverage
+  WHERE article_id = %(article)s AND claim_id = ANY(%(unrelated)s::bigint[]) AND stance = ''
+), classed AS (
+  UPDATE corroboration_coverage c SET independence = v.independence, origin_group = v.origin_group
+  FROM unnest(%(ids)s::bigint[], %(classes)s::text[], %(groups)s::bigint[]) AS v(id, independence, origin_group)
+  WHERE c.id = v.id
+)
+INSERT INTO corroboration_articlematching (article_id, claims_through, finished_at, updated_at)
+SELECT %(article)s, %(through)s, CASE WHEN %(finished)s THEN now() END, now()
+FROM (SELECT CASE WHEN %(no_wait)s THEN set_config('synchronous_commit', 'off', true) END) AS chunk
+ON CONFLICT (article_id) DO UPDATE SET claims_through = EXCLUDED.claims_through,
+  finished_at = EXCLUDED.finished_at, updated_at = EXCLUDED.updated_at
+"""
+
+
+def _chunk_end(
+    article: Article,
+    *,
+    unrelated: Sequence[int],
+    classed: Sequence[Coverage],
+    claims_through: int,
+    finished: bool,
+    wait_for_disk: bool = True,
+) -> None:
+    """Write the end of a chunk (`_CHUNK_END_SQL`). `wait_for_disk=False`: the chunk's
+    transaction, which holds only its readings and this checkpoint, commits without
+    waiting for the disk (as grouping does, see `syndication.NO_WAIT`: lost whole in a
+    crash, and made again)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO corroboration_articlematching (article_id, claims_through, finished_at, updated_at) "
-            "VALUES (%(article)s, %(through)s, CASE WHEN %(finished)s THEN now() END, now()) "
-            "ON CONFLICT (article_id) DO UPDATE SET claims_through = EXCLUDED.claims_through, "
-            "finished_at = EXCLUDED.finished_at, updated_at = EXCLUDED.updated_at",
-            {"article": article.pk, "through": claims_through, "finished": finished},
+            _CHUNK_END_SQL,
+            {
+                "article": article.pk,
+                "unrelated": sorted(unrelated),
+                "ids": [item.pk for item in classed],
+                "classes": [item.independence for item in classed],
+                "groups": [item.origin_group for item in classed],
+                "through": claims_through,
+                "finished": finished,
+                "no_wait": not wait_for_disk,
+            },
         )
+
+
+def _checkpoint_of(article: Article) -> ArticleMatching:
+    """The article's matching checkpoint: the one read with it (as the job reads it,
+    `select_related("matching")`), else read now; a new one when there is none. Taken
+    off the article, so that matching it again reads the checkpoint written since."""
+    descriptor = Article.matching  # type: ignore[attr-defined]
+    if descriptor.is_cached(article):
+        marker = getattr(article, "matching", None)
+        descriptor.related.delete_cached_value(article)
+    else:
+        marker = ArticleMatching.objects.filter(pk=article.pk).first()
+    return marker or ArticleMatching(article_id=article.pk)
 
 
 def coverage_match_article(
@@ -376,14 +491,17 @@ def coverage_match_article(
     statuses: Sequence[str] = MATCHABLE,
     chunk: int = CHUNK,
     after_chunk: Callable[[int], None] | None = None,
+    context: MatchingContext | None = None,
 ) -> dict[str, int]:
     """Match one article to every claim in `statuses` that may carry it, in chunks of
     candidate claims by id (`candidates.candidate_claim_ids`), each chunk's coverage
     and checkpoint written in one transaction. A retry resumes after the last chunk
     written; the article counts as matched (`ArticleMatching.finished_at`) only when
     the last chunk is done. `after_chunk(last_claim_id)` runs after each chunk (a job
-    reports progress and renews its lease there). Memory holds one chunk of claims."""
-    marker = ArticleMatching.objects.filter(pk=article.pk).first() or ArticleMatching(article=article)
+    reports progress and renews its lease there). `context`: the alias table, the
+    outlets and the claims' profiles a job read for all its articles (read now when
+    not given). Memory holds one chunk of claims, and the context's bounded profiles."""
+    marker = _checkpoint_of(article)
     counts = {"candidates": 0, "related": 0, "new": 0}
     if marker.finished_at is not None:
         return counts
@@ -391,39 +509,54 @@ def coverage_match_article(
     if not hasattr(article, "syndication"):
         ensure_grouped([article])
     keys = ArticleKeys.of(article.text, frequent=frequent_claim_lexemes())
-    aliases = alias_table()
-    document = Document(article.text, aliases)
-    outlets = _outlet_names()
+    context = context or MatchingContext.read()
+    document = Document(article.text, context.aliases)
+    own_transactions = not connection.in_atomic_block
     after, more = marker.claims_through, True
     while more:
-        ids = candidate_claim_ids(keys, statuses=statuses, after=after, limit=chunk)
-        # A short chunk is the last one: its checkpoint also marks the article matched.
-        more = len(ids) == chunk
+        query = candidate_claims_query(keys, statuses=statuses, after=after, limit=chunk)
         with transaction.atomic():
-            claims = list(
-                Claim.objects.filter(pk__in=ids)
-                .select_related("first_appearance__outlet", "first_appearance__syndication")
-                .defer(
-                    "search_vector", "match_vector", "first_appearance__raw_payload", "first_appearance__search_vector"
+            # The chunk's candidate claims (`candidates.candidate_claim_ids`), read in the same statement.
+            claims = (
+                list(
+                    Claim.objects.filter(pk__in=RawSQL(*query))  # noqa: S611 (candidates.py's text, bound values)
+                    .select_related("first_appearance__outlet", "first_appearance__syndication")
+                    .defer(
+                        "search_vector",
+                        "match_vector",
+                        "first_appearance__raw_payload",
+                        "first_appearance__search_vector",
+                    )
+                    .order_by("pk")
                 )
-                .order_by("pk")
+                if query is not None
+                else []
             )
+            ids = [claim.pk for claim in claims]
+            # A short chunk is the last one: its checkpoint also marks the article matched.
+            more = len(ids) == chunk
             unrelated = []
-            related: dict[Claim, ClaimProfile] = {}
+            related: dict[Claim, tuple[ClaimProfile, Match]] = {}
             for claim in claims:
                 counts["candidates"] += 1
-                profile = claim_profile(claim, aliases=aliases)
+                profile = context.profiles.of(claim)
                 # The cheap test first (one reading of the article for every claim);
                 # read_article decides what is stored, by the same rules.
-                if match(profile, document).related:
-                    related[claim] = profile
+                found = match(profile, document)
+                if found.related:
+                    related[claim] = (profile, found)
                 else:
                     unrelated.append(claim.pk)
-            responses = _responses_of([claim.pk for claim in related], aliases) if related else {}
+            responses = _responses_of([claim.pk for claim in related], context.profiles) if related else {}
             rows = {}
-            for claim, profile in related.items():
+            for claim, (profile, found) in related.items():
                 reading = read_article(
-                    profile, article, responses=responses[claim.pk], outlets=outlets, document=document
+                    profile,
+                    article,
+                    responses=responses[claim.pk],
+                    outlets=context.outlets,
+                    document=document,
+                    found=found,
                 )
                 if reading.found.related:
                     rows[claim] = _coverage_values(article, reading)
@@ -431,11 +564,17 @@ def coverage_match_article(
                     unrelated.append(claim.pk)
             counts["related"] += len(rows)
             counts["new"] += _coverage_write(article, rows)
-            if unrelated:
-                Coverage.objects.filter(article=article, claim_id__in=unrelated, stance="").delete()
-            _independence_assign(list(related))
+            # Classified without the rows _chunk_end deletes, as if they were gone already.
+            classed = _independence_changes(list(related), leaving=(article.pk, unrelated))
             after = ids[-1] if ids else after
-            _matching_checkpoint(article, claims_through=after, finished=not more)
+            _chunk_end(
+                article,
+                unrelated=unrelated,
+                classed=classed,
+                claims_through=after,
+                finished=not more,
+                wait_for_disk=not own_transactions,
+            )
         if more and after_chunk is not None:
             after_chunk(after)
     return counts
@@ -514,14 +653,27 @@ _NOT_CLASSIFIED = (
 def _independence_assign(claims: Sequence[Claim], *, first_loaded: bool = True) -> None:
     """`coverage_assign_independence` for several claims: their coverage read in one
     statement, the rows whose class or group changed written in one."""
+    changed = _independence_changes(claims, first_loaded=first_loaded)
+    if changed:
+        Coverage.objects.bulk_update(changed, ["independence", "origin_group"])
+
+
+def _independence_changes(
+    claims: Sequence[Claim], *, first_loaded: bool = True, leaving: tuple[int, Sequence[int]] | None = None
+) -> list[Coverage]:
+    """The claims' coverage rows whose class or story group changes, with the new ones
+    set (not written), from one read. `leaving` (an article id and claim ids): that
+    article's unconfirmed rows for those claims are about to go, and are left out."""
     if not claims:
-        return
+        return []
     items: dict[int, list[Coverage]] = {claim.pk: [] for claim in claims}
     read = (
         Coverage.objects.filter(claim__in=list(items))
         .select_related("article__outlet", "article__syndication")
         .defer(*_NOT_CLASSIFIED)
     )
+    if leaving is not None and leaving[1]:
+        read = read.exclude(article_id=leaving[0], claim_id__in=list(leaving[1]), stance="")
     for item in read:
         items[item.claim_id].append(item)
     changed = []
@@ -534,8 +686,7 @@ def _independence_assign(claims: Sequence[Claim], *, first_loaded: bool = True) 
             if (item.independence, item.origin_group) != (independence, group):
                 item.independence, item.origin_group = independence, group
                 changed.append(item)
-    if changed:
-        Coverage.objects.bulk_update(changed, ["independence", "origin_group"])
+    return changed
 
 
 def coverage_publication_seen(claim: Claim) -> int:

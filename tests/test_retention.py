@@ -174,7 +174,7 @@ def test_an_unused_article_goes_with_its_fingerprint_bands_and_matching_marker()
 
 def test_an_unused_article_goes_with_its_own_syndication_but_only_once_old():
     grouped = old_article()
-    Syndication.objects.create(article=grouped, origin=grouped)
+    Syndication.objects.create(article=grouped, origin=grouped, shingles=bytes(8 * 20))  # with its stored shingles
     recent = ArticleFactory()
 
     retention_prune()

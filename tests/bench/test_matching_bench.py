@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from bench.matching import run
+from bench.matching import load_note, run
 from claims.models import Claim
 from corroboration.management.commands.make_synthetic import claim_statement, stored_article_text
 from corroboration.models import ArticleBand, ArticleMatching, Syndication
@@ -36,6 +36,10 @@ def test_the_benchmark_reports_each_operation_at_each_scale_and_their_growth():
         ("match_article_growth", 60),
         ("group_article_growth", 60),
     ]
+    # The note on the load names each operation's bound at the last scale over the first.
+    note = load_note(rows)
+    assert "match_article ×" in note
+    assert "group_article ×" in note
 
 
 def test_synthetic_data_is_reproducible_and_grows_in_place():

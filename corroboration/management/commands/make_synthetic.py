@@ -31,8 +31,9 @@ from django.db import transaction
 
 from claims.models import Attribution, AttributionRole, Claim
 from corroboration.aliases import SEED_ALIASES
-from corroboration.fingerprint import band_ids, signature
+from corroboration.fingerprint import band_ids, pack_shingles, signature
 from corroboration.models import ArticleBand, ArticleMatching, Syndication
+from corroboration.text import shingles
 from sources.models import Article, ArticleProvider, Outlet, Source, SourceKind
 
 CLAIMS_PER_TOPIC = 3
@@ -217,7 +218,13 @@ def fill(*, claims: int, articles: int, seed: int) -> dict[str, int]:
                 else:
                     origins[n] = Syndication.objects.get(article_id=by_number[copied]).origin_id
             Syndication.objects.bulk_create(
-                Syndication(article_id=by_number[n], origin_id=origins[n], similarity=1.0) for n in numbers
+                Syndication(
+                    article_id=by_number[n],
+                    origin_id=origins[n],
+                    similarity=1.0,
+                    shingles=pack_shingles(shingles(texts[n])) or None,
+                )
+                for n in numbers
             )
             ArticleBand.objects.bulk_create(
                 (
