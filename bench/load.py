@@ -2,8 +2,8 @@
 loopback, used by concurrent clients for a bounded time, with throughput, latency and
 5xx per kind of request.
 
-    python -m bench.load [--duration 300] [--clients 20] [--claims 2000] [--faults]
-                         [--jobs 40] [--down 10]
+    python -m bench.load [--duration 300] [--clients 20] [--pause 0] [--claims 2000]
+                         [--faults] [--jobs 40] [--down 10]
 
 It makes a database of its own (`<DATABASE_URL's name>_bench_load`, dropped afterwards),
 fills it with `bench.fill.fill_claims`, and creates through the services an API user
@@ -14,8 +14,9 @@ maintenance worker, the main worker and beat as the Procfile does, and gunicorn 
 workers, DEBUG off, on loopback), each connected as the application's database role.
 
 Every client signs in (a reviewer session, an editor session with its second factor),
-then, until the time is up, makes one request after another, without pause, each of a
-kind drawn by weight (`KINDS`): token API reads (claim list, claim detail, full-text
+then, until the time is up, makes one request after another (`--pause` seconds apart; by
+default none, so the clients find the server's limit), one of each kind first and then
+kinds drawn by weight (`KINDS`): token API reads (claim list, claim detail, full-text
 search, the ClaimReview feed), the admin's claim list (editor session), the reviewer's
 "record a claim" form (session and CSRF token, as a browser posts it) and workflow
 transitions through the API (reject and restore, on claims of the client's own, so
@@ -29,9 +30,10 @@ burst must end done with its suggestions stored once.
 
 Printed: a table per kind, one `LOAD name=<kind> …` line each and one for the total;
 the load average and the resident memory of gunicorn and the workers at the start and
-the end. Exit status: 1 when a request answered 5xx or was broken off (with `--faults`,
-a read; writes are reported), answered anything but what its kind expects, or a job of
-the burst was lost, duplicated or stuck; 2 when that is all well but a kind's p95 is
+the end, and the CPU time they used (per request, for gunicorn). Exit status: 1 when a
+request answered 5xx or was broken off (with `--faults`, a read; writes are reported),
+answered anything but what its kind expects, gunicorn or a worker exited, or a job of
+the burst was lost, duplicated or stuck; 2 when all that is well but a kind's p95 is
 over its budget (reads 200 ms, writes 300 ms); 0 otherwise.
 """
 
@@ -313,7 +315,9 @@ class Client:
             self.claims[pk] = (claim["status"], claim["version"])
         return answer
 
-    def run(self, until: float, started: float, samples: list[Sample]) -> None:
+    def run(self, until: float, started: float, samples: list[Sample], pause: float = 0.0) -> None:
+        """Requests one after another until `until`, `pause` seconds apart (a person
+        reading the answer; 0: none, the closed loop that finds the server's limit)."""
         names = [kind.name for kind in KINDS]
         weights = [kind.weight for kind in KINDS]
         if not self.claims:  # more clients than submitted claims: this one only reads and records
@@ -333,6 +337,8 @@ class Client:
             samples.append(
                 Sample(name, begin - started, (end - begin) * 1000, status, status == self.expected.get(name, 200))
             )
+            if pause:
+                time.sleep(pause)
 
 
 def _csrf(client: httpx.Client) -> str:
@@ -440,6 +446,8 @@ class Faults:
     burst: list[int] = field(default_factory=list)
 
     def strike(self, *, started: float, duration: float, worker_pid: int, redis: Any, actor: Any) -> None:
+        from django.db import connection
+
         from bench.processes import extraction_burst, jobs_done, pool_children
 
         _sleep_until(started + duration / 3)
@@ -464,6 +472,7 @@ class Faults:
             f"J4 at {down_at - started:.1f} s: Redis (broker and cache) shut down, back at "
             f"{time.monotonic() - started:.1f} s"
         )
+        connection.close()  # this thread's own, so that the run's database can be dropped
 
 
 def _sleep_until(moment: float) -> None:
@@ -480,6 +489,7 @@ class Options:
     faults: bool
     jobs: int
     down: float
+    pause: float = 0.0
 
 
 def child_env(database_url: str, redis_url: str) -> dict[str, str]:
@@ -590,7 +600,7 @@ def run(options: Options, database_url: str) -> int:
 
 def drive(options: Options, plan: Plan, web: Any, worker: Any, maintenance: Any, redis: Any) -> int:
     """The clients against the running product, then the figures."""
-    from bench.processes import burst_tally, story_suggestions, wait_until_drained
+    from bench.processes import burst_tally, cpu_seconds, story_suggestions, wait_until_drained
 
     clients = [
         Client(index, web.url, plan, plan.submitted[index :: options.clients]) for index in range(options.clients)
@@ -601,12 +611,18 @@ def drive(options: Options, plan: Plan, web: Any, worker: Any, maintenance: Any,
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         list(pool.map(lambda client: client.sign_in(second_factor), clients))  # raises what a sign-in raised
     print(f"{options.clients} clients signed in in {time.monotonic() - signing_in:.0f} s")
-    print(f"clients: {options.clients}, duration: {options.duration:g} s, faults: {'on' if options.faults else 'off'}")
+    print(
+        f"clients: {options.clients}, duration: {options.duration:g} s, pause: {options.pause:g} s, "
+        f"faults: {'on' if options.faults else 'off'}"
+    )
     print(f"memory at the start: {memory(web, worker, maintenance)}; load average {load_average()}", flush=True)
+    cpu_before = cpu_seconds(web.pid), cpu_seconds(worker.pid) + cpu_seconds(maintenance.pid)
     samples: list[Sample] = []
     started = time.monotonic()
     until = started + options.duration
-    threads = [threading.Thread(target=c.run, args=(until, started, samples), daemon=True) for c in clients]
+    threads = [
+        threading.Thread(target=c.run, args=(until, started, samples, options.pause), daemon=True) for c in clients
+    ]
     faults = Faults(jobs=options.jobs, down=options.down) if options.faults else None
     if faults is not None:
         threads.append(
@@ -628,6 +644,12 @@ def drive(options: Options, plan: Plan, web: Any, worker: Any, maintenance: Any,
         thread.join()
     elapsed = time.monotonic() - started
     print(f"memory at the end: {memory(web, worker, maintenance)}; load average {load_average()}")
+    web_cpu = cpu_seconds(web.pid) - cpu_before[0]
+    workers_cpu = cpu_seconds(worker.pid) + cpu_seconds(maintenance.pid) - cpu_before[1]
+    print(
+        f"CPU over the run: gunicorn {web_cpu:.1f} s ({1000 * web_cpu / max(1, len(samples)):.0f} ms per request), "
+        f"workers {workers_cpu:.1f} s; wall {elapsed:.1f} s on {os.cpu_count()} cores"
+    )
     for client in clients:
         client.close()
 
@@ -646,6 +668,10 @@ def drive(options: Options, plan: Plan, web: Any, worker: Any, maintenance: Any,
         print(f"first unexpected answers: {unexpected} (logs: {LOG_DIR})")
 
     failed = any(row.errors_other for row in rows) or any(row.errors_5xx for row in rows if row.read or faults is None)
+    for name, process in (("gunicorn", web.process), ("main worker", worker), ("maintenance worker", maintenance)):
+        if process.poll() is not None:
+            print(f"the {name} exited during the run (status {process.returncode}); see {LOG_DIR}")
+            failed = True
     if faults is not None:
         for event in faults.events:
             print(event)
@@ -677,11 +703,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=float, default=300, help="seconds the clients run")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--claims", type=int, default=2000, help="synthetic claims in the run's database")
+    parser.add_argument("--pause", type=float, default=0, help="seconds each client waits between requests")
     parser.add_argument("--faults", action="store_true", help="J1 at a third of the run, J4 at two thirds")
     parser.add_argument("--jobs", type=int, default=40, help="extraction jobs in the burst J1 strikes")
     parser.add_argument("--down", type=float, default=10, help="seconds Redis stays down (J4)")
     args = parser.parse_args(argv)
-    options = Options(duration=args.duration, clients=args.clients, faults=args.faults, jobs=args.jobs, down=args.down)
+    options = Options(
+        duration=args.duration,
+        clients=args.clients,
+        faults=args.faults,
+        jobs=args.jobs,
+        down=args.down,
+        pause=args.pause,
+    )
 
     from bench.harness import bench_database, setup_django
 

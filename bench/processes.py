@@ -199,19 +199,42 @@ def running_beat(log_dir: Path, schedule_dir: str, env: Mapping[str, str]) -> It
 def rss_mb(pid: int) -> float:
     """Resident memory of the process and its descendants, in MB (Linux /proc)."""
     total_kb = 0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
+    for current in _tree(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:  # gone meanwhile
             continue
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 total_kb += int(line.split()[1])
-        pending.extend(int(child) for child in children)
     return total_kb / 1024
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants alive now."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            pending.extend(int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split())
+        except OSError:  # gone meanwhile
+            continue
+        found.append(current)
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by the process and its descendants alive
+    now, in seconds (Linux /proc): what the work cost, whoever else shares the cores."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for current in _tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
 
 
 def pool_children(pid: int) -> list[int]:
