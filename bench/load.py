@@ -23,10 +23,10 @@ transitions through the API (reject and restore, on claims of the client's own, 
 that clients never race for a claim's version).
 
 With `--faults` (`make load FAULTS=1`), at a third of the run a burst of extraction jobs
-is queued and a pool child of the main worker is killed with SIGKILL while they run
-(reliability.md J1); at two thirds the run's Redis (broker and cache) is shut down and
-started again `--down` seconds later (J4). After the clients stop, every job of the
-burst must end done with its suggestions stored once.
+is queued and, while one of them runs, the pool processes of the main worker are killed
+with SIGKILL (reliability.md J1); at two thirds the run's Redis (broker and cache) is
+shut down and started again `--down` seconds later (J4). After the clients stop, every
+job of the burst must end done with its suggestions stored once.
 
 Printed: a table per kind, one `LOAD name=<kind> …` line each and one for the total;
 the load average and the resident memory of gunicorn and the workers at the start and
@@ -104,7 +104,8 @@ class Plan:
     api_user: Any
     claim_ids: list[int]
     person_ids: list[int]
-    submitted: list[int]  # claims the transitions cycle through, shared out among the clients
+    # Claims the transitions cycle through, with their version, shared out among the clients.
+    submitted: list[tuple[int, int]]
     admin_pages: int
     # Pages of the API's lists the reads spread over (the first ten of the feed, the first
     # twenty of the claims), once the lists have said how many they have.
@@ -164,7 +165,7 @@ def plan_make() -> Plan:
         api_user=api_user,
         claim_ids=list(Claim.objects.values_list("pk", flat=True)),
         person_ids=list(Source.objects.filter(kind=SourceKind.PERSON).values_list("pk", flat=True)[:200]),
-        submitted=list(Claim.objects.filter(status=Status.SUBMITTED).order_by("pk").values_list("pk", flat=True)),
+        submitted=list(Claim.objects.filter(status=Status.SUBMITTED).order_by("pk").values_list("pk", "version")),
         admin_pages=max(1, math.ceil(claims / 100)),
         feed_pages=1,
         list_pages=1,
@@ -194,7 +195,7 @@ class Client:
     """One person at a keyboard, or one integration: its own connections, sessions and
     share of the claims to move through the workflow."""
 
-    def __init__(self, index: int, url: str, plan: Plan, claims: list[int]) -> None:
+    def __init__(self, index: int, url: str, plan: Plan, claims: list[tuple[int, int]]) -> None:
         self.index = index
         self.plan = plan
         self.rng = random.Random(index)
@@ -206,8 +207,8 @@ class Client:
         self.reviewer = httpx.Client(base_url=url, timeout=60)
         self.editor = httpx.Client(base_url=url, timeout=60)
         # claim id -> (status, version), as this client last saw it.
-        self.claims = dict.fromkeys(claims, ("submitted", 0))
-        self.order = list(claims)
+        self.claims = {pk: ("submitted", version) for pk, version in claims}
+        self.order = [pk for pk, _ in claims]
         self.turn = 0
         self.recorded = 0
         self.operations: dict[str, Callable[[], httpx.Response]] = {
@@ -246,15 +247,6 @@ class Client:
         connection.close()  # this thread's own
         if answer.status_code != 302:
             raise RuntimeError(f"the editor's second factor was refused ({answer.status_code})")
-        self.claims = self.versions_read()
-
-    def versions_read(self) -> dict[int, tuple[str, int]]:
-        """The status and version of each claim of this client's, from the API."""
-        seen = {}
-        for pk in self.claims:
-            data = self.reads.get(f"/api/v1/claims/{pk}/").json()
-            seen[pk] = (data["status"], data["version"])
-        return seen
 
     # The requests.
 
@@ -448,20 +440,21 @@ class Faults:
     def strike(self, *, started: float, duration: float, worker_pid: int, redis: Any, actor: Any) -> None:
         from django.db import connection
 
-        from bench.processes import extraction_burst, jobs_done, pool_children
+        from bench.processes import extraction_burst, jobs_done, jobs_running, pool_children
 
         _sleep_until(started + duration / 3)
         self.burst = extraction_burst(actor, self.jobs)
         queued = time.monotonic()
-        # Strike while the burst is being worked through: once a job is done, a pool
-        # process is most likely in the middle of the next one.
-        while jobs_done(self.burst) < 1 and time.monotonic() - queued < 30:
-            time.sleep(0.1)
-        child = pool_children(worker_pid)[0]
-        os.kill(child, 9)
+        # Strike while a job of the burst is being worked on: every pool process is
+        # killed, so whichever holds it dies mid-job (a job takes a fraction of a second).
+        while not jobs_running(self.burst) and time.monotonic() - queued < 30:
+            time.sleep(0.02)
+        children = pool_children(worker_pid)
+        for child in children:
+            os.kill(child, 9)
         self.events.append(
-            f"J1 at {time.monotonic() - started:.1f} s: pool child {child} killed (SIGKILL) with "
-            f"{jobs_done(self.burst)}/{len(self.burst)} jobs done"
+            f"J1 at {time.monotonic() - started:.1f} s: pool processes {', '.join(map(str, children))} killed "
+            f"(SIGKILL) with {jobs_done(self.burst)}/{len(self.burst)} jobs done"
         )
         _sleep_until(started + 2 * duration / 3)
         down_at = time.monotonic()

@@ -291,6 +291,12 @@ def jobs_done(ids: list[int]) -> int:
     return Job.objects.filter(pk__in=ids, status=JobStatus.DONE).count()
 
 
+def jobs_running(ids: list[int]) -> int:
+    from corroboration.models import Job, JobStatus
+
+    return Job.objects.filter(pk__in=ids, status=JobStatus.RUNNING).count()
+
+
 def wait_until_drained(ids: list[int], *, within: float = 300) -> float | None:
     """The time at which every job had ended, or None if some had not within `within`."""
     from corroboration.models import Job, JobStatus

@@ -23,28 +23,33 @@ class Consumer(CeleryConsumer):
     """The worker's consumer (settings.CELERY_WORKER_CONSUMER), surviving the loss of
     the broker whatever messages it holds.
 
-    When the connection to Redis is lost, Celery 5.7.0 collects the connection (which
-    closes its transport) and then closes it again; if the consumer's channel still
-    holds unacknowledged messages — a task waiting for its countdown (a webhook retry,
-    a job retry) or one running — the second close tries to put them back through the
-    transport that is gone, raises AttributeError, and the whole worker exits
-    ("Unrecoverable error"). Celery 5.6 did not close twice. Here that second close
-    may fail: the messages stay in Redis's unacknowledged set, from which they are
-    delivered again after the visibility timeout, as when the worker is killed, and the
-    worker goes on to reconnect (reliability.md J4; tests/test_celery.py)."""
+    When the connection to Redis is lost, Celery 5.7.0 collects the connection, which
+    lets go of its transport's connection details, and then closes it. Whatever still
+    goes through the old channel after that finds no details and raises AttributeError,
+    and the whole worker exits ("Unrecoverable error"): putting back the messages it held
+    unacknowledged (tasks waiting for their countdown, as webhook and job retries do), and
+    acknowledging, once Redis is back, a task that ran through the outage. Here the
+    transport keeps its details: putting the messages back while Redis is down fails
+    as a connection error (they stay in Redis's unacknowledged set, delivered again after
+    the visibility timeout, as when a worker is killed), and a late acknowledgement goes
+    through once Redis is back (reliability.md J4; tests/test_celery.py)."""
 
     def on_connection_error_after_connected(self, exc: Exception) -> None:
         lost = self.connection
-        if lost is not None:
+        transport = getattr(lost, "_transport", None)  # the property would make a new one
+        if lost is not None and transport is not None:
             close = lost.close
 
-            def close_what_is_left() -> None:
+            def close_keeping_details() -> None:
+                transport.client = lost
                 try:
                     close()
                 except AttributeError:
                     logger.warning("The lost broker connection could not be closed cleanly; reconnecting anyway.")
+                finally:
+                    transport.client = lost
 
-            lost.close = close_what_is_left  # type: ignore[method-assign]  # this connection object only
+            lost.close = close_keeping_details  # type: ignore[method-assign]  # this connection object only
         super().on_connection_error_after_connected(exc)
 
 
