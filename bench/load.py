@@ -569,6 +569,26 @@ def memory(web: Any, worker: Any, maintenance: Any) -> str:
     )
 
 
+def cpu_use(web: Any, worker: Any, maintenance: Any) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn, the workers, this database's PostgreSQL
+    backends and this process alone (the clients): where a request's cost goes."""
+    from django.db import connection
+
+    from bench.processes import cpu_seconds
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = [pid for (pid,) in cursor.fetchall()]
+    return {
+        "gunicorn": cpu_seconds(web.pid),
+        "workers": cpu_seconds(worker.pid) + cpu_seconds(maintenance.pid),
+        "postgresql": sum(cpu_seconds(pid) for pid in backends),
+        "clients": time.process_time(),  # this process alone, all its threads
+    }
+
+
 def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -593,7 +613,7 @@ def run(options: Options, database_url: str) -> int:
 
 def drive(options: Options, plan: Plan, web: Any, worker: Any, maintenance: Any, redis: Any) -> int:
     """The clients against the running product, then the figures."""
-    from bench.processes import burst_tally, cpu_seconds, story_suggestions, wait_until_drained
+    from bench.processes import burst_tally, story_suggestions, wait_until_drained
 
     clients = [
         Client(index, web.url, plan, plan.submitted[index :: options.clients]) for index in range(options.clients)
@@ -609,7 +629,7 @@ def drive(options: Options, plan: Plan, web: Any, worker: Any, maintenance: Any,
         f"faults: {'on' if options.faults else 'off'}"
     )
     print(f"memory at the start: {memory(web, worker, maintenance)}; load average {load_average()}", flush=True)
-    cpu_before = cpu_seconds(web.pid), cpu_seconds(worker.pid) + cpu_seconds(maintenance.pid)
+    cpu_before = cpu_use(web, worker, maintenance)
     samples: list[Sample] = []
     started = time.monotonic()
     until = started + options.duration
@@ -637,11 +657,13 @@ def drive(options: Options, plan: Plan, web: Any, worker: Any, maintenance: Any,
         thread.join()
     elapsed = time.monotonic() - started
     print(f"memory at the end: {memory(web, worker, maintenance)}; load average {load_average()}")
-    web_cpu = cpu_seconds(web.pid) - cpu_before[0]
-    workers_cpu = cpu_seconds(worker.pid) + cpu_seconds(maintenance.pid) - cpu_before[1]
+    cpu_after = cpu_use(web, worker, maintenance)
+    used = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
     print(
-        f"CPU over the run: gunicorn {web_cpu:.1f} s ({1000 * web_cpu / max(1, len(samples)):.0f} ms per request), "
-        f"workers {workers_cpu:.1f} s; wall {elapsed:.1f} s on {os.cpu_count()} cores"
+        f"CPU over the run: gunicorn {used['gunicorn']:.1f} s ({1000 * used['gunicorn'] / max(1, len(samples)):.0f} ms "
+        f"per request), PostgreSQL {used['postgresql']:.1f} s, workers "
+        + (f"{used['workers']:.1f} s" if used["workers"] >= 0 else "not counted (pool processes replaced)")
+        + f", the clients {used['clients']:.1f} s; wall {elapsed:.1f} s on {os.cpu_count()} cores"
     )
     for client in clients:
         client.close()
