@@ -266,7 +266,7 @@ class Client:
         return self.editor.get("/admin/claims/claim/", params={"p": self.rng.randint(1, self.plan.admin_pages)})
 
     def reviewer_claim_form(self) -> httpx.Response:
-        """ "Record a claim" as the browser posts it: the claim and one claimant."""
+        """The "record a claim" form as a browser posts it: the claim and one claimant."""
         self.recorded += 1
         return self.reviewer.post(
             "/claims/new/",
