@@ -85,6 +85,14 @@ def main() -> int:
 
     redis = OwnRedis(prefix="corroborate-faults-")
     redis.start()
+    try:
+        return run(args, chosen, redis)
+    finally:
+        redis.remove()
+
+
+def run(args: argparse.Namespace, chosen: list[str], redis: OwnRedis) -> int:
+    """The chosen scenarios on the suite's own Redis and database; the exit status."""
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         REDIS_URL=redis.url,
@@ -135,7 +143,6 @@ def main() -> int:
                     results.append(suite.receiver_down(down=args.down, claims=args.claims))
     finally:
         teardown_databases(databases, verbosity=0)
-        redis.remove()
     ok = all(results)
     print("ok" if ok else "FAILED: see the lines above")
     return 0 if ok else 1
