@@ -15,7 +15,7 @@ WEB_PORT := $(PORT)
 export HOST PORT WEB_PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test faults lint eval eval-report bench format check services chromium venv dev-venv env roles database static backup clean
+.PHONY: help run setup test faults load lint eval eval-report bench format check services chromium venv dev-venv env roles database static backup clean
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,15 @@ test: dev-venv env services chromium roles lint eval-report  ## Set up, run `mak
 
 faults: dev-venv env services  ## The fault suite (not part of `make test`): broker restart, database cut under HTTP load, worker kills, receiver down (ONLY=postgres,… picks some)
 	$(PY) scripts/faults.py $(if $(ONLY),--only $(ONLY))
+
+# The load run (docs/reliability.md, "T3"): a database and a Redis of its own, the Procfile's
+# processes with DEBUG off; DURATION seconds (300), CLIENTS (20), PAUSE seconds between a
+# client's requests (0), FAULTS=1 for J1 and J4 mid-run.
+DURATION ?= 300
+CLIENTS ?= 20
+PAUSE ?= 0
+load: dev-venv env services  ## The load run (a tiny one is in `make test`): CLIENTS (20) against gunicorn for DURATION s (300); FAULTS=1 kills a pool child, restarts Redis
+	$(PY) -m bench.load --duration $(DURATION) --clients $(CLIENTS) --pause $(PAUSE) $(if $(filter 1,$(FAULTS)),--faults)
 
 lint: dev-venv env  ## ruff, the one-way import contract (docs/architecture.md), mypy and the migrations check
 	$(BIN)/ruff check .

@@ -32,11 +32,8 @@ import argparse
 import http.server
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -49,73 +46,27 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-STORY = (
-    "The minister signed the agreement on Tuesday, two officials familiar with the talks said. "
-    "They spoke on condition of anonymity because they were not authorized to comment publicly. "
-    'A spokesman for the ministry said: "We have received no such requests."'
+sys.path.insert(0, str(ROOT))
+
+from bench.processes import (  # noqa: E402 - the project's root is on the path from here on
+    OwnRedis,
+    Tally,
+    WebServer,
+    burst_tally,
+    extraction_burst,
+    free_port,
+    jobs_done,
+    pool_children,
+    running_beat,
+    story_suggestions,
+    wait_until_drained,
 )
+
 CANARY_TARGET_S = 30.0
 # Requests in flight when the database connections are cut may fail; later ones may not,
 # and the failures must have stopped within this many seconds (reliability.md J5).
 IN_FLIGHT_BOUND_S = 5.0
 SCENARIOS = ("broker", "postgres", "worker", "receiver")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class OwnRedis:
-    """A redis-server of the suite's own, never the machine's shared one."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.dir = tempfile.mkdtemp(prefix="corroborate-faults-")
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                self.dir,
-                "--appendonly",
-                "yes",
-                "--save",
-                "",
-                "--maxmemory-policy",
-                "noeviction",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        ping = ["redis-cli", "-p", str(self.port), "ping"]
-        while subprocess.run(ping, capture_output=True).stdout.strip() != b"PONG":
-            if time.monotonic() > deadline:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.1)
-
-    def shutdown(self) -> None:
-        """`SHUTDOWN` writes the append-only file and exits, as a restart would."""
-        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown"], capture_output=True)
-        if self.process is not None:
-            self.process.wait(timeout=30)
-
-    def remove(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.shutdown()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def main() -> int:
@@ -132,8 +83,16 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
 
-    redis = OwnRedis()
+    redis = OwnRedis(prefix="corroborate-faults-")
     redis.start()
+    try:
+        return run(args, chosen, redis)
+    finally:
+        redis.remove()
+
+
+def run(args: argparse.Namespace, chosen: list[str], redis: OwnRedis) -> int:
+    """The chosen scenarios on the suite's own Redis and database; the exit status."""
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         REDIS_URL=redis.url,
@@ -158,7 +117,6 @@ def main() -> int:
         API_THROTTLE_USER="1000000/minute",
         API_THROTTLE_ANON="1000000/minute",
     )
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -185,7 +143,6 @@ def main() -> int:
                     results.append(suite.receiver_down(down=args.down, claims=args.claims))
     finally:
         teardown_databases(databases, verbosity=0)
-        redis.remove()
     ok = all(results)
     print("ok" if ok else "FAILED: see the lines above")
     return 0 if ok else 1
@@ -193,29 +150,6 @@ def main() -> int:
 
 def since(start: float | None, end: float | None) -> str:
     return "none" if start is None or end is None else f"{end - start:.1f}"
-
-
-@dataclass
-class Tally:
-    """What became of a burst of jobs, read from their rows and their effects."""
-
-    jobs: int
-    done: int
-    failed: int
-    lost: int
-    duplicated: int
-    stuck: int
-    retried: int
-
-    def line(self) -> str:
-        return (
-            f"jobs={self.jobs} done={self.done} failed={self.failed} lost={self.lost} "
-            f"duplicated={self.duplicated} stuck={self.stuck} retried={self.retried}"
-        )
-
-    @property
-    def ok(self) -> bool:
-        return self.lost == self.duplicated == self.stuck == 0
 
 
 class Suite:
@@ -226,7 +160,6 @@ class Suite:
         from django.contrib.auth.models import Group, User
 
         from core.roles import sync_roles
-        from extraction.extractor import extract
 
         self.redis = redis
         self.jobs = jobs
@@ -235,7 +168,7 @@ class Suite:
         self.editor.groups.add(Group.objects.get(name="editor"))
         self.reviewer = User.objects.create_user("faults-reviewer")
         self.reviewer.groups.add(Group.objects.get(name="reviewer"))
-        self.expected = len(extract(STORY).claims)
+        self.expected = story_suggestions()
         self.log_dir = ROOT / "artifacts" / "faults"
         self.log_dir.mkdir(parents=True, exist_ok=True)
 
@@ -243,32 +176,11 @@ class Suite:
     def processes(self) -> Iterator[None]:
         from tests.worker import running_worker, test_database_url
 
-        beat_env = dict(os.environ, DATABASE_URL=test_database_url())
-        beat_log = open(self.log_dir / "beat.log", "ab")  # noqa: SIM115 - closed below
-        beat = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--loglevel=INFO",
-                f"--schedule={self.redis.dir}/beat",
-            ],
-            cwd=ROOT,
-            env=beat_env,
-            stdout=beat_log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            with running_worker(queues=["maintenance"], log_dir=self.log_dir):
-                yield
-        finally:
-            os.killpg(beat.pid, 15)
-            beat.wait(timeout=30)
-            beat_log.close()
+        with (
+            running_beat(self.log_dir, self.redis.dir, {"DATABASE_URL": test_database_url()}),
+            running_worker(queues=["maintenance"], log_dir=self.log_dir),
+        ):
+            yield
 
     @contextmanager
     def main_worker(self) -> Iterator[subprocess.Popen[bytes]]:
@@ -280,48 +192,17 @@ class Suite:
             yield process
 
     def request_burst(self) -> list[int]:
-        from extraction.services import extraction_request
-
-        ids = [extraction_request(actor=self.editor, text=STORY).job_id for _ in range(self.jobs)]
-        return [job_id for job_id in ids if job_id is not None]
+        return extraction_burst(self.editor, self.jobs)
 
     def wait_until_done(self, ids: list[int], count: int) -> None:
-        from corroboration.models import Job, JobStatus
-
         deadline = time.monotonic() + 300
-        while Job.objects.filter(pk__in=ids, status=JobStatus.DONE).count() < count:
+        while jobs_done(ids) < count:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"fewer than {count} jobs done after 5 minutes; see artifacts/faults/")
             time.sleep(0.2)
 
-    def wait_until_drained(self, ids: list[int], *, within: float = 300) -> float | None:
-        """The time at which every job had ended, or None if some had not within `within`."""
-        from corroboration.models import Job, JobStatus
-
-        start = time.monotonic()
-        while time.monotonic() - start < within:
-            if not Job.objects.filter(pk__in=ids, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).exists():
-                return time.monotonic()
-            time.sleep(0.5)
-        return None
-
     def tally(self, ids: list[int]) -> Tally:
-        from corroboration.models import Job, JobStatus
-        from extraction.models import Extraction, Suggestion
-
-        rows = Job.objects.filter(pk__in=ids)
-        failed = rows.filter(status=JobStatus.FAILED).count()
-        extractions = Extraction.objects.filter(job_id__in=ids, job__status=JobStatus.DONE)
-        stored = {e.pk: Suggestion.objects.filter(extraction=e).count() for e in extractions}
-        return Tally(
-            jobs=len(ids),
-            done=rows.filter(status=JobStatus.DONE).count(),
-            failed=failed,
-            lost=failed + sum(1 for count in stored.values() if count < self.expected),
-            duplicated=sum(max(0, count - self.expected) for count in stored.values()),
-            stuck=rows.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).count(),
-            retried=rows.filter(attempts__gt=1).count(),
-        )
+        return burst_tally(ids, self.expected)
 
     def taken_over_s(self, ids: list[int], fault: datetime) -> str:
         """Seconds from the fault to the last job that needed another attempt being done:
@@ -354,7 +235,7 @@ class Suite:
                     canary = time.monotonic()
                 except Exception:  # the broker or the worker is not answering yet
                     time.sleep(0.5)
-            drained = self.wait_until_drained(ids)
+            drained = wait_until_drained(ids)
         tally = self.tally(ids)
         canary_s = None if canary is None else canary - back
         print(
@@ -370,12 +251,13 @@ class Suite:
 
         from core.tokens import token_create
         from tests.factories import SourceFactory
+        from tests.worker import test_database_url
 
         _, key = token_create(actor=None, user=self.editor, name="faults", scope="write")
         source = SourceFactory.create()
         windows: list[tuple[float, float]] = []  # (just before, just after) each cut
         terminated = 0
-        with self.main_worker(), WebServer(self.log_dir) as web:
+        with self.main_worker(), WebServer(self.log_dir, {"DATABASE_URL": test_database_url()}) as web:
             load = HttpLoad(web.url, key, source_id=source.pk, clients=clients)
             with load.running():
                 ids = self.request_burst()
@@ -393,7 +275,7 @@ class Suite:
                         )
                         terminated += sum(1 for (ok,) in cursor.fetchall() if ok)
                     windows.append((before, time.monotonic()))
-                drained = self.wait_until_drained(ids)
+                drained = wait_until_drained(ids)
                 time.sleep(2)  # a little load after the jobs, to see the web side settled too
         tally = self.tally(ids)
         report = load.report(windows)
@@ -417,9 +299,7 @@ class Suite:
             self.wait_until_done(ids, self.jobs // 10)
             stopped: float | None = None
             if how == "child_kill9":
-                children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True)
-                child = int(children.stdout.split()[0])
-                os.kill(child, 9)
+                os.kill(pool_children(worker.pid)[0], 9)
                 hit, hit_at = time.monotonic(), datetime.now(UTC)
             else:
                 if how == "main_kill9":
@@ -430,7 +310,7 @@ class Suite:
                 worker.wait(timeout=300)
                 stopped = time.monotonic()
                 stack.enter_context(self.main_worker())
-            drained = self.wait_until_drained(ids)
+            drained = wait_until_drained(ids)
         tally = self.tally(ids)
         extra = "" if how == "child_kill9" else f" stopped_s={since(hit, stopped)}"
         print(
@@ -511,55 +391,6 @@ def settings_application_name() -> str:
 
 
 # --- The web server and its clients ----------------------------------------------------------
-
-
-class WebServer:
-    """gunicorn on loopback, as the Procfile starts it, on the suite's database."""
-
-    def __init__(self, log_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_dir = log_dir
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> WebServer:
-        from tests.worker import test_database_url
-
-        self.log = open(self.log_dir / "gunicorn.log", "ab")
-        env = dict(os.environ, DATABASE_URL=test_database_url(), ALLOWED_HOSTS="127.0.0.1,localhost")
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "2",
-                "--timeout",
-                "60",
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/healthz?live", timeout=5).close()  # noqa: S310 - loopback
-                return self
-            except (urllib.error.URLError, OSError):
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start; see artifacts/faults/gunicorn.log") from None
-                time.sleep(0.3)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process is not None:
-            os.killpg(self.process.pid, 15)
-            self.process.wait(timeout=30)
-        self.log.close()
 
 
 @dataclass

@@ -53,18 +53,19 @@ def running_worker(
     log_dir = log_dir or ROOT / "artifacts"
     log_dir.mkdir(exist_ok=True)
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=test_database_url(),
-        CELERY_BROKER_URL=celery_app.conf.broker_url,
-        CELERY_RESULT_BACKEND=celery_app.conf.result_backend,
-        CELERY_TASK_ALWAYS_EAGER="false",
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": test_database_url(),
+        "CELERY_BROKER_URL": celery_app.conf.broker_url,
+        "CELERY_RESULT_BACKEND": celery_app.conf.result_backend,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
         # The settings' cache entries are typed `object`; these two are strings.
-        CACHE_URL=str(settings.CACHES["default"]["LOCATION"]),
-        CACHE_KEY_PREFIX=str(settings.CACHES["default"]["KEY_PREFIX"]),
+        "CACHE_URL": str(settings.CACHES["default"]["LOCATION"]),
+        "CACHE_KEY_PREFIX": str(settings.CACHES["default"]["KEY_PREFIX"]),
+        # Last, so that the caller may replace any of the above (the database's role).
         **(extra_env or {}),
-    )
+    }
     # Messages left by earlier tests (their rows are gone) must not reach this worker.
     if purge:
         celery_app.control.purge()

@@ -18,9 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 THE_CLIENT = ROOT / "sources" / "fetch.py"
 # Everything that runs in or beside the product; the tests start their own servers and clients.
 NOT_SCANNED = {".venv", "tests", "migrations", "staticfiles", "node_modules"}
-# The fault suite plays the outside world against a product it starts on loopback (API
-# clients, a webhook receiver), as the tests do; it is no part of the product.
-HARNESSES = {ROOT / "scripts" / "faults.py"}
+# The fault suite and the load run play the outside world against a product they start
+# on loopback (API clients, browsers, a webhook receiver), as the tests do; with the
+# module that starts the product's processes for both, they are no part of the product.
+HARNESSES = {ROOT / "scripts" / "faults.py", ROOT / "bench" / "load.py", ROOT / "bench" / "processes.py"}
 
 # Modules that open connections: importing any part of them is going round the client.
 CLIENT_MODULES = ("requests", "urllib3", "httpcore", "http.client", "urllib.request", "aiohttp", "pycurl")
