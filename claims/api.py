@@ -32,7 +32,7 @@ from claims.serializers import (
     HistoryEntrySerializer,
 )
 from claims.services import attribution_create, attribution_delete, attribution_update, claim_create, claim_update
-from claims.shape import claim_rows, claim_shapes
+from claims.shape import claim_rows, claim_shape, claim_shapes
 from core.history import history_of
 from core.policy import Action, reads_claim_fully
 from core.rest import (
@@ -131,12 +131,12 @@ class ClaimViewSet(ApiViewSet):
     def shown_one(self, claims: ClaimQuerySet, pk: Any, *, status: int = 200) -> Response:
         """The claim `pk` among `claims`; 404 if it is not one of them (as get_object())."""
         try:
-            found = self.shown(claim_rows(claims.filter(pk=pk)))
+            found = claim_shape(claims, pk, reads_unpublished=self.reads_unpublished)
         except (TypeError, ValueError, ValidationError):
             raise Http404 from None
-        if not found:
+        if found is None:
             raise Http404
-        return Response(found[0], status=status)
+        return Response(found, status=status)
 
     @extend_schema(summary="List claims")
     def list(self, request: Request) -> Response:

@@ -44,7 +44,7 @@ from claims.models import (
     warnings_overridden,
 )
 from claims.serializers import AttributionSerializer, ClaimSerializer, SourcingSerializer
-from sources.models import Article, is_anonymous_kind
+from sources.models import Article, Source, is_anonymous_kind
 
 # The annotation that carries a claim's appearances (its field name is the relation's).
 APPEARANCE_IDS = "appearance_ids"
@@ -124,7 +124,7 @@ class Columns:
 
 def _lookup(model: type[models.Model], name: str, field: serializers.Field) -> str:
     """The `.values()` lookup that reads what `field` shows."""
-    source = field.source
+    source = str(field.source)
     if isinstance(field, SlugRelatedField):
         return f"{source}__{field.slug_field}"
     if "." in source:
@@ -163,7 +163,7 @@ def plan() -> Plan:
     sourcing = claim.fields["sourcing"]
     assert isinstance(sourcing, SourcingSerializer)
     prefix = f"{source.source}__"
-    source_columns = Columns.of(source, Attribution._meta.get_field("source").related_model, SOURCE_COMPUTED)
+    source_columns = Columns.of(source, Source, SOURCE_COMPUTED)
     attribution_columns = Columns.of(attribution, Attribution, ATTRIBUTION_COMPUTED)
     return Plan(
         claim=Columns.of(claim, Claim, CLAIM_COMPUTED),
@@ -179,19 +179,46 @@ def plan() -> Plan:
         ),
         source_prefix=prefix,
         newsroom_blanks=claim.newsroom_blanks(),
-        sourcing_fields=tuple(name for name in sourcing.fields if name != "summary"),
+        sourcing_fields=tuple(name for name, _ in sourcing.fields.items() if name != "summary"),
     )
 
 
-def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+def _appearance_ids(claim: OuterRef) -> ArraySubquery:
+    articles = Article.objects.filter(claims=claim).order_by(*Article._meta.ordering).values("pk")  # type: ignore[misc]
+    return ArraySubquery(articles)
+
+
+def _claim_lookups() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(("id", *plan().claim.lookups)))
+
+
+def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, dict[str, Any]]:
     """`claims` (filtered and ordered as the caller wants) as the rows `claim_shapes`
     builds from: their columns, and the ids of their appearances. Page or slice it like
     the claims themselves."""
-    appearances = (
-        Article.objects.filter(claims=OuterRef("pk")).order_by(*Article._meta.ordering).values("pk")  # type: ignore[misc]
+    return claims.prefetch_related(None).values(*_claim_lookups(), **{APPEARANCE_IDS: _appearance_ids(OuterRef("pk"))})
+
+
+def claim_shape(claims: QuerySet[Claim], pk: Any, *, reads_unpublished: bool) -> dict[str, Any] | None:
+    """The claim `pk`, if it is one of `claims`, as the API shows it; None otherwise. One
+    query: its attributions, each with the claim's columns beside it (and, for a claim
+    without attributions, the two queries of `claim_shapes`)."""
+    shape = plan()
+    beside = {f"claim__{lookup}": lookup for lookup in _claim_lookups()}
+    rows = list(
+        Attribution.objects.filter(claim__in=claims.filter(pk=pk).values("pk"))
+        .order_by("pk")
+        .values(
+            *dict.fromkeys((*shape.attribution.lookups, *beside)),
+            **{APPEARANCE_IDS: _appearance_ids(OuterRef("claim_id"))},
+        )
     )
-    lookups = dict.fromkeys(("id", *plan().claim.lookups))
-    return claims.prefetch_related(None).values(*lookups, **{APPEARANCE_IDS: ArraySubquery(appearances)})  # type: ignore[return-value]
+    if not rows:
+        found = claim_shapes(claim_rows(claims.filter(pk=pk)), reads_unpublished=reads_unpublished)
+        return found[0] if found else None
+    claim = {lookup: rows[0][joined] for joined, lookup in beside.items()}
+    claim[APPEARANCE_IDS] = rows[0][APPEARANCE_IDS]
+    return _claim(shape, claim, [_attribution(shape, row) for row in rows], reads_unpublished)
 
 
 def claim_shapes(rows: Iterable[dict[str, Any]], *, reads_unpublished: bool) -> list[dict[str, Any]]:
@@ -205,20 +232,23 @@ def claim_shapes(rows: Iterable[dict[str, Any]], *, reads_unpublished: bool) -> 
         found = Attribution.objects.filter(claim_id__in=attributions).order_by("pk").values(*shape.attribution.lookups)
         for found_row in found:
             attributions[found_row[_CLAIM]].append(_attribution(shape, found_row))
-    claims = []
-    for row in rows:
-        claim = shape.claim.values(row)
-        listed = attributions[row["id"]]
-        claim["appearances"] = row[APPEARANCE_IDS]
-        claim["attributions"] = [shown for shown, _ in listed]
-        claim["sourcing"] = _sourcing(shape, listed)
-        claim["rests_on_anonymous_sourcing"] = rests_on_anonymous(
-            (shown["source"]["is_anonymous"], shown["role"]) for shown, _ in listed
-        )
-        if not reads_unpublished:
-            claim.update(shape.newsroom_blanks)
-        claims.append(claim)
-    return claims
+    return [_claim(shape, row, attributions[row["id"]], reads_unpublished) for row in rows]
+
+
+def _claim(
+    shape: Plan, row: dict[str, Any], listed: list[tuple[dict[str, Any], list[CaveatWarning]]], reads_unpublished: bool
+) -> dict[str, Any]:
+    """A claim as shown, from its row and its attributions (as `_attribution` shows them)."""
+    claim = shape.claim.values(row)
+    claim["appearances"] = row[APPEARANCE_IDS]
+    claim["attributions"] = [shown for shown, _ in listed]
+    claim["sourcing"] = _sourcing(shape, listed)
+    claim["rests_on_anonymous_sourcing"] = rests_on_anonymous(
+        (shown["source"]["is_anonymous"], shown["role"]) for shown, _ in listed
+    )
+    if not reads_unpublished:
+        claim.update(shape.newsroom_blanks)
+    return claim
 
 
 _CLAIM = "claim_id"
