@@ -13,6 +13,7 @@ from typing import Any
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.generics import get_object_or_404
@@ -31,6 +32,7 @@ from claims.serializers import (
     HistoryEntrySerializer,
 )
 from claims.services import attribution_create, attribution_delete, attribution_update, claim_create, claim_update
+from claims.shape import claim_rows, claim_shape, claim_shapes
 from core.history import history_of
 from core.policy import Action, reads_claim_fully
 from core.rest import (
@@ -118,18 +120,32 @@ class ClaimViewSet(ApiViewSet):
     versioned = ("partial_update",)
 
     def get_queryset(self) -> ClaimQuerySet:
-        return Claim.objects.visible_to(self.request.user, self.token).for_api().order_by("-updated_at", "-pk")
+        return Claim.objects.visible_to(self.request.user, self.token).order_by("-updated_at", "-pk")
 
-    def _fresh(self, claim: Claim) -> Claim:
-        return self.get_queryset().get(pk=claim.pk)
+    # Claims are shown by claims.shape, which reads them as rows and answers exactly what
+    # ClaimSerializer would (the serializer describes them in the schema).
+
+    def shown(self, claims: Any) -> list[dict[str, Any]]:
+        return claim_shapes(claims, reads_unpublished=self.reads_unpublished)
+
+    def shown_one(self, claims: ClaimQuerySet, pk: Any, *, status: int = 200) -> Response:
+        """The claim `pk` among `claims`; 404 if it is not one of them (as get_object())."""
+        try:
+            found = claim_shape(claims, pk, reads_unpublished=self.reads_unpublished)
+        except (TypeError, ValueError, ValidationError):
+            raise Http404 from None
+        if found is None:
+            raise Http404
+        return Response(found, status=status)
 
     @extend_schema(summary="List claims")
     def list(self, request: Request) -> Response:
-        return self.paginated(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(claim_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(self.shown(page))
 
     @extend_schema(summary="Read a claim")
     def retrieve(self, request: Request, pk: str) -> Response:
-        return self.output(self.get_object())
+        return self.shown_one(self.filter_queryset(self.get_queryset()), pk)
 
     @extend_schema(
         summary="Record a claim with its attributions",
@@ -138,7 +154,7 @@ class ClaimViewSet(ApiViewSet):
     )
     def create(self, request: Request) -> Response:
         claim = claim_create(actor=self.actor, token=self.token, **self.input(ClaimCreateInput))
-        return self.output(self._fresh(claim), status=201)
+        return self.shown_one(self.get_queryset(), claim.pk, status=201)
 
     @extend_schema(
         summary="Change what a claim says",
@@ -150,7 +166,7 @@ class ClaimViewSet(ApiViewSet):
         claim = self.get_object()
         data = self.input(ClaimUpdateInput)
         claim_update(actor=self.actor, claim=claim, **data)
-        return self.output(self._fresh(claim))
+        return self.shown_one(self.get_queryset(), claim.pk)
 
 
 class ClaimChildViewSet(ApiViewSet):

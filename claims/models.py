@@ -4,8 +4,9 @@ anonymous sourcing), and how claims relate to one another."""
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from core.history import tracked
 from core.policy import visible_claims
-from sources.models import Article, SourceKind
+from sources.models import Article, SourceKind, is_anonymous_kind
 
 
 class Status(models.TextChoices):
@@ -305,10 +306,15 @@ class Claim(models.Model):
     @property
     def rests_on_anonymous_sourcing(self) -> bool:
         """Its claimant or any supporting attribution is anonymous."""
-        return any(
-            a.is_anonymous and a.role in (AttributionRole.CLAIMANT, AttributionRole.SUPPORTS)
-            for a in self.attributions.all()
-        )
+        return rests_on_anonymous((a.is_anonymous, a.role) for a in self.attributions.all())
+
+
+def rests_on_anonymous(attributions: Iterable[tuple[bool, str]]) -> bool:
+    """Whether a claim whose attributions are these (anonymous or not, role) rests on
+    anonymous sourcing: its claimant or a supporting source is anonymous."""
+    return any(
+        anonymous and role in (AttributionRole.CLAIMANT, AttributionRole.SUPPORTS) for anonymous, role in attributions
+    )
 
 
 class AttributionRole(models.TextChoices):
@@ -560,12 +566,12 @@ class Attribution(models.Model):
 
     @property
     def is_anonymous(self) -> bool:
-        return self.source.kind == SourceKind.ANONYMOUS_GROUP
+        return is_anonymous_kind(self.source.kind)
 
     @property
     def source_count(self) -> int:
         """How many people this attribution stands for (the story's own count)."""
-        return self.sources_claimed or 1
+        return people_counted(self.sources_claimed)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -602,35 +608,60 @@ class Attribution(models.Model):
         """Standards concerns that block publishing until fixed or overridden."""
         if not self.is_anonymous:
             return []
-        warnings = []
-        if self.content_type in (ContentKind.OPINION, ContentKind.SPECULATION, ContentKind.CHARACTERIZATION):
-            warnings.append(
-                CaveatWarning(
-                    "anonymous_opinion",
-                    f"Anonymous source used for {self.get_content_type_display().lower()}: anonymous sources "
-                    "may carry information, not opinion. Publishing needs an editor's override with a reason.",
-                )
-            )
-        missing = [
-            str(attribution_field(name).verbose_name)
-            for name in CAVEAT_RECORD_FIELDS
-            # By attname: a foreign key (granted_by) is checked without loading the row.
-            if getattr(self, attribution_field(name).attname) in (None, "")
-        ]
-        if missing:
-            warnings.append(
-                CaveatWarning(
-                    "caveats_incomplete", "Caveat record incomplete: " + ", ".join(missing) + " not recorded."
-                )
-            )
-        return warnings
+        return caveat_warnings_of(self.content_type, lambda attname: getattr(self, attname))
 
     @property
     def warnings_overridden(self) -> bool:
-        return bool(self.warnings_override_reason)
+        return warnings_overridden(self.warnings_override_reason)
 
     def unresolved_warnings(self) -> list[CaveatWarning]:
         return [] if self.warnings_overridden else self.caveat_warnings()
+
+
+# The rules about one attribution, over plain values: the models above and the API's
+# claim shape (claims/shape.py, which reads rows, not model instances) both use them.
+
+
+def people_counted(sources_claimed: int | None) -> int:
+    """How many people an attribution stands for: the story's count, or one."""
+    return sources_claimed or 1
+
+
+def warnings_overridden(override_reason: str) -> bool:
+    """An editor overrode the attribution's caveat warnings (with this reason)."""
+    return bool(override_reason)
+
+
+OPINION_KINDS = (ContentKind.OPINION, ContentKind.SPECULATION, ContentKind.CHARACTERIZATION)
+
+
+@functools.cache
+def _caveat_record() -> tuple[tuple[str, str], ...]:
+    """(attribute name, label) of each field of the caveat record: by attname, so a
+    foreign key (granted_by) is checked without loading the row."""
+    return tuple(
+        (attribution_field(name).attname, str(attribution_field(name).verbose_name)) for name in CAVEAT_RECORD_FIELDS
+    )
+
+
+def caveat_warnings_of(content_type: str, recorded: Callable[[str], Any]) -> list[CaveatWarning]:
+    """The caveat warnings of an anonymous attribution: `recorded(attname)` is the value
+    of one of its columns."""
+    warnings = []
+    if content_type in OPINION_KINDS:
+        warnings.append(
+            CaveatWarning(
+                "anonymous_opinion",
+                f"Anonymous source used for {ContentKind(content_type).label.lower()}: anonymous sources "
+                "may carry information, not opinion. Publishing needs an editor's override with a reason.",
+            )
+        )
+    missing = [label for attname, label in _caveat_record() if recorded(attname) in (None, "")]
+    if missing:
+        warnings.append(
+            CaveatWarning("caveats_incomplete", "Caveat record incomplete: " + ", ".join(missing) + " not recorded.")
+        )
+    return warnings
 
 
 def attribution_field(name: str) -> models.Field[Any, Any]:
@@ -660,11 +691,27 @@ class Sourcing:
 
     @classmethod
     def of(cls, attributions: list[Attribution]) -> Sourcing:
-        anonymous = [a for a in attributions if a.is_anonymous]
-        warnings = [w for a in anonymous for w in a.unresolved_warnings()]
+        return cls.tally(
+            (a.source_id, a.is_anonymous, a.sources_claimed, a.unresolved_warnings() if a.is_anonymous else [])
+            for a in attributions
+        )
+
+    @classmethod
+    def tally(cls, attributions: Iterable[tuple[int, bool, int | None, list[CaveatWarning]]]) -> Sourcing:
+        """The summary of attributions given as (source id, anonymous or not, sources
+        claimed, unresolved caveat warnings)."""
+        named: set[int] = set()
+        anonymous = 0
+        warnings: list[CaveatWarning] = []
+        for source_id, is_anonymous, sources_claimed, unresolved in attributions:
+            if is_anonymous:
+                anonymous += people_counted(sources_claimed)
+                warnings += unresolved
+            else:
+                named.add(source_id)
         return cls(
-            named=len({a.source_id for a in attributions if not a.is_anonymous}),
-            anonymous=sum(a.source_count for a in anonymous),
+            named=len(named),
+            anonymous=anonymous,
             warnings=len(warnings),
             incomplete=any(w.code == "caveats_incomplete" for w in warnings),
         )

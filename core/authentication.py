@@ -4,15 +4,27 @@ The key is looked up by its SHA-256 digest (the only form stored) and compared i
 constant time. An expired or revoked token, or one whose user is disabled, is refused
 with a 401 that says which, on the very next request after the change.
 
+The token, its user and the user's permissions are read in one query on every request
+(`_permissions_sql`): nothing about a person's role is kept between requests, so a
+permission taken away applies to the very next request, and no further query is needed
+to check it.
+
 A signed-in browser session (the browsable API) counts only once it has proved the
 second factor where one is required (core/second_factor.py); token requests never need one.
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import CharField, QuerySet
+from django.db.models.expressions import RawSQL
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.authentication import SessionAuthentication as DrfSessionAuthentication
@@ -23,6 +35,37 @@ from core.second_factor import second_factor_missing
 from core.tokens import token_digest, token_touch
 
 KEYWORD = "Token"
+
+
+def _permissions_sql() -> str:
+    """SQL for the permissions of the token's user, given to them or to one of their
+    groups, as "app_label.codename": what Django's ModelBackend reads for `has_perm`
+    (in two queries), here one column of the token's own query."""
+    user_model = get_user_model()
+    permission, content_type = Permission._meta, ContentType._meta
+    direct = user_model._meta.get_field("user_permissions").remote_field.through._meta  # type: ignore[union-attr]
+    membership = user_model._meta.get_field("groups").remote_field.through._meta  # type: ignore[union-attr]
+    granted = Group._meta.get_field("permissions").remote_field.through._meta  # type: ignore[union-attr]
+    token = ApiToken._meta.db_table
+    # Built from the models' table names only; nothing of the request is in it.
+    return f"""ARRAY(
+        SELECT ct.app_label || '.' || p.codename
+        FROM {permission.db_table} p JOIN {content_type.db_table} ct ON ct.id = p.content_type_id
+        WHERE p.id IN (SELECT d.permission_id FROM {direct.db_table} d WHERE d.user_id = {token}.user_id)
+           OR p.id IN (
+               SELECT g.permission_id FROM {granted.db_table} g
+               JOIN {membership.db_table} m ON m.group_id = g.group_id WHERE m.user_id = {token}.user_id
+           )
+    )"""  # noqa: S608
+
+
+@functools.cache
+def _tokens_with_permissions() -> QuerySet[ApiToken]:
+    """Tokens with their user and the user's permissions (built once; each use filters a copy)."""
+    return ApiToken.objects.select_related("user").annotate(
+        # Only table names are interpolated, from the models.
+        user_permission_names=RawSQL(_permissions_sql(), (), output_field=ArrayField(CharField())),  # noqa: S611
+    )
 
 
 class TokenAuthentication(BaseAuthentication):
@@ -43,7 +86,7 @@ class TokenAuthentication(BaseAuthentication):
 
     def authenticate_key(self, key: str) -> tuple[Any, ApiToken]:
         digest = token_digest(key)
-        token = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        token = _tokens_with_permissions().filter(digest=digest).first()
         if token is None or not hmac.compare_digest(token.digest, digest):
             raise exceptions.AuthenticationFailed("Invalid token.", code="invalid_token")
         if token.revoked_at is not None:
@@ -55,6 +98,10 @@ class TokenAuthentication(BaseAuthentication):
                 "The account this token belongs to is disabled.", code="user_inactive"
             )
         token_touch(token=token)
+        if not token.user.is_superuser:
+            # ModelBackend's own per-request cache, filled from this query rather than two more;
+            # a superuser has every permission, which Django answers without reading any.
+            token.user._perm_cache = set(token.user_permission_names)  # type: ignore[attr-defined]
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -358,10 +358,13 @@ class NewsroomOnlyFields(serializers.Serializer):
     def to_representation(self, instance: Any) -> Any:
         data = super().to_representation(instance)
         if not self.context.get("reads_unpublished", False):
-            for name in getattr(getattr(self, "Meta", None), "newsroom_only", ()):
-                if name in data:
-                    data[name] = None if self.fields[name].allow_null else ""
+            data.update((name, blank) for name, blank in self.newsroom_blanks().items() if name in data)
         return data
+
+    def newsroom_blanks(self) -> dict[str, Any]:
+        """What each newsroom-only field shows to a caller who sees published work only."""
+        names = getattr(getattr(self, "Meta", None), "newsroom_only", ())
+        return {name: None if self.fields[name].allow_null else "" for name in names}
 
 
 # The largest whole number a query parameter takes unless it says otherwise: what an

@@ -113,6 +113,15 @@ class ApiViewSet(GenericViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "reads_unpublished": self.reads_unpublished}
 
+    def filter_queryset(self, queryset: Any) -> Any:
+        """The viewset's filters applied to `queryset`. When the request names none of them
+        there is nothing to filter by, and the filter set (built afresh on each request,
+        with a copy of every filter) is not built: its answer would be `queryset` itself."""
+        filters = getattr(getattr(self, "filterset_class", None), "base_filters", None)
+        if filters is not None and not any(name in filters for name in self.request.query_params):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def input(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         """The request body, validated by `serializer_class` (400 in the error format if not)."""
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())

@@ -49,6 +49,13 @@ class ClaimNotPublished(Http404):
 # --- Reading what a ClaimReview needs --------------------------------------------------------
 
 
+# The lists with_claimreview_data() reads into each claim (and each of its published
+# reviews): plain lists, which Django fills without building a queryset per row.
+APPEARANCES = "appearances_shown"
+CITED = "cited_shown"
+SIGNOFFS = "signoffs_newest_first"
+
+
 def with_claimreview_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     """Everything a ClaimReview (and the public page) reads, in a fixed number of queries."""
     return (
@@ -62,6 +69,7 @@ def with_claimreview_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
             Prefetch(
                 "appearances",
                 queryset=Article.objects.select_related("outlet").defer(*ARTICLE_BODY).order_by("published_at", "pk"),
+                to_attr=APPEARANCES,
             ),
             Prefetch(
                 "reviews",
@@ -69,19 +77,21 @@ def with_claimreview_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
                 .select_related("rating")
                 .prefetch_related(
                     Prefetch(
-                        "evidence_articles", queryset=Article.objects.select_related("outlet").defer(*ARTICLE_BODY)
+                        "evidence_articles",
+                        queryset=Article.objects.select_related("outlet").defer(*ARTICLE_BODY),
+                        to_attr=CITED,
                     )
                 ),
                 to_attr="published_reviews",
             ),
             Prefetch(
                 "transitions",
-                queryset=Transition.objects.filter(name__in=[TransitionName.PUBLISH, TransitionName.REOPEN])
-                .select_related("review__rating")
-                .order_by("created_at", "pk"),
+                queryset=Transition.objects.filter(name__in=[TransitionName.PUBLISH, TransitionName.REOPEN]).order_by(
+                    "created_at", "pk"
+                ),
                 to_attr="publication_log",
             ),
-            Prefetch("signoffs", queryset=StandardsSignOff.objects.order_by("-signed_at", "-pk")),
+            Prefetch("signoffs", queryset=StandardsSignOff.objects.order_by("-signed_at", "-pk"), to_attr=SIGNOFFS),
         )
     )
 
@@ -150,7 +160,7 @@ def current_verdict(claim: Claim) -> Review | None:
 
 def corrections_of(claim: Claim) -> list[Correction]:
     """Each reopen followed by a republication, oldest first."""
-    published_at = {r.pk: r.published_at for r in claim.published_reviews}  # type: ignore[attr-defined]
+    published = {r.pk: r for r in claim.published_reviews}  # type: ignore[attr-defined]
     corrections: list[Correction] = []
     reopened: Transition | None = None
     for step in claim.publication_log:  # type: ignore[attr-defined]
@@ -159,8 +169,11 @@ def corrections_of(claim: Claim) -> list[Correction]:
         elif reopened is not None:
             # The review's publication time is the one the claim took (`published_at`),
             # so dateModified and the correction's date always agree.
-            when = published_at.get(step.review_id) or step.created_at
-            earlier = reopened.review.rating.label if reopened.review and reopened.review.rating else ""
+            republished = published.get(step.review_id)
+            when = (republished.published_at if republished else None) or step.created_at
+            # A reopen withdraws the published verdict: one of the claim's published reviews.
+            withdrawn = published.get(reopened.review_id) or reopened.review
+            earlier = withdrawn.rating.label if withdrawn and withdrawn.rating else ""
             corrections.append(Correction(reopened.note, reopened.created_at, when, earlier))
             reopened = None
     return corrections
@@ -235,10 +248,16 @@ def claimreview_feed(claims: Iterable[Claim]) -> dict[str, Any]:
     published are left out."""
     order = [claim.pk for claim in claims]
     rows = with_claimreview_data(Claim.objects.filter(pk__in=order, status=Status.PUBLISHED)).in_bulk()
+    return claimreview_feed_of([rows[pk] for pk in order if pk in rows])
+
+
+def claimreview_feed_of(claims: Iterable[Claim]) -> dict[str, Any]:
+    """`claimreview_feed` for published claims already read through `with_claimreview_data`
+    (a page of them, say), in the order given."""
     items = []
-    for pk in order:
-        if pk in rows:
-            review = claimreview_node(rows[pk])
+    for claim in claims:
+        if claim.status == Status.PUBLISHED:
+            review = claimreview_node(claim)
             items.append(
                 {
                     "@type": "DataFeedItem",
@@ -295,7 +314,11 @@ def cited_articles(verdict: Review | None) -> list[Article]:
     """The coverage the published verdict cites, oldest first."""
     if verdict is None:
         return []
-    return sorted(verdict.evidence_articles.all(), key=lambda a: (a.published_at is None, a.published_at, a.pk))
+    # Read with the claim (with_claimreview_data), or, for a draft shown in preview, now.
+    cited = getattr(verdict, CITED, None)
+    if cited is None:
+        cited = verdict.evidence_articles.all()
+    return sorted(cited, key=lambda a: (a.published_at is None, a.published_at, a.pk))
 
 
 def modified_at(claim: Claim) -> dt.datetime | None:
@@ -424,7 +447,7 @@ def _sourcing_comment(sourcing: AnonymousSourcing, url: str, *, is_author: bool)
 
 def _signoff(claim: Claim) -> dict[str, Any] | None:
     """The standards sign-off that covers the sourcing as published, if there is one."""
-    latest = next(iter(claim.signoffs.all()), None)
+    latest = next(iter(getattr(claim, SIGNOFFS)), None)
     if latest is None or latest.sourcing_fingerprint != claim.sourcing_fingerprint():
         return None
     return {
@@ -443,7 +466,7 @@ def _signoff(claim: Claim) -> dict[str, Any] | None:
 def appearances_of(claim: Claim) -> list[Article]:
     """Every known appearance, the first one included, without repeats."""
     seen: list[Article] = [claim.first_appearance] if claim.first_appearance is not None else []
-    for article in claim.appearances.all():
+    for article in getattr(claim, APPEARANCES):
         if article not in seen:
             seen.append(article)
     return seen

@@ -69,6 +69,11 @@ class SourceKind(models.TextChoices):
     DOCUMENT = "document", "Document"
 
 
+def is_anonymous_kind(kind: str) -> bool:
+    """A source of this kind is anonymous (its attributions carry the caveat record)."""
+    return kind == SourceKind.ANONYMOUS_GROUP
+
+
 class Reliability(models.TextChoices):
     """Admiralty (NATO AJP-2.1) source reliability."""
 
@@ -138,7 +143,7 @@ class Source(models.Model):
 
     @property
     def is_anonymous(self) -> bool:
-        return self.kind == SourceKind.ANONYMOUS_GROUP
+        return is_anonymous_kind(self.kind)
 
 
 class ArticleProvider(models.TextChoices):

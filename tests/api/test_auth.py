@@ -166,6 +166,45 @@ def test_a_read_token_cannot_write_and_says_why(reviewer):
     }
 
 
+# --- The role behind a token --------------------------------------------------------------------
+
+
+def test_a_permission_taken_away_applies_to_the_very_next_request(reviewer, workflow, roles):
+    from django.contrib.auth.models import Permission
+
+    draft = workflow.submitted()
+    _, key = make_token(reviewer, "read")
+    client = token_client(key)
+    assert client.get(f"{CLAIMS}{draft.pk}/").status_code == 200
+    reviewer.groups.clear()  # no longer a reviewer: the draft is not theirs to read
+    assert client.get(f"{CLAIMS}{draft.pk}/").status_code == 404
+    # Given back to the person directly, not through a group, it applies at once too.
+    reviewer.user_permissions.add(Permission.objects.get(codename="view_claim", content_type__app_label="claims"))
+    assert client.get(f"{CLAIMS}{draft.pk}/").status_code == 200
+    reviewer.user_permissions.clear()
+    assert client.get(f"{CLAIMS}{draft.pk}/").status_code == 404
+
+
+def test_a_token_request_reads_its_users_permissions_with_the_token(reviewer, editor):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.authentication import TokenAuthentication
+
+    reviewer.user_permissions.add(Permission.objects.get(codename="add_source"))
+    for user in (reviewer, editor, UserFactory(username="no-role")):
+        _, key = make_token(user, "read")
+        TokenAuthentication().authenticate_key(key)  # the first use is recorded (one UPDATE)
+        with CaptureQueriesContext(connection) as context:
+            found, _ = TokenAuthentication().authenticate_key(key)
+            assert len(context.captured_queries) == 1
+            fresh = type(user).objects.get(pk=user.pk)
+            assert found.get_all_permissions() == ModelBackend().get_all_permissions(fresh)
+        assert len(context.captured_queries) == 4  # the fresh user, its own and its groups' permissions
+
+
 # --- Sessions and CSRF (D2) --------------------------------------------------------------------
 
 
