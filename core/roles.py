@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, Any]] = {
             "corroboration.view_coverage",
             "corroboration.view_job",
             "corroboration.view_syndication",
+            "corroboration.view_articlematching",
             "corroboration.view_priorcheck",
             "corroboration.view_priorcheckmatch",
             "corroboration.decide_priorcheckmatch",

@@ -16,6 +16,7 @@ from core.admin import ReadOnlyAdmin, ServiceAdmin
 from core.views import signed_in
 from corroboration.models import (
     Alias,
+    ArticleMatching,
     Coverage,
     Job,
     MatchState,
@@ -62,6 +63,36 @@ class SyndicationAdmin(ReadOnlyAdmin):
     list_display = ("article", "origin", "similarity")
     list_select_related = ("article", "origin")
     search_fields = ("article__title", "origin__title")
+
+
+class MatchingFinishedFilter(admin.SimpleListFilter):
+    title = "matching"
+    parameter_name = "finished"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("no", "Not finished"), ("yes", "Finished")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[ArticleMatching]) -> QuerySet[ArticleMatching]:
+        if self.value() == "no":
+            return queryset.filter(finished_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(finished_at__isnull=False)
+        return queryset
+
+
+@admin.register(ArticleMatching)
+class ArticleMatchingAdmin(ReadOnlyAdmin):
+    """How far matching each stored article to the open claims has got: an article whose
+    matching is not finished is taken up again by the beat's next run, from its
+    checkpoint (docs/performance.md, "How it scales")."""
+
+    list_display = ("article", "claims_through", "finished_at", "updated_at")
+    list_filter = (MatchingFinishedFilter,)
+    list_select_related = ("article",)
+    search_fields = ("article__title", "article__canonical_url")
+    ordering = ("-updated_at",)
+    fields = list_display
+    readonly_fields = fields
 
 
 @admin.register(Job)

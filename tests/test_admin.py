@@ -3,12 +3,14 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Attribution, AttributionRole, Claim
 from core.admin import NotFoundAdmin
 from core.history import history_of
+from corroboration.models import ArticleMatching
 from sources.models import Article
-from tests.factories import SourceFactory, make_anonymous_claim
+from tests.factories import ArticleFactory, SourceFactory, make_anonymous_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,18 @@ def test_an_article_added_in_the_admin_is_held_to_the_fetcher_s_rules(editor_cli
         assert any(words in message for words in ("Only http and https", "user name or password", "private"))
         assert "secret" not in message
     assert not Article.objects.exists()
+
+
+def test_an_editor_sees_which_articles_are_not_matched_to_the_claims_yet(editor_client):
+    done, part_way = ArticleFactory(title="Matched wire story"), ArticleFactory(title="Half-matched report")
+    ArticleMatching.objects.create(article=done, claims_through=900, finished_at=timezone.now())
+    ArticleMatching.objects.create(article=part_way, claims_through=400)
+    page = editor_client.get(admin_url(ArticleMatching, "changelist") + "?finished=no").content.decode()
+    assert "Half-matched report" in page
+    assert "Matched wire story" not in page
+    # Read only, for editors; a reviewer does not enter the admin at all.
+    assert editor_client.get(admin_url(ArticleMatching, "change", part_way.pk)).status_code == 200
+    assert (
+        editor_client.post(admin_url(ArticleMatching, "change", part_way.pk), {"claims_through": 0}).status_code == 403
+    )
+    assert ArticleMatching.objects.get(pk=part_way.pk).claims_through == 400
