@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,3 +192,11 @@ def test_an_editor_sees_which_articles_are_not_matched_to_the_claims_yet(editor_
         editor_client.post(admin_url(ArticleMatching, "change", part_way.pk), {"claims_through": 0}).status_code == 403
     )
     assert ArticleMatching.objects.get(pk=part_way.pk).claims_through == 400
+
+
+def test_a_filtered_list_counts_its_rows_once(editor_client):
+    make_anonymous_claim()
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(admin_url(Claim, "changelist"), {"q": "officials"})
+    assert response.status_code == 200
+    assert len([q for q in queries.captured_queries if "COUNT(" in q["sql"]]) == 1
