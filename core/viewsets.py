@@ -116,7 +116,9 @@ class ApiViewSet(GenericViewSet):
     def filter_queryset(self, queryset: Any) -> Any:
         """The viewset's filters applied to `queryset`. When the request names none of them
         there is nothing to filter by, and the filter set (built afresh on each request,
-        with a copy of every filter) is not built: its answer would be `queryset` itself."""
+        with a copy of every filter) is not built: its answer would be `queryset` itself.
+        (Each filter here reads the one parameter of its own name; a filter reading
+        several, such as a range, would need its parameters listed here.)"""
         filters = getattr(getattr(self, "filterset_class", None), "base_filters", None)
         if filters is not None and not any(name in filters for name in self.request.query_params):
             return queryset

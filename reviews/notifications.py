@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from core.roles import EDITOR
 from reviews.models import Transition, TransitionName
 
 
@@ -65,7 +66,7 @@ def recipients(transition: Transition) -> tuple[str, set[Any]]:
     users: set[Any] = set()
     for concerned in CONCERNS.get(transition.name, ()):
         if concerned is C.EDITORS:
-            users.update(get_user_model().objects.filter(groups__name="editor", is_active=True))
+            users.update(get_user_model().objects.filter(groups__name=EDITOR, is_active=True))
             continue
         if concerned is C.ASSIGNEE:
             person = claim.assignee

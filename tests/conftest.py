@@ -110,5 +110,12 @@ def editor(roles: dict[str, Group]):
 
 
 @pytest.fixture
+def editor_client(client: Any, editor: Any) -> Any:
+    """The test client, signed in as an editor."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def reviewer(roles: dict[str, Group]):
     return factories.UserFactory(username="rev", role=REVIEWER)

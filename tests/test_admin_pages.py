@@ -7,10 +7,10 @@ import pytest
 from django.contrib import admin
 from django.core.management import call_command
 from django.db import transaction
-from django.urls import reverse
 
 from claims.models import Claim
 from core.roles import sync_roles
+from tests.test_admin import admin_url, registered_models
 
 pytestmark = pytest.mark.django_db
 
@@ -25,20 +25,6 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
         call_command("load_demo", verbosity=0)
         yield
         transaction.set_rollback(True)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def admin_url(model, page, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
-
-
-def registered_models():
-    return sorted(admin.site._registry, key=lambda m: m._meta.label)
 
 
 @pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)

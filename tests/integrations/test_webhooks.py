@@ -633,12 +633,6 @@ def test_a_real_worker_delivers_a_transition_retrying_a_500(workflow, editor, re
 # --- The admin ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor_client(client: Any, editor: Any) -> Any:
-    client.force_login(editor)
-    return client
-
-
 def test_the_admin_shows_a_new_endpoints_secret_once(editor_client):
     response = editor_client.post(
         reverse("admin:integrations_webhookendpoint_add"),

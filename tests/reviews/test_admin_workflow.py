@@ -9,12 +9,6 @@ from reviews.models import StandardsSignOff, Transition
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def transition_url(claim, name):
     return reverse("admin:claims_claim_transition", args=[claim.pk, name])
 
