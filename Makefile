@@ -51,7 +51,7 @@ faults: dev-venv env services  ## The fault suite (not part of `make test`): bro
 DURATION ?= 300
 CLIENTS ?= 20
 PAUSE ?= 0
-load: dev-venv env services  ## The load run (a tiny one is in `make test`): CLIENTS (20) against gunicorn for DURATION s (300); FAULTS=1 kills a pool child, restarts Redis
+load: dev-venv env services  ## The load run (a tiny one is in `make test`): CLIENTS (20) against gunicorn for DURATION s (300); FAULTS=1 kills the worker's pool processes, restarts Redis
 	$(PY) -m bench.load --duration $(DURATION) --clients $(CLIENTS) --pause $(PAUSE) $(if $(filter 1,$(FAULTS)),--faults)
 
 lint: dev-venv env  ## ruff, the one-way import contract (docs/architecture.md), mypy and the migrations check
