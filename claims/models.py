@@ -287,26 +287,32 @@ class Claim(models.Model):
     def sourcing_fingerprint(self) -> str:
         """A digest of what the claim rests on: who, in what role, with which caveats.
         A standards sign-off holds only while this stays the same."""
-        rows = sorted(
-            (
-                a.source_id,
-                a.role,
-                a.attribution_text,
-                a.content_type,
-                a.warnings_override_reason,
-                *(str(getattr(a, attribution_field(name).attname)) for name in CAVEAT_RECORD_FIELDS),
-                a.anonymity_reason_text,
-                a.condition_text,
-                a.stated_limits,
-            )
-            for a in self.attributions.all()
-        )
-        return hashlib.sha256(repr(rows).encode()).hexdigest()
+        return sourcing_fingerprint_of(self.attributions.all())
 
     @property
     def rests_on_anonymous_sourcing(self) -> bool:
         """Its claimant or any supporting attribution is anonymous."""
         return rests_on_anonymous((a.is_anonymous, a.role) for a in self.attributions.all())
+
+
+def sourcing_fingerprint_of(attributions: Iterable[Any]) -> str:
+    """`Claim.sourcing_fingerprint` of these attributions: model instances, or any records
+    with the same attribute names (`source_id`, `granted_by_id` and the other columns)."""
+    rows = sorted(
+        (
+            a.source_id,
+            a.role,
+            a.attribution_text,
+            a.content_type,
+            a.warnings_override_reason,
+            *(str(getattr(a, attribution_field(name).attname)) for name in CAVEAT_RECORD_FIELDS),
+            a.anonymity_reason_text,
+            a.condition_text,
+            a.stated_limits,
+        )
+        for a in attributions
+    )
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def rests_on_anonymous(attributions: Iterable[tuple[bool, str]]) -> bool:

@@ -15,30 +15,30 @@ docs/claimreview.md: that file is the public contract, so change both together.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
+from django.db import connection
+from django.db.models import Aggregate, BooleanField, F, Func, JSONField, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.models import Attribution, AttributionRole, Claim, Rating, Status
+from claims.models import Attribution, AttributionRole, Claim, Status, attribution_field, sourcing_fingerprint_of
 from reviews.models import Review, StandardsSignOff, Transition
 from reviews.workflow import TransitionName
-from sources.models import Article, Source, SourceKind
+from sources.models import Article, SourceKind, is_anonymous_kind
 
 SCHEMA_ORG = "https://schema.org"
 FEED_SIZE = 50
 FEED_PATH = "/api/v1/claimreviews/"
-# What an article row carries besides what a ClaimReview shows of it (address, headline,
-# outlet, dates): its whole text, the provider's payload and the search vector, up to
-# megabytes per row, left unread.
-ARTICLE_BODY = ("text", "raw_payload", "search_vector")
 
 
 class ClaimNotPublished(Http404):
@@ -46,54 +46,413 @@ class ClaimNotPublished(Http404):
     page or an API view that does not catch it still answers 404."""
 
 
-# --- Reading what a ClaimReview needs --------------------------------------------------------
+# --- Reading what a ClaimReview shows ---------------------------------------------------------
+#
+# A ClaimReview is built from plain, read-only records of what it shows (`Shown…`), read
+# from rows in a fixed number of queries whatever the number of claims: the claims with
+# their rating and first appearance, then their attributions, appearances, published
+# reviews with the articles they cite, publication log and sign-offs, one query each.
+# No model instance is made: a feed page of 100 ClaimReviews would otherwise build about
+# a thousand of them. The records carry the models' attribute names, so the public
+# page's template reads them as it would read the models.
 
 
-# The lists with_claimreview_data() reads into each claim (and each of its published
-# reviews): plain lists, which Django fills without building a queryset per row.
-APPEARANCES = "appearances_shown"
-CITED = "cited_shown"
-SIGNOFFS = "signoffs_newest_first"
+@dataclass(frozen=True, slots=True)
+class ShownOutlet:
+    name: str
+    updated_at: dt.datetime
+
+    def __str__(self) -> str:
+        return self.name
 
 
-def with_claimreview_data(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """Everything a ClaimReview (and the public page) reads, in a fixed number of queries."""
-    return (
-        claims.select_related("rating__scale", "first_appearance__outlet")
-        .defer(*(f"first_appearance__{name}" for name in ARTICLE_BODY))
-        .prefetch_related(
-            Prefetch(
-                "attributions",
-                queryset=Attribution.objects.select_related("source__outlet", "granted_by").order_by("pk"),
-            ),
-            Prefetch(
-                "appearances",
-                queryset=Article.objects.select_related("outlet").defer(*ARTICLE_BODY).order_by("published_at", "pk"),
-                to_attr=APPEARANCES,
-            ),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.filter(published_at__isnull=False)
-                .select_related("rating")
-                .prefetch_related(
-                    Prefetch(
-                        "evidence_articles",
-                        queryset=Article.objects.select_related("outlet").defer(*ARTICLE_BODY),
-                        to_attr=CITED,
-                    )
+@dataclass(frozen=True, slots=True)
+class ShownArticle:
+    pk: int
+    canonical_url: str
+    title: str
+    outlet: ShownOutlet | None
+    published_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShownSource:
+    kind: str
+    name: str
+    title: str
+    affiliation: str
+    outlet: ShownOutlet | None
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAttribution:
+    """An attribution with its caveat record, as stored (`granted_by_id` and the other
+    column names as on the model, for the sourcing fingerprint)."""
+
+    pk: int
+    role: str
+    source_id: int
+    source: ShownSource
+    attribution_text: str
+    sources_claimed: int | None
+    independence: str
+    access: str
+    anonymity_reason: str
+    anonymity_reason_text: str
+    condition_text: str
+    stated_limits: str
+    side: str
+    motive: str
+    content_type: str
+    granted_by_id: int | None
+    granted_by_name: str | None
+    identity_known_to_editor: bool | None
+    vouching_note: str
+    credibility: int
+    warnings_override_reason: str
+
+    @property
+    def is_anonymous(self) -> bool:
+        return is_anonymous_kind(self.source.kind)
+
+    def label(self, name: str) -> str:
+        """What readers see for a coded value: the model field's choice label."""
+        return _choice_label(name, getattr(self, name))
+
+
+@dataclass(frozen=True, slots=True)
+class ShownRating:
+    rating_value: int | None
+    label: str
+    alternate_name: str
+    best_rating: int
+    worst_rating: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShownReview:
+    """A published review (the current verdict, or one withdrawn by a correction)."""
+
+    pk: int
+    published_at: dt.datetime | None
+    withdrawn_at: dt.datetime | None
+    summary: str
+    evidence_urls: list[str]
+    cited: tuple[ShownArticle, ...]  # the coverage it cites, oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class ShownStep:
+    """A publish or reopen transition, with the label of the verdict it concerned."""
+
+    name: str
+    review_id: int | None
+    verdict_label: str  # "" when it concerned no rated review
+    note: str
+    claim_version: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShownClaim:
+    pk: int
+    status: str
+    statement: str
+    made_on: dt.date | None
+    version: int
+    first_published_at: dt.datetime | None
+    published_at: dt.datetime | None
+    updated_at: dt.datetime
+    rating: ShownRating | None
+    first_appearance: ShownArticle | None
+    appearances: tuple[ShownArticle, ...]  # oldest first
+    attributions: tuple[ShownAttribution, ...]  # in the order they were recorded
+    published_reviews: tuple[ShownReview, ...]
+    publication_log: tuple[ShownStep, ...]  # oldest first
+    signoff_fingerprints: tuple[tuple[dt.datetime, str], ...]  # newest first
+
+    @property
+    def claimant(self) -> ShownAttribution | None:
+        return next((a for a in self.attributions if a.role == AttributionRole.CLAIMANT), None)
+
+    @property
+    def sourcing_fingerprint(self) -> str:
+        return sourcing_fingerprint_of(self.attributions)
+
+
+def _choice_label(name: str, value: Any) -> str:
+    # The label Django's get_<field>_display() gives: the value itself when it is no choice.
+    return str(_choices(name).get(value, value))
+
+
+@functools.cache
+def _choices(name: str) -> dict[Any, Any]:
+    return dict(attribution_field(name).flatchoices)
+
+
+def _shown_outlet(name: str | None, updated_at: dt.datetime | None) -> ShownOutlet | None:
+    return None if name is None or updated_at is None else ShownOutlet(name, updated_at)
+
+
+def _by_published(article: Any) -> tuple[bool, dt.datetime | None, int]:
+    """Oldest first, undated last (a model Article or a ShownArticle)."""
+    return (article.published_at is None, article.published_at, article.pk)
+
+
+# What the claims' query reads. The claim's own columns (with its rating and its first
+# appearance) come as columns; what it has several of, each as an array of JSON objects
+# built by the database, so that a page of claims is one query. JSON carries moments as
+# ISO 8601 text: the keys in _MOMENTS are read back into datetimes.
+
+_ARTICLE = {
+    "id": "id",
+    "canonical_url": "canonical_url",
+    "title": "title",
+    "published_at": "published_at",
+    "updated_at": "updated_at",
+    "outlet_name": "outlet__name",
+    "outlet_updated_at": "outlet__updated_at",
+}
+_ATTRIBUTION_FIELDS = tuple(
+    name for name in ShownAttribution.__dataclass_fields__ if name not in ("pk", "source", "granted_by_name")
+)
+_SOURCE = {
+    "source_kind": "source__kind",
+    "source_name": "source__name",
+    "source_title": "source__title",
+    "source_affiliation": "source__affiliation",
+    "source_updated_at": "source__updated_at",
+    "source_outlet_name": "source__outlet__name",
+    "source_outlet_updated_at": "source__outlet__updated_at",
+    "granted_by_name": "granted_by__name",
+}
+_MOMENTS = frozenset(
+    {
+        "published_at",
+        "updated_at",
+        "outlet_updated_at",
+        "source_updated_at",
+        "source_outlet_updated_at",
+        "withdrawn_at",
+        "created_at",
+        "signed_at",
+    }
+)
+
+CLAIM_COLUMNS = (
+    "id",
+    "status",
+    "statement",
+    "made_on",
+    "version",
+    "first_published_at",
+    "published_at",
+    "updated_at",
+    "rating__rating_value",
+    "rating__label",
+    "rating__alternate_name",
+    "rating__scale__best_rating",
+    "rating__scale__worst_rating",
+    *(f"first_appearance__{path}" for path in _ARTICLE.values()),
+)
+
+
+def _json(columns: dict[str, str], prefix: str = "", **more: Any) -> JSONObject:
+    return JSONRow(**{key: F(prefix + path) for key, path in columns.items()}, **more)
+
+
+class JSONRow(JSONObject):
+    """JSON_BUILD_OBJECT: json, built as text (JSONObject builds jsonb, parsed into its
+    binary form to be printed again)."""
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        sql, params = self.as_sql(compiler, connection, function="JSON_BUILD_OBJECT", **extra_context)
+        return sql, list(params)
+
+
+class JSONAgg(OrderableAggMixin, Aggregate):  # type: ignore[misc]  # two bases of Django's own
+    """JSON_AGG: the rows as one json array, in the order given (`order_by`)."""
+
+    function = "JSON_AGG"
+    template = "%(function)s(%(expressions)s %(order_by)s)"
+    output_field = JSONField()
+
+
+class IdIn(Func):
+    """`column = ANY(array)`, the array given as its text (`{1,2,3}`): one parameter,
+    whatever the number of ids."""
+
+    arity = 2
+    output_field = BooleanField()
+
+    def __init__(self, column: str, array: str) -> None:
+        super().__init__(F(column), Value(array, output_field=TextField()))
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> tuple[str, list[Any]]:
+        column, array = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"{column[0]} = ANY(({array[0]})::bigint[])", [*column[1], *array[1]]
+
+
+def _rows(queryset: QuerySet[Any], group: str, row: JSONObject, *order: str) -> Subquery:
+    """One JSON array of `row` for the rows of `queryset` (all of one `group`), in `order`:
+    read as one JSON document, where an array of JSON values is parsed item by item."""
+    aggregated = queryset.order_by().values(group).annotate(rows=JSONAgg(row, order_by=order)).values("rows")
+    return Subquery(aggregated, output_field=JSONField())
+
+
+def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, dict[str, Any]]:
+    """The claims with everything their ClaimReviews show, one row each, for
+    `shown_claims`: one query, whatever the number of claims."""
+    claim = OuterRef("pk")
+    return claims.values(
+        *CLAIM_COLUMNS,
+        attributions_shown=_rows(
+            Attribution.objects.filter(claim=claim),
+            "claim",
+            _json({name: name for name in ("id", *_ATTRIBUTION_FIELDS)} | _SOURCE),
+            "pk",
+        ),
+        appearances_shown=_rows(
+            Claim.appearances.through.objects.filter(claim=claim),
+            "claim",
+            _json(_ARTICLE, "article__"),
+            "article__published_at",
+            "article_id",
+        ),
+        reviews_shown=_rows(
+            Review.objects.filter(claim=claim, published_at__isnull=False),
+            "claim",
+            _json(
+                {name: name for name in ("id", "published_at", "withdrawn_at", "summary", "evidence_urls")},
+                cited=_rows(
+                    Review.evidence_articles.through.objects.filter(review=OuterRef("pk")),
+                    "review",
+                    _json(_ARTICLE, "article__"),
+                    "article_id",
                 ),
-                to_attr="published_reviews",
             ),
-            Prefetch(
-                "transitions",
-                queryset=Transition.objects.filter(name__in=[TransitionName.PUBLISH, TransitionName.REOPEN]).order_by(
-                    "created_at", "pk"
-                ),
-                to_attr="publication_log",
+            "pk",
+        ),
+        log_shown=_rows(
+            Transition.objects.filter(claim=claim, name__in=[TransitionName.PUBLISH, TransitionName.REOPEN]),
+            "claim",
+            _json(
+                {
+                    "name": "name",
+                    "review_id": "review_id",
+                    "verdict_label": "review__rating__label",
+                    "note": "note",
+                    "claim_version": "claim_version",
+                    "created_at": "created_at",
+                }
             ),
-            Prefetch("signoffs", queryset=StandardsSignOff.objects.order_by("-signed_at", "-pk"), to_attr=SIGNOFFS),
-        )
+            "created_at",
+            "pk",
+        ),
+        signoffs_shown=_rows(
+            StandardsSignOff.objects.filter(claim=claim),
+            "claim",
+            _json({"signed_at": "signed_at", "fingerprint": "sourcing_fingerprint"}),
+            "-signed_at",
+            "-pk",
+        ),
     )
+
+
+def _read(rows: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """JSON objects as read (None: there were none), their moments made datetimes again."""
+    read = []
+    for item in rows or ():
+        row = dict(item)
+        for key in _MOMENTS.intersection(row):
+            if row[key] is not None:
+                row[key] = dt.datetime.fromisoformat(row[key])
+        read.append(row)
+    return read
+
+
+def _shown_article(row: dict[str, Any], prefix: str = "") -> ShownArticle | None:
+    if row[prefix + "id"] is None:
+        return None
+    return ShownArticle(
+        pk=row[prefix + "id"],
+        canonical_url=row[prefix + "canonical_url"],
+        title=row[prefix + "title"],
+        outlet=_shown_outlet(row[prefix + "outlet_name"], row[prefix + "outlet_updated_at"]),
+        published_at=row[prefix + "published_at"],
+        updated_at=row[prefix + "updated_at"],
+    )
+
+
+def _shown_attribution(a: dict[str, Any]) -> ShownAttribution:
+    source = ShownSource(
+        kind=a["source_kind"],
+        name=a["source_name"],
+        title=a["source_title"],
+        affiliation=a["source_affiliation"],
+        outlet=_shown_outlet(a["source_outlet_name"], a["source_outlet_updated_at"]),
+        updated_at=a["source_updated_at"],
+    )
+    return ShownAttribution(
+        pk=a["id"],
+        source=source,
+        granted_by_name=a["granted_by_name"],
+        **{name: a[name] for name in _ATTRIBUTION_FIELDS},
+    )
+
+
+def _shown_review(r: dict[str, Any]) -> ShownReview:
+    cited = [_shown_article(article) for article in _read(r["cited"])]
+    return ShownReview(
+        pk=r["id"],
+        published_at=r["published_at"],
+        withdrawn_at=r["withdrawn_at"],
+        summary=r["summary"],
+        evidence_urls=r["evidence_urls"],
+        cited=tuple(sorted((a for a in cited if a is not None), key=_by_published)),
+    )
+
+
+def shown_claims(rows: Iterable[dict[str, Any]]) -> list[ShownClaim]:
+    """What the ClaimReviews of these claims (rows of `claim_rows`) show, in their order."""
+    shown = []
+    for row in rows:
+        first = {key: row[f"first_appearance__{path}"] for key, path in _ARTICLE.items()}
+        shown.append(
+            ShownClaim(
+                pk=row["id"],
+                status=row["status"],
+                statement=row["statement"],
+                made_on=row["made_on"],
+                version=row["version"],
+                first_published_at=row["first_published_at"],
+                published_at=row["published_at"],
+                updated_at=row["updated_at"],
+                rating=None
+                if row["rating__label"] is None
+                else ShownRating(
+                    rating_value=row["rating__rating_value"],
+                    label=row["rating__label"],
+                    alternate_name=row["rating__alternate_name"],
+                    best_rating=row["rating__scale__best_rating"],
+                    worst_rating=row["rating__scale__worst_rating"],
+                ),
+                first_appearance=_shown_article(first),
+                appearances=tuple(
+                    a for a in (_shown_article(article) for article in _read(row["appearances_shown"])) if a
+                ),
+                attributions=tuple(_shown_attribution(a) for a in _read(row["attributions_shown"])),
+                published_reviews=tuple(_shown_review(r) for r in _read(row["reviews_shown"])),
+                publication_log=tuple(
+                    ShownStep(**{**step, "verdict_label": step["verdict_label"] or ""})
+                    for step in _read(row["log_shown"])
+                ),
+                signoff_fingerprints=tuple((s["signed_at"], s["fingerprint"]) for s in _read(row["signoffs_shown"])),
+            )
+        )
+    return shown
 
 
 def claims_for_feed(limit: int = FEED_SIZE) -> QuerySet[Claim]:
@@ -101,12 +460,47 @@ def claims_for_feed(limit: int = FEED_SIZE) -> QuerySet[Claim]:
     return Claim.objects.published().order_by("-published_at", "-pk")[:limit]
 
 
-def published_claim(pk: int) -> Claim:
-    """The published claim with everything its ClaimReview reads; ClaimNotPublished otherwise."""
-    claim = with_claimreview_data(Claim.objects.filter(pk=pk, status=Status.PUBLISHED)).first()
-    if claim is None:
+def shown_by_id(ids: Iterable[int]) -> dict[int, ShownClaim]:
+    """What the ClaimReviews of the claims with these ids show, by id (any status; ids
+    of no claim are left out). One query, whose SQL is made once per process."""
+    sql, params, at, columns = _claim_rows_by_id()
+    array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params[:at], array, *params[at + 1 :]])
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for name in _JSON_COLUMNS:
+            row[name] = json.loads(row[name]) if isinstance(row[name], str) else row[name]
+    return {claim.pk: claim for claim in shown_claims(rows)}
+
+
+_JSON_COLUMNS = ("attributions_shown", "appearances_shown", "reviews_shown", "log_shown", "signoffs_shown")
+_IDS_MARKER = "{}"
+
+
+@functools.cache
+def _claim_rows_by_id() -> tuple[str, tuple[Any, ...], int, list[str]]:
+    """`claim_rows` of the claims whose ids are one array parameter: its SQL, its
+    parameters, which of them is the array, and the names of its columns. Django takes
+    longer to make this query (some 200 expressions) than the database to answer it."""
+    queryset = claim_rows(Claim.objects.filter(IdIn("pk", _IDS_MARKER)))
+    sql, params = queryset.query.sql_with_params()
+    (at,) = [i for i, param in enumerate(params) if param == _IDS_MARKER]
+    columns = [*queryset.query.values_select, *queryset.query.annotation_select]
+    return sql, tuple(params), at, columns
+
+
+def published_claim(pk: int) -> ShownClaim:
+    """What the ClaimReview of a published claim shows; ClaimNotPublished otherwise."""
+    shown = shown_by_id([pk]).get(pk)
+    if shown is None or shown.status != Status.PUBLISHED:
         raise ClaimNotPublished(f"Claim {pk} has no published verdict.")
-    return claim
+    return shown
+
+
+def shown_claim(pk: int) -> ShownClaim:
+    """What the ClaimReview of a claim in any state would show (a draft's preview)."""
+    return shown_by_id([pk])[pk]
 
 
 def public_url(claim_id: int) -> str:
@@ -131,7 +525,7 @@ class Caveat:
 class AnonymousSourcing:
     """An anonymous attribution the claim rests on, with its published caveats."""
 
-    attribution: Attribution
+    attribution: ShownAttribution
     name: str  # the story's own words: "two officials familiar with U.S. intelligence"
     caveats: tuple[Caveat, ...]
 
@@ -154,76 +548,72 @@ class Correction:
     earlier_verdict: str  # the label of the verdict that was withdrawn
 
 
-def current_verdict(claim: Claim) -> Review | None:
-    return next((r for r in claim.published_reviews if r.withdrawn_at is None), None)  # type: ignore[attr-defined]
+def current_verdict(claim: ShownClaim) -> ShownReview | None:
+    return next((r for r in claim.published_reviews if r.withdrawn_at is None), None)
 
 
-def corrections_of(claim: Claim) -> list[Correction]:
+def corrections_of(claim: ShownClaim) -> list[Correction]:
     """Each reopen followed by a republication, oldest first."""
-    published = {r.pk: r for r in claim.published_reviews}  # type: ignore[attr-defined]
+    published = {r.pk: r for r in claim.published_reviews}
     corrections: list[Correction] = []
-    reopened: Transition | None = None
-    for step in claim.publication_log:  # type: ignore[attr-defined]
+    reopened: ShownStep | None = None
+    for step in claim.publication_log:
         if step.name == TransitionName.REOPEN:
             reopened = step
         elif reopened is not None:
             # The review's publication time is the one the claim took (`published_at`),
             # so dateModified and the correction's date always agree.
-            republished = published.get(step.review_id)
+            republished = published.get(step.review_id) if step.review_id is not None else None
             when = (republished.published_at if republished else None) or step.created_at
-            # A reopen withdraws the published verdict: one of the claim's published reviews.
-            withdrawn = published.get(reopened.review_id) or reopened.review
-            earlier = withdrawn.rating.label if withdrawn and withdrawn.rating else ""
-            corrections.append(Correction(reopened.note, reopened.created_at, when, earlier))
+            # A reopen withdraws the published verdict: its label is the earlier verdict.
+            corrections.append(Correction(reopened.note, reopened.created_at, when, reopened.verdict_label))
             reopened = None
     return corrections
 
 
-def anonymous_sourcing(claim: Claim) -> list[AnonymousSourcing]:
+def anonymous_sourcing(claim: ShownClaim) -> list[AnonymousSourcing]:
     """The anonymous attributions the claim rests on (its claimant and its supporting
     sources), claimant first, each with the caveats it has on record."""
     rests_on = [
         a
-        for a in claim.attributions.all()
+        for a in claim.attributions
         if a.is_anonymous and a.role in (AttributionRole.CLAIMANT, AttributionRole.SUPPORTS)
     ]
     rests_on.sort(key=lambda a: (a.role != AttributionRole.CLAIMANT, a.pk))
     return [AnonymousSourcing(a, _speaker_name(a), tuple(_caveats(a))) for a in rests_on]
 
 
-def _caveats(a: Attribution) -> Iterable[Caveat]:
+def _caveats(a: ShownAttribution) -> Iterable[Caveat]:
     """The published caveat record, in a fixed order; items not on record are left out."""
-    yield Caveat("role", "Role", a.get_role_display())
+    yield Caveat("role", "Role", a.label("role"))
     if a.sources_claimed:
         yield Caveat("sources_claimed", "Sources claimed", str(a.sources_claimed))
     if a.independence:
-        yield Caveat("independence", "Independence", a.get_independence_display())
+        yield Caveat("independence", "Independence", a.label("independence"))
     if a.access:
-        yield Caveat("access", "Access", a.get_access_display())
+        yield Caveat("access", "Access", a.label("access"))
     # The story's own words when they were recorded; the coded reason otherwise.
     if a.anonymity_reason_text.strip() or a.anonymity_reason:
-        yield Caveat(
-            "reason", "Reason for anonymity", a.anonymity_reason_text.strip() or a.get_anonymity_reason_display()
-        )
+        yield Caveat("reason", "Reason for anonymity", a.anonymity_reason_text.strip() or a.label("anonymity_reason"))
     if a.condition_text.strip():
         yield Caveat("condition", "Condition", a.condition_text.strip())
     if a.stated_limits.strip():
         yield Caveat("stated_limits", "Stated limits", a.stated_limits.strip())
     if a.side:
-        yield Caveat("side", "Side", a.get_side_display())
+        yield Caveat("side", "Side", a.label("side"))
     if a.motive.strip():
         yield Caveat("motive", "Motive", a.motive.strip())
     if a.content_type:
-        yield Caveat("content_type", "Content type", a.get_content_type_display())
-    if a.granted_by is not None:
-        yield Caveat("granted_by", "Anonymity granted by", a.granted_by.name)
+        yield Caveat("content_type", "Content type", a.label("content_type"))
+    if a.granted_by_name is not None:
+        yield Caveat("granted_by", "Anonymity granted by", a.granted_by_name)
     if a.identity_known_to_editor is not None:
         yield Caveat(
             "identity_known_to_editor", "Identity known to an editor", "Yes" if a.identity_known_to_editor else "No"
         )
     if a.vouching_note.strip():
         yield Caveat("vouching", "Publisher vouching", a.vouching_note.strip())
-    yield Caveat("credibility", "Information credibility", a.get_credibility_display())
+    yield Caveat("credibility", "Information credibility", a.label("credibility"))
 
 
 # --- The JSON-LD ---------------------------------------------------------------------------
@@ -237,8 +627,8 @@ def claimreview_for(claim: Claim) -> dict[str, Any]:
     return claimreview_document(published_claim(claim.pk))
 
 
-def claimreview_document(claim: Claim) -> dict[str, Any]:
-    """`claimreview_for` for a claim already read through `with_claimreview_data`."""
+def claimreview_document(claim: ShownClaim) -> dict[str, Any]:
+    """`claimreview_for` for a claim already read (`published_claim`)."""
     return {"@context": SCHEMA_ORG, **claimreview_node(claim)}
 
 
@@ -247,13 +637,13 @@ def claimreview_feed(claims: Iterable[Claim]) -> dict[str, Any]:
     example `claims_for_feed()`, or one page of the API's list). Claims that are not
     published are left out."""
     order = [claim.pk for claim in claims]
-    rows = with_claimreview_data(Claim.objects.filter(pk__in=order, status=Status.PUBLISHED)).in_bulk()
-    return claimreview_feed_of([rows[pk] for pk in order if pk in rows])
+    shown = shown_by_id(order)
+    return claimreview_feed_of([shown[pk] for pk in order if pk in shown])
 
 
-def claimreview_feed_of(claims: Iterable[Claim]) -> dict[str, Any]:
-    """`claimreview_feed` for published claims already read through `with_claimreview_data`
-    (a page of them, say), in the order given."""
+def claimreview_feed_of(claims: Iterable[ShownClaim]) -> dict[str, Any]:
+    """`claimreview_feed` for published claims already read (`shown_claims`; a page of
+    them, say), in the order given."""
     items = []
     for claim in claims:
         if claim.status == Status.PUBLISHED:
@@ -279,8 +669,8 @@ def claimreview_feed_of(claims: Iterable[Claim]) -> dict[str, Any]:
     return feed
 
 
-def claimreview_node(claim: Claim) -> dict[str, Any]:
-    """The ClaimReview of a claim read through `with_claimreview_data` (no `@context`)."""
+def claimreview_node(claim: ShownClaim) -> dict[str, Any]:
+    """The ClaimReview of a published claim (no `@context`)."""
     if claim.status != Status.PUBLISHED or claim.rating is None or claim.first_published_at is None:
         raise ClaimNotPublished(f"Claim {claim.pk} has no published verdict.")
     url = public_url(claim.pk)
@@ -310,18 +700,17 @@ def claimreview_node(claim: Claim) -> dict[str, Any]:
     return node
 
 
-def cited_articles(verdict: Review | None) -> list[Article]:
+def cited_articles(verdict: ShownReview | None) -> list[ShownArticle]:
     """The coverage the published verdict cites, oldest first."""
-    if verdict is None:
-        return []
-    # Read with the claim (with_claimreview_data), or, for a draft shown in preview, now.
-    cited = getattr(verdict, CITED, None)
-    if cited is None:
-        cited = verdict.evidence_articles.all()
-    return sorted(cited, key=lambda a: (a.published_at is None, a.published_at, a.pk))
+    return list(verdict.cited) if verdict is not None else []
 
 
-def modified_at(claim: Claim) -> dt.datetime | None:
+def cited_in_order(articles: Iterable[Article]) -> list[Article]:
+    """Articles a verdict cites (a draft's, say), in the order its ClaimReview gives them."""
+    return sorted(articles, key=_by_published)
+
+
+def modified_at(claim: ShownClaim) -> dt.datetime | None:
     """When what the ClaimReview publishes last changed after its verdict was published:
     a corrected verdict published again, an edit of the claim or of anything it rests on
     (attributions, the standards sign-off: each moves the claim's version), an edited
@@ -331,7 +720,7 @@ def modified_at(claim: Claim) -> dt.datetime | None:
     if published is None:
         return None
     moments: list[dt.datetime] = []
-    publications = [step for step in claim.publication_log if step.name == TransitionName.PUBLISH]  # type: ignore[attr-defined]
+    publications = [step for step in claim.publication_log if step.name == TransitionName.PUBLISH]
     if publications and claim.version > publications[-1].claim_version:
         moments.append(claim.updated_at)
     shown = [*appearances_of(claim), *cited_articles(current_verdict(claim))]
@@ -353,14 +742,14 @@ def organization() -> dict[str, Any]:
     return {"@type": "Organization", "name": settings.ORGANIZATION_NAME, "url": settings.ORGANIZATION_URL}
 
 
-def _rating(rating: Rating, review: Review | None) -> dict[str, Any]:
+def _rating(rating: ShownRating, review: ShownReview | None) -> dict[str, Any]:
     node: dict[str, Any] = {"@type": "Rating"}
     # A verdict with no place on the scale (Unproven) has no ratingValue; the scale's
     # ends and the textual verdict are still given.
     if rating.rating_value is not None:
         node["ratingValue"] = rating.rating_value
-    node["bestRating"] = rating.scale.best_rating
-    node["worstRating"] = rating.scale.worst_rating
+    node["bestRating"] = rating.best_rating
+    node["worstRating"] = rating.worst_rating
     node["alternateName"] = rating.alternate_name
     node["name"] = rating.label
     if review is not None and review.summary.strip():
@@ -368,7 +757,7 @@ def _rating(rating: Rating, review: Review | None) -> dict[str, Any]:
     return node
 
 
-def _claim(claim: Claim, url: str) -> dict[str, Any]:
+def _claim(claim: ShownClaim, url: str) -> dict[str, Any]:
     node: dict[str, Any] = {"@type": "Claim"}
     claimant = claim.claimant
     if claimant is not None:
@@ -389,8 +778,8 @@ def _claim(claim: Claim, url: str) -> dict[str, Any]:
     return node
 
 
-def _speaker_name(attribution: Attribution) -> str:
-    source: Source = attribution.source
+def _speaker_name(attribution: ShownAttribution) -> str:
+    source = attribution.source
     if source.kind == SourceKind.ANONYMOUS_GROUP:
         return attribution.attribution_text.strip() or source.name
     if source.kind == SourceKind.ORGANIZATION and source.outlet is not None:
@@ -400,11 +789,11 @@ def _speaker_name(attribution: Attribution) -> str:
     return source.name
 
 
-def _source_id(url: str, attribution: Attribution) -> str:
+def _source_id(url: str, attribution: ShownAttribution) -> str:
     return f"{url}#source-{attribution.pk}"
 
 
-def _speaker(attribution: Attribution, url: str) -> dict[str, Any]:
+def _speaker(attribution: ShownAttribution, url: str) -> dict[str, Any]:
     """The claim's author as schema.org allows it: a Person or an Organization."""
     source = attribution.source
     name = _speaker_name(attribution)
@@ -420,7 +809,7 @@ def _speaker(attribution: Attribution, url: str) -> dict[str, Any]:
     return {"@type": "Organization", "name": name}
 
 
-def _anonymous_node(attribution: Attribution, url: str, name: str) -> dict[str, Any]:
+def _anonymous_node(attribution: ShownAttribution, url: str, name: str) -> dict[str, Any]:
     # One source the story counts as one is a Person; a group, or an uncounted one, is
     # described as an Organization, the only other type a Claim's author may have.
     kind = "Person" if attribution.sources_claimed == 1 else "Organization"
@@ -445,10 +834,10 @@ def _sourcing_comment(sourcing: AnonymousSourcing, url: str, *, is_author: bool)
     }
 
 
-def _signoff(claim: Claim) -> dict[str, Any] | None:
+def _signoff(claim: ShownClaim) -> dict[str, Any] | None:
     """The standards sign-off that covers the sourcing as published, if there is one."""
-    latest = next(iter(getattr(claim, SIGNOFFS)), None)
-    if latest is None or latest.sourcing_fingerprint != claim.sourcing_fingerprint():
+    latest = next(iter(claim.signoff_fingerprints), None)
+    if latest is None or latest[1] != claim.sourcing_fingerprint:
         return None
     return {
         "@type": "Comment",
@@ -459,20 +848,22 @@ def _signoff(claim: Claim) -> dict[str, Any] | None:
             "information, not opinion; it is not available on the record; the source is in a position to know; "
             "the story says why anonymity was granted."
         ),
-        "dateCreated": _iso(latest.signed_at),
+        "dateCreated": _iso(latest[0]),
     }
 
 
-def appearances_of(claim: Claim) -> list[Article]:
+def appearances_of(claim: ShownClaim) -> list[ShownArticle]:
     """Every known appearance, the first one included, without repeats."""
-    seen: list[Article] = [claim.first_appearance] if claim.first_appearance is not None else []
-    for article in getattr(claim, APPEARANCES):
-        if article not in seen:
+    seen: list[ShownArticle] = [claim.first_appearance] if claim.first_appearance is not None else []
+    shown = {article.pk for article in seen}
+    for article in claim.appearances:
+        if article.pk not in shown:
             seen.append(article)
+            shown.add(article.pk)
     return seen
 
 
-def _creative_work(article: Article) -> dict[str, Any]:
+def _creative_work(article: ShownArticle) -> dict[str, Any]:
     node: dict[str, Any] = {"@type": "CreativeWork"}
     if article.canonical_url:  # a pasted story may have no address
         node["url"] = article.canonical_url
