@@ -49,12 +49,10 @@ class ClaimNotPublished(Http404):
 # --- Reading what a ClaimReview shows ---------------------------------------------------------
 #
 # A ClaimReview is built from plain, read-only records of what it shows (`Shown…`), read
-# from rows in a fixed number of queries whatever the number of claims: the claims with
-# their rating and first appearance, then their attributions, appearances, published
-# reviews with the articles they cite, publication log and sign-offs, one query each.
-# No model instance is made: a feed page of 100 ClaimReviews would otherwise build about
-# a thousand of them. The records carry the models' attribute names, so the public
-# page's template reads them as it would read the models.
+# in one query whatever the number of claims (`shown_by_id`). No model instance is made:
+# a feed page of 100 ClaimReviews would otherwise build about a thousand of them, and
+# Django's prefetching a queryset per claim. The records carry the models' attribute
+# names, so the public page's template reads them as it would read the models.
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,9 +300,9 @@ def _rows(queryset: QuerySet[Any], group: str, row: JSONObject, *order: str) -> 
     return Subquery(aggregated, output_field=JSONField())
 
 
-def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, dict[str, Any]]:
+def _claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, dict[str, Any]]:
     """The claims with everything their ClaimReviews show, one row each, for
-    `shown_claims`: one query, whatever the number of claims."""
+    `_shown_claims`: one query, whatever the number of claims."""
     claim = OuterRef("pk")
     return claims.values(
         *CLAIM_COLUMNS,
@@ -415,8 +413,8 @@ def _shown_review(r: dict[str, Any]) -> ShownReview:
     )
 
 
-def shown_claims(rows: Iterable[dict[str, Any]]) -> list[ShownClaim]:
-    """What the ClaimReviews of these claims (rows of `claim_rows`) show, in their order."""
+def _shown_claims(rows: Iterable[dict[str, Any]]) -> list[ShownClaim]:
+    """What the ClaimReviews of these claims (rows of `_claim_rows`) show, in their order."""
     shown = []
     for row in rows:
         first = {key: row[f"first_appearance__{path}"] for key, path in _ARTICLE.items()}
@@ -471,7 +469,7 @@ def shown_by_id(ids: Iterable[int]) -> dict[int, ShownClaim]:
     for row in rows:
         for name in _JSON_COLUMNS:
             row[name] = json.loads(row[name]) if isinstance(row[name], str) else row[name]
-    return {claim.pk: claim for claim in shown_claims(rows)}
+    return {claim.pk: claim for claim in _shown_claims(rows)}
 
 
 _JSON_COLUMNS = ("attributions_shown", "appearances_shown", "reviews_shown", "log_shown", "signoffs_shown")
@@ -480,10 +478,10 @@ _IDS_MARKER = "{}"
 
 @functools.cache
 def _claim_rows_by_id() -> tuple[str, tuple[Any, ...], int, list[str]]:
-    """`claim_rows` of the claims whose ids are one array parameter: its SQL, its
+    """`_claim_rows` of the claims whose ids are one array parameter: its SQL, its
     parameters, which of them is the array, and the names of its columns. Django takes
     longer to make this query (some 200 expressions) than the database to answer it."""
-    queryset = claim_rows(Claim.objects.filter(IdIn("pk", _IDS_MARKER)))
+    queryset = _claim_rows(Claim.objects.filter(IdIn("pk", _IDS_MARKER)))
     sql, params = queryset.query.sql_with_params()
     (at,) = [i for i, param in enumerate(params) if param == _IDS_MARKER]
     columns = [*queryset.query.values_select, *queryset.query.annotation_select]
@@ -642,7 +640,7 @@ def claimreview_feed(claims: Iterable[Claim]) -> dict[str, Any]:
 
 
 def claimreview_feed_of(claims: Iterable[ShownClaim]) -> dict[str, Any]:
-    """`claimreview_feed` for published claims already read (`shown_claims`; a page of
+    """`claimreview_feed` for published claims already read (`shown_by_id`; a page of
     them, say), in the order given."""
     items = []
     for claim in claims:
