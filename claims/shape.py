@@ -26,7 +26,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
@@ -44,6 +44,7 @@ from claims.models import (
     warnings_overridden,
 )
 from claims.serializers import AttributionSerializer, ClaimSerializer, SourcingSerializer
+from core.compiled import CompiledValues, fragment
 from sources.models import Article, Source, is_anonymous_kind
 
 # The annotation that carries a claim's appearances (its field name is the relation's).
@@ -199,24 +200,44 @@ def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, dict[str, Any]]:
     return claims.prefetch_related(None).values(*_claim_lookups(), **{APPEARANCE_IDS: _appearance_ids(OuterRef("pk"))})
 
 
+@functools.cache
+def _beside() -> dict[str, str]:
+    """The claim's lookups as read beside each of its attributions."""
+    return {f"claim__{lookup}": lookup for lookup in _claim_lookups()}
+
+
+@functools.cache
+def _one_claim(using: str) -> CompiledValues:
+    """The detail's query, compiled once: the attributions of the claim the fragment
+    names (the caller's claims narrowed to one), each with the claim's columns beside it."""
+    return CompiledValues(
+        Attribution.objects.filter(claim_id__in=fragment())
+        .order_by("pk")
+        .values(
+            *dict.fromkeys((*plan().attribution.lookups, *_beside())),
+            **{APPEARANCE_IDS: _appearance_ids(OuterRef("claim_id"))},
+        ),
+        using=using,
+    )
+
+
 def claim_shape(claims: QuerySet[Claim], pk: Any, *, reads_unpublished: bool) -> dict[str, Any] | None:
     """The claim `pk`, if it is one of `claims`, as the API shows it; None otherwise. One
     query: its attributions, each with the claim's columns beside it (and, for a claim
-    without attributions, the two queries of `claim_shapes`)."""
+    without attributions, the two queries of `claim_shapes`). Only the choice of the
+    claim (`claims` narrowed to `pk`, whatever filters the caller's visibility adds) is
+    compiled on each call; the rest of the query's SQL is made once."""
     shape = plan()
-    beside = {f"claim__{lookup}": lookup for lookup in _claim_lookups()}
-    rows = list(
-        Attribution.objects.filter(claim__in=claims.filter(pk=pk).values("pk"))
-        .order_by("pk")
-        .values(
-            *dict.fromkeys((*shape.attribution.lookups, *beside)),
-            **{APPEARANCE_IDS: _appearance_ids(OuterRef("claim_id"))},
-        )
-    )
+    chosen = claims.filter(pk=pk)
+    try:
+        piece = chosen.order_by().values("pk").query.get_compiler(using=chosen.db).as_sql()
+    except EmptyResultSet:
+        return None  # a filter that nothing matches (an id out of range, say)
+    rows = _one_claim(chosen.db).rows(piece=piece)
     if not rows:
-        found = claim_shapes(claim_rows(claims.filter(pk=pk)), reads_unpublished=reads_unpublished)
+        found = claim_shapes(claim_rows(chosen), reads_unpublished=reads_unpublished)
         return found[0] if found else None
-    claim = {lookup: rows[0][joined] for joined, lookup in beside.items()}
+    claim = {lookup: rows[0][joined] for joined, lookup in _beside().items()}
     claim[APPEARANCE_IDS] = rows[0][APPEARANCE_IDS]
     return _claim(shape, claim, [_attribution(shape, row) for row in rows], reads_unpublished)
 

@@ -5,9 +5,9 @@ constant time. An expired or revoked token, or one whose user is disabled, is re
 with a 401 that says which, on the very next request after the change.
 
 The token, its user and the user's permissions are read in one query on every request
-(`_permissions_sql`): nothing about a person's role is kept between requests, so a
-permission taken away applies to the very next request, and no further query is needed
-to check it.
+(`_permissions_sql`; the query's SQL is made once, `_token_query`): nothing about a
+person's role is kept between requests, so a permission taken away applies to the very
+next request, and no further query is needed to check it.
 
 A signed-in browser session (the browsable API) counts only once it has proved the
 second factor where one is required (core/second_factor.py); token requests never need one.
@@ -23,13 +23,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Model
 from django.db.models.expressions import RawSQL
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.authentication import SessionAuthentication as DrfSessionAuthentication
 from rest_framework.request import Request
 
+from core.compiled import CompiledValues
 from core.models import ApiToken
 from core.second_factor import second_factor_missing
 from core.tokens import token_digest, token_touch
@@ -59,13 +60,43 @@ def _permissions_sql() -> str:
     )"""  # noqa: S608
 
 
+# What the token's query is compiled with where the digest goes.
+_DIGEST = "<digest>"
+_PERMISSIONS = "user_permission_names"
+
+
+def _field_names(model: type[Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
 @functools.cache
-def _tokens_with_permissions() -> QuerySet[ApiToken]:
-    """Tokens with their user and the user's permissions (built once; each use filters a copy)."""
-    return ApiToken.objects.select_related("user").annotate(
+def _token_query(using: str) -> CompiledValues:
+    """A token by its digest, with its user's columns and the user's permissions: its SQL
+    made once (core.compiled), since it runs on every token request."""
+    user_columns = tuple(f"user__{name}" for name in _field_names(get_user_model()))
+    tokens = (
+        ApiToken.objects.filter(digest=_DIGEST)
+        .order_by()
         # Only table names are interpolated, from the models.
-        user_permission_names=RawSQL(_permissions_sql(), (), output_field=ArrayField(CharField())),  # noqa: S611
+        .annotate(**{_PERMISSIONS: RawSQL(_permissions_sql(), (), output_field=ArrayField(CharField()))})  # noqa: S611
+        .values(*_field_names(ApiToken), *user_columns, _PERMISSIONS)
     )
+    return CompiledValues(tokens[:1], using=using, markers=(_DIGEST,))
+
+
+def _token_with_permissions(digest: str) -> tuple[ApiToken, list[str]] | None:
+    """The token whose digest is `digest`, its user read with it, and the user's
+    permissions as "app_label.codename"; None if there is no such token."""
+    using = ApiToken.objects.db
+    rows = _token_query(using).rows((digest,))
+    if not rows:
+        return None
+    row = rows[0]
+    user_model = get_user_model()
+    token_names, user_names = _field_names(ApiToken), _field_names(user_model)
+    token = ApiToken.from_db(using, list(token_names), [row[name] for name in token_names])
+    token.user = user_model.from_db(using, list(user_names), [row[f"user__{name}"] for name in user_names])
+    return token, row[_PERMISSIONS]
 
 
 class TokenAuthentication(BaseAuthentication):
@@ -86,9 +117,10 @@ class TokenAuthentication(BaseAuthentication):
 
     def authenticate_key(self, key: str) -> tuple[Any, ApiToken]:
         digest = token_digest(key)
-        token = _tokens_with_permissions().filter(digest=digest).first()
-        if token is None or not hmac.compare_digest(token.digest, digest):
+        found = _token_with_permissions(digest)
+        if found is None or not hmac.compare_digest(found[0].digest, digest):
             raise exceptions.AuthenticationFailed("Invalid token.", code="invalid_token")
+        token, permissions = found
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This token has been revoked.", code="token_revoked")
         if not token.is_usable:
@@ -101,7 +133,7 @@ class TokenAuthentication(BaseAuthentication):
         if not token.user.is_superuser:
             # ModelBackend's own per-request cache, filled from this query rather than two more;
             # a superuser has every permission, which Django answers without reading any.
-            token.user._perm_cache = set(token.user_permission_names)  # type: ignore[attr-defined]
+            token.user._perm_cache = set(permissions)  # type: ignore[attr-defined]
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -403,6 +403,24 @@ def test_filters(callers, catalogue):
     assert ids(ed.get(CLAIMS, updated_before="2000-01-01T00:00:00Z")) == []
 
 
+def test_a_claims_detail_answers_only_within_the_filters_named(callers, catalogue):
+    """The detail reads its claim among the caller's claims narrowed by the filters the
+    request names, as the list does (DRF's get_object): outside them, 404."""
+    ed = callers["editor"]
+    b = catalogue["b"]
+    detail = f"{CLAIMS}{b.pk}/"
+    assert ed.get(detail).json()["id"] == b.pk
+    assert ed.get(detail, status="researching").json()["id"] == b.pk
+    assert ed.get(detail, source=catalogue["agency_source"].pk, assignee="rev").json()["id"] == b.pk
+    assert ed.get(detail, status="published").status_code == 404
+    assert ed.get(detail, source=catalogue["agency_source"].pk + 1000).status_code == 404
+    assert ed.get(detail, outlet=catalogue["outlet"].pk).json()["id"] == b.pk
+    assert ed.get(f"{CLAIMS}{catalogue['a'].pk}/", outlet=catalogue["outlet"].pk).status_code == 404
+    # An id no claim can have, and one that is no number.
+    assert ed.get(f"{CLAIMS}{2**70}/").status_code == 404
+    assert ed.get(f"{CLAIMS}abc/").status_code == 404
+
+
 def test_full_text_search_uses_web_search_syntax(callers, catalogue):
     ed = callers["editor"]
     assert ids(ed.get(CLAIMS, q="tankers strait")) == [catalogue["a"].pk]  # stemmed

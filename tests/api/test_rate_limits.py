@@ -40,6 +40,28 @@ def test_a_429_says_when_to_retry_and_that_nothing_is_left(settings):
     assert 3500 <= reset <= 3600
 
 
+def test_the_window_slides_and_a_refused_request_is_not_counted(settings, monkeypatch):
+    from core.rest import QuotaThrottle
+
+    settings.API_THROTTLE_ANON = "2/minute"
+    now = [1_000_000.0]
+    monkeypatch.setattr(QuotaThrottle, "timer", lambda self: now[0])
+    client = APIClient(REMOTE_ADDR="192.0.2.13")
+    assert quota(client.get(CLAIMS)) == (2, 1, 60)
+    now[0] += 20
+    assert quota(client.get(CLAIMS)) == (2, 0, 40)
+    now[0] += 10
+    refused = client.get(CLAIMS)
+    assert refused.status_code == 429
+    assert quota(refused) == (2, 0, 30)
+    assert int(refused["Retry-After"]) == 30
+    # The first request leaves the window: one place again, and the refused one took none.
+    now[0] += 31
+    assert quota(client.get(CLAIMS)) == (2, 0, 19)
+    now[0] += 20
+    assert quota(client.get(CLAIMS)) == (2, 0, 40)
+
+
 def test_token_callers_have_their_own_quota(settings, callers):
     settings.API_THROTTLE_USER = "5/minute"
     caller = callers["read_token_editor"]

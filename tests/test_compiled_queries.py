@@ -1,0 +1,52 @@
+"""core.compiled: a `.values()` query compiled once answers what the queryset itself does."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.compiled import CompiledValues, fragment
+from sources.models import Article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "<title>"
+
+
+def test_rows_are_what_values_reads_with_the_fields_converters():
+    wanted = ArticleFactory(title="Harbour reopens", raw_payload={"provider": "gdelt", "tone": [1.5, -2]})
+    ArticleFactory(title="Something else", raw_payload=None)
+    compiled = CompiledValues(
+        Article.objects.filter(title=MARKER).values("pk", "title", "raw_payload", "outlet__name"),
+        using="default",
+        markers=(MARKER,),
+    )
+    with CaptureQueriesContext(connection) as context:
+        rows = compiled.rows(("Harbour reopens",))
+    assert len(context.captured_queries) == 1
+    assert rows == list(Article.objects.filter(pk=wanted.pk).values("pk", "title", "raw_payload", "outlet__name"))
+    assert rows[0]["raw_payload"] == {"provider": "gdelt", "tone": [1.5, -2]}  # decoded, not the JSON text
+    assert compiled.rows(("No such story",)) == []
+
+
+def test_a_fragment_brings_its_own_sql_and_parameters():
+    kept, _ = ArticleFactory(title="Kept"), ArticleFactory(title="Left out")
+    compiled = CompiledValues(
+        Article.objects.filter(pk__in=fragment()).order_by("pk").values("pk", "title"), using="default"
+    )
+    piece = Article.objects.filter(title="Kept").values("pk").query.get_compiler(using="default").as_sql()
+    assert compiled.rows(piece=piece) == [{"pk": kept.pk, "title": "Kept"}]
+    with pytest.raises(TypeError):
+        compiled.rows()
+
+
+def test_parameters_that_are_not_the_markers_are_refused():
+    with pytest.raises(ImproperlyConfigured):
+        CompiledValues(
+            Article.objects.filter(title="fixed", url=MARKER).values("pk"), using="default", markers=(MARKER,)
+        )
+    with pytest.raises(ImproperlyConfigured):
+        CompiledValues(Article.objects.filter(pk__in=fragment(), title="fixed").values("pk"), using="default")
