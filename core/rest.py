@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import django_filters
 from django import forms
@@ -670,6 +671,20 @@ return {1, counted + 1, oldest or ARGV[1]}
 WINDOW_SCRIPT_SHA = hashlib.sha1(WINDOW_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
 
 
+# A Redis client for each of Django's cache connections (one per thread): Django makes a
+# new one, with its table of some 170 reply handlers, on every cache call.
+_redis_clients: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+
+
+def _redis_client(store: Any) -> Any:
+    """The Redis client that writes to `store` (django's RedisCache)."""
+    connection = store._cache
+    client = _redis_clients.get(connection)
+    if client is None:
+        client = _redis_clients[connection] = connection.get_client(write=True)
+    return client
+
+
 class QuotaThrottle(SimpleRateThrottle):
     """DRF's sliding window (a request is allowed while fewer than the rate's number were
     allowed in the last period), counted in Redis in one round trip (WINDOW_SCRIPT)
@@ -710,7 +725,7 @@ class QuotaThrottle(SimpleRateThrottle):
             return True
         store = caches[DEFAULT_CACHE_ALIAS]
         key = store.make_and_validate_key(self.key)
-        client = store._cache.get_client(key, write=True)  # type: ignore[attr-defined]  # django's RedisCache
+        client = _redis_client(store)
         self.now = self.timer()
         args = (repr(self.now), self.duration, self.num_requests)
         try:
