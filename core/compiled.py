@@ -36,16 +36,22 @@ class CompiledValues:
     """The SQL of `queryset` (a `.values()` queryset), made once for the database `using`.
 
     `markers` are the values the queryset was written with where a run's parameters go,
-    in the order the run gives them; they must be all of the compiled query's parameters.
-    A queryset with `fragment()` in it has no parameters of its own: the piece brings
-    them."""
+    in the order the run gives them; each must occur once among the compiled query's
+    parameters, and the others (the query's own constants, such as the keys of a JSON
+    object it builds) are kept as compiled. A queryset with `fragment()` in it has no
+    parameters of its own: the piece brings them."""
 
     def __init__(self, queryset: QuerySet[Any, dict[str, Any]], *, using: str, markers: Sequence[Any] = ()) -> None:
         query = queryset.query
         compiler = query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        if tuple(params) != tuple(markers):
-            raise ImproperlyConfigured(f"The compiled query's parameters {params!r} are not its markers {markers!r}.")
+        self.params = tuple(params)
+        self.positions: list[int] = []
+        for marker in markers:
+            found = [i for i, param in enumerate(self.params) if param == marker]
+            if len(found) != 1:
+                raise ImproperlyConfigured(f"The marker {marker!r} is {len(found)} of the query's parameters, not one.")
+            self.positions.append(found[0])
         self.has_fragment = FRAGMENT in sql
         if self.has_fragment and (sql.count(FRAGMENT) != 1 or params):
             raise ImproperlyConfigured("A compiled query takes one fragment, and then no parameters of its own.")
@@ -68,6 +74,13 @@ class CompiledValues:
             if piece is None:
                 raise TypeError("This query needs its SQL piece.")
             sql, params = sql.replace(FRAGMENT, piece[0]), piece[1]
+        elif len(params) != len(self.positions):
+            raise TypeError(f"This query takes {len(self.positions)} parameters, {len(params)} given.")
+        else:
+            values = list(self.params)
+            for position, value in zip(self.positions, params, strict=True):
+                values[position] = value
+            params = values
         connection = connections[self.using]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -23,7 +23,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
-from django.db import connection
 from django.db.models import Aggregate, BooleanField, F, Func, JSONField, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import JSONObject
 from django.http import Http404
@@ -32,6 +31,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Attribution, AttributionRole, Claim, Status, attribution_field, sourcing_fingerprint_of
+from core.compiled import CompiledValues
 from reviews.models import Review, StandardsSignOff, Transition
 from reviews.workflow import TransitionName
 from sources.models import Article, SourceKind, is_anonymous_kind
@@ -270,12 +270,19 @@ class JSONRow(JSONObject):
         return sql, list(params)
 
 
+class ReadJSON(JSONField):
+    """A json (not jsonb) value, which psycopg reads into Python values itself."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return value
+
+
 class JSONAgg(OrderableAggMixin, Aggregate):  # type: ignore[misc]  # two bases of Django's own
     """JSON_AGG: the rows as one json array, in the order given (`order_by`)."""
 
     function = "JSON_AGG"
     template = "%(function)s(%(expressions)s %(order_by)s)"
-    output_field = JSONField()
+    output_field = ReadJSON()
 
 
 class IdIn(Func):
@@ -297,7 +304,7 @@ def _rows(queryset: QuerySet[Any], group: str, row: JSONObject, *order: str) -> 
     """One JSON array of `row` for the rows of `queryset` (all of one `group`), in `order`:
     read as one JSON document, where an array of JSON values is parsed item by item."""
     aggregated = queryset.order_by().values(group).annotate(rows=JSONAgg(row, order_by=order)).values("rows")
-    return Subquery(aggregated, output_field=JSONField())
+    return Subquery(aggregated, output_field=ReadJSON())
 
 
 def _claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, dict[str, Any]]:
@@ -461,31 +468,24 @@ def claims_for_feed(limit: int = FEED_SIZE) -> QuerySet[Claim]:
 def shown_by_id(ids: Iterable[int]) -> dict[int, ShownClaim]:
     """What the ClaimReviews of the claims with these ids show, by id (any status; ids
     of no claim are left out). One query, whose SQL is made once per process."""
-    sql, params, at, columns = _claim_rows_by_id()
     array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params[:at], array, *params[at + 1 :]])
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    for row in rows:
-        for name in _JSON_COLUMNS:
-            row[name] = json.loads(row[name]) if isinstance(row[name], str) else row[name]
+    rows = _claim_rows_by_id(Claim.objects.db).rows([array])
     return {claim.pk: claim for claim in _shown_claims(rows)}
 
 
-_JSON_COLUMNS = ("attributions_shown", "appearances_shown", "reviews_shown", "log_shown", "signoffs_shown")
+# Where the array of ids goes in the compiled query (core.compiled): no other parameter
+# of it is an empty array.
 _IDS_MARKER = "{}"
 
 
 @functools.cache
-def _claim_rows_by_id() -> tuple[str, tuple[Any, ...], int, list[str]]:
-    """`_claim_rows` of the claims whose ids are one array parameter: its SQL, its
-    parameters, which of them is the array, and the names of its columns. Django takes
-    longer to make this query (some 200 expressions) than the database to answer it."""
-    queryset = _claim_rows(Claim.objects.filter(IdIn("pk", _IDS_MARKER)))
-    sql, params = queryset.query.sql_with_params()
-    (at,) = [i for i, param in enumerate(params) if param == _IDS_MARKER]
-    columns = [*queryset.query.values_select, *queryset.query.annotation_select]
-    return sql, tuple(params), at, columns
+def _claim_rows_by_id(using: str) -> CompiledValues:
+    """`_claim_rows` of the claims whose ids are one array parameter, compiled once:
+    Django takes longer to make this query (some 200 expressions) than the database to
+    answer it."""
+    return CompiledValues(
+        _claim_rows(Claim.objects.filter(IdIn("pk", _IDS_MARKER))), using=using, markers=[_IDS_MARKER]
+    )
 
 
 def published_claim(pk: int) -> ShownClaim:

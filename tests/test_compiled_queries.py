@@ -43,10 +43,25 @@ def test_a_fragment_brings_its_own_sql_and_parameters():
         compiled.rows()
 
 
-def test_parameters_that_are_not_the_markers_are_refused():
-    with pytest.raises(ImproperlyConfigured):
+def test_the_querys_own_parameters_are_kept_and_only_the_markers_replaced():
+    wanted = ArticleFactory(title="Harbour reopens", url="https://a.example/harbour")
+    ArticleFactory(title="Harbour reopens", url="https://b.example/harbour")
+    compiled = CompiledValues(
+        Article.objects.filter(title=MARKER, url="https://a.example/harbour").values("pk"),
+        using="default",
+        markers=(MARKER,),
+    )
+    assert compiled.rows(("Harbour reopens",)) == [{"pk": wanted.pk}]
+    with pytest.raises(TypeError):
+        compiled.rows(("Harbour reopens", "one too many"))
+
+
+def test_a_marker_must_be_exactly_one_of_the_parameters():
+    with pytest.raises(ImproperlyConfigured):  # not there at all
+        CompiledValues(Article.objects.filter(title="fixed").values("pk"), using="default", markers=(MARKER,))
+    with pytest.raises(ImproperlyConfigured):  # twice: which one is the run's?
         CompiledValues(
-            Article.objects.filter(title="fixed", url=MARKER).values("pk"), using="default", markers=(MARKER,)
+            Article.objects.filter(title=MARKER, url=MARKER).values("pk"), using="default", markers=(MARKER,)
         )
     with pytest.raises(ImproperlyConfigured):
         CompiledValues(Article.objects.filter(pk__in=fragment(), title="fixed").values("pk"), using="default")
