@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from sources.extract import extract_article, parse_datetime, registered_domain, strip_html
@@ -231,6 +232,49 @@ def test_the_outlet_found_is_stored_without_reading_it_again_and_a_variant_finds
     assert (again.pk, created_again) == (article.pk, False)
     assert Article.objects.get().text == "The first copy."
     assert Outlet.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_of_a_known_outlet_is_one_insert_committed_by_itself():
+    outlet = outlet_create(actor=None, name="Meridian Post", domains=["meridianpost.com"])
+    page = extract_article(article_page(), url=URL)
+    with CaptureQueriesContext(connection) as queries:
+        article, created = article_store(provider=ArticleProvider.URL, url=URL, extracted=page)
+    statements = [q["sql"].rsplit("; ", 1)[-1].split(" ", 1)[0] for q in queries.captured_queries]
+    assert statements == ["SELECT", "INSERT"]  # the outlet, the article: no BEGIN, SAVEPOINT or COMMIT
+    assert created and article.outlet == outlet
+    assert Article.objects.get(pk=article.pk).text == page.text  # committed: another read sees it
+
+    with CaptureQueriesContext(connection) as queries:
+        again, created_again = article_store(provider=ArticleProvider.GDELT, url=URL + "?utm_source=x", title="Later")
+    assert (again.pk, created_again) == (article.pk, False)
+    assert again.title == page.title  # the stored row, not overwritten
+    assert not any("SAVEPOINT" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_outlet_is_not_kept_when_its_first_article_cannot_be_stored():
+    too_long = "https://www.unheard-of-daily.com/" + "a" * 3000
+    with pytest.raises(ValidationError):
+        article_store(provider=ArticleProvider.FEED, url=too_long, site_name="Unheard-of Daily")
+    assert Article.objects.count() == 0
+    assert Outlet.objects.count() == 0
+
+    article, created = article_store(
+        provider=ArticleProvider.FEED, url="https://www.unheard-of-daily.com/a", site_name="Unheard-of Daily"
+    )
+    assert created
+    assert article.outlet is not None
+    assert (article.outlet.name, article.outlet.domains) == ("Unheard-of Daily", ["unheard-of-daily.com"])
+    assert article.raw_payload["publisher"]["reason"] == "new_outlet"
+
+
+def test_a_conflicting_store_inside_a_callers_transaction_leaves_it_usable(db):
+    first, _ = article_store(provider=ArticleProvider.GDELT, url=URL, text="The first copy.")
+    with transaction.atomic():
+        again, created = article_store(provider=ArticleProvider.FEED, url=URL + "#x", text="Later.")
+        assert (again.pk, created) == (first.pk, False)
+        assert Article.objects.count() == 1  # the transaction still answers
 
 
 # --- 50 concurrent inserts -------------------------------------------------------------------------------
