@@ -3,17 +3,19 @@ canonical URL, also under 50 concurrent inserts of URL variants (C3)."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import pytest
+import trafilatura
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from sources.extract import extract_article, parse_datetime, registered_domain, strip_html
+from sources.extract import _trafilatura, extract_article, parse_datetime, registered_domain, strip_html
 from sources.models import Article, ArticleProvider, Outlet, Ownership
 from sources.services import article_store, outlet_create, outlet_recognise
 from tests.sources.shapes import article_page
@@ -35,6 +37,35 @@ def test_text_and_metadata_are_extracted_from_the_page():
     assert extracted.site_name == "Meridian Post"
     assert extracted.canonical_link == "https://www.meridianpost.com/world/russia-iran-intel"
     assert extracted.structured[0]["@type"] == "NewsArticle"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        article_page(),
+        article_page(title="Port reopens", paragraphs=["The port reopened on Monday, the ministry said. " * 20]),
+        # Only trafilatura (htmldate, its own metadata) knows the date and the author here.
+        b"<html><head><title>A story</title></head><body><article><p class='byline'>By Ann Writer</p>"
+        b"<p>Posted 2026-02-03.</p><p>"
+        + b"Officials confirmed the figures on Tuesday. " * 40
+        + b"</p></article></body></html>",
+    ],
+)
+def test_the_fields_read_from_trafilatura_are_those_its_json_output_gives(page: bytes):
+    found = _trafilatura(trafilatura.load_html(page.decode()), URL)
+    output = trafilatura.extract(
+        page.decode(),
+        url=URL,
+        output_format="json",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        deduplicate=False,
+    )
+    expected = json.loads(output)
+    assert found == {key: expected[key] for key in found}
+    assert set(found) >= {"title", "author", "date", "language", "source", "source-hostname", "text"}
+    assert len(found["text"]) > 200
 
 
 def test_markup_in_the_title_is_stripped_and_scripts_never_reach_the_text():
@@ -242,7 +273,8 @@ def test_a_page_of_a_known_outlet_is_one_insert_committed_by_itself():
         article, created = article_store(provider=ArticleProvider.URL, url=URL, extracted=page)
     statements = [q["sql"].rsplit("; ", 1)[-1].split(" ", 1)[0] for q in queries.captured_queries]
     assert statements == ["SELECT", "INSERT"]  # the outlet, the article: no BEGIN, SAVEPOINT or COMMIT
-    assert created and article.outlet == outlet
+    assert created
+    assert article.outlet == outlet
     assert Article.objects.get(pk=article.pk).text == page.text  # committed: another read sees it
 
     with CaptureQueriesContext(connection) as queries:
