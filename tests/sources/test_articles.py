@@ -62,6 +62,7 @@ def test_the_fields_read_from_trafilatura_are_those_its_json_output_gives(page: 
         include_tables=False,
         deduplicate=False,
     )
+    assert output is not None
     expected = json.loads(output)
     assert found == {key: expected[key] for key in found}
     assert set(found) >= {"title", "author", "date", "language", "source", "source-hostname", "text"}
