@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.leases import Lease
@@ -266,8 +267,11 @@ def publisher_recognise(
     nearby = Q(domains__overlap=sorted({own_domain, host} - {""}))
     for name in names:
         bare = name[4:] if name.lower().startswith("the ") else name
-        nearby |= Q(name__iexact=bare) | Q(name__iexact=f"The {bare}")
-    found: dict[int | str, Outlet] = {o.pk: o for o in Outlet.objects.filter(nearby).order_by("pk")}
+        # Names compared as the unique constraint compares them (lower case), so that its
+        # index finds them: a comparison in upper case (iexact) read every outlet.
+        nearby |= Q(name_lower=Lower(Value(bare))) | Q(name_lower=Lower(Value(f"The {bare}")))
+    candidates = Outlet.objects.alias(name_lower=Lower("name")).filter(nearby).order_by("pk")
+    found: dict[int | str, Outlet] = {o.pk: o for o in candidates}
     known = [KnownOutlet(id=o.pk, name=o.name, domains=o.domains) for o in found.values()]
     decision = identify_publisher(
         url=address,

@@ -166,6 +166,7 @@ def test_an_outlet_is_recognised_by_its_domain():
 def test_an_outlet_without_domains_is_recognised_by_the_site_name():
     outlet = outlet_create(actor=None, name="Meridian Post")
     assert outlet_recognise(url=URL, site_name="MERIDIAN POST") == outlet
+    assert outlet_recognise(url="https://www.meridian-copy.net/x", site_name="the meridian post") == outlet
 
 
 @pytest.mark.django_db
