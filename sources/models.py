@@ -11,8 +11,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router
 from django.db.models import Q
+from django.db.models.constants import OnConflict
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -223,6 +224,26 @@ class Article(models.Model):
         returning_fields = [f for f in returning_fields if f.attname != "search_vector"]
         self.__dict__.pop("search_vector", None)
         return super()._do_insert(manager, using, fields, returning_fields, raw)  # type: ignore[misc]
+
+    def insert_unless_stored(self) -> bool:
+        """Insert this new article unless one with its canonical URL is stored already:
+        True if this row went in. One `INSERT … ON CONFLICT DO NOTHING`: losing to the
+        unique constraint is an answer, not an error, so it needs no savepoint to keep a
+        caller's transaction usable, and outside one it commits by itself."""
+        meta = self._meta
+        fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+        using = router.db_for_write(type(self), instance=self)
+        self._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        rows = Article._base_manager.using(using)._insert(  # type: ignore[attr-defined]
+            [self], fields=fields, returning_fields=[meta.pk], on_conflict=OnConflict.IGNORE
+        )
+        if not rows or rows[0] is None:
+            return False
+        self.pk = rows[0][0]
+        self.__dict__.pop("search_vector", None)  # deferred, as after a save (see _do_insert)
+        self._state.adding = False
+        self._state.db = using
+        return True
 
 
 # --- Feeds and providers -----------------------------------------------------------------

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -20,12 +21,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.leases import Lease
 from core.retry import backoff
-from core.services import Actor, model_update, service, task_send
+from core.services import Actor, acting_as, model_update, service, task_send
 from sources.canonical import canonical_url
 from sources.extract import MAX_TEXT_CHARS, Extracted, language_code, strip_html
 from sources.fetch import Fetcher, FetchError, FetchResult
@@ -222,6 +224,8 @@ class Recognised:
 
     outlet: Outlet | None
     audit: dict[str, Any]
+    # Asked not to create: the publisher is an outlet new to us, not created yet.
+    to_create: bool = False
 
 
 def publisher_recognise(
@@ -231,6 +235,7 @@ def publisher_recognise(
     jsonld_publisher: str = "",
     canonical: str = "",
     domain: str = "",
+    create: bool = True,
 ) -> Recognised:
     """The outlet that published the page fetched from `url`, creating it if it is new
     to us (sources.publisher.identify_publisher decides; this maps its decision to rows).
@@ -245,6 +250,10 @@ def publisher_recognise(
       no domains lets the page's own name decide. On an IP address a name nobody
       knows becomes a new outlet with no domains.
     - A canonical link to another site is recorded in the audit, never trusted.
+
+    With `create=False` nothing is written: a publisher that would be a new outlet
+    comes back as `to_create` (no outlet), for the caller to recognise again, creating,
+    inside the transaction that stores what it published.
     """
     site_name = strip_html(site_name, max_length=200)
     jsonld_publisher = strip_html(jsonld_publisher, max_length=200)
@@ -258,8 +267,11 @@ def publisher_recognise(
     nearby = Q(domains__overlap=sorted({own_domain, host} - {""}))
     for name in names:
         bare = name[4:] if name.lower().startswith("the ") else name
-        nearby |= Q(name__iexact=bare) | Q(name__iexact=f"The {bare}")
-    found: dict[int | str, Outlet] = {o.pk: o for o in Outlet.objects.filter(nearby).order_by("pk")}
+        # Names compared as the unique constraint compares them (lower case), so that its
+        # index finds them: a comparison in upper case (iexact) read every outlet.
+        nearby |= Q(name_lower=Lower(Value(bare))) | Q(name_lower=Lower(Value(f"The {bare}")))
+    candidates = Outlet.objects.alias(name_lower=Lower("name")).filter(nearby).order_by("pk")
+    found: dict[int | str, Outlet] = {o.pk: o for o in candidates}
     known = [KnownOutlet(id=o.pk, name=o.name, domains=o.domains) for o in found.values()]
     decision = identify_publisher(
         url=address,
@@ -286,6 +298,9 @@ def publisher_recognise(
         if stated is not None:
             audit["reason"] = "provider_domain"
             return Recognised(stated, audit)
+    by_name_only = _is_ip_address(host) and bool(names)
+    if not create and (decision.new_outlet is not None or by_name_only):
+        return Recognised(None, audit, to_create=True)
     if decision.new_outlet is not None:
         proposal = decision.new_outlet
         note = f"Recognised automatically from {clipped(url, 500)}. Check its name and ownership."
@@ -293,7 +308,7 @@ def publisher_recognise(
             note += f" The page calls itself “{proposal.claimed_name}”, an outlet known by other domains."
         audit["reason"] = "new_outlet"
         return Recognised(_outlet_new([proposal.name, proposal.domain], [proposal.domain], note), audit)
-    if _is_ip_address(host) and names:
+    if by_name_only:
         # An address says nothing; the page's name is all there is, so the outlet is
         # known by its name alone (no domains) until an editor completes it.
         note = f"Recognised automatically by its name on {clipped(url, 500)}. Add its domains and ownership."
@@ -347,7 +362,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@service
 def article_store(
     *,
     provider: str,
@@ -375,11 +389,17 @@ def article_store(
     after redirects, else `url`.
 
     Concurrent calls for URL variants with one canonical form store one row: the
-    slower insert loses to the unique constraint (in a savepoint, so a caller's
-    transaction stays usable), and the winner's row is returned (created False). An existing article is
-    never overwritten; if it has no text yet and this call brings some, its empty
-    fields are filled in.
-    ValueError/ValidationError when the URL cannot be stored (nothing is written)."""
+    slower insert finds the row there (`INSERT … ON CONFLICT DO NOTHING`, so a caller's
+    transaction stays usable), and the winner's row is returned (created False). An
+    existing article is never overwritten; if it has no text yet and this call brings
+    some, its empty fields are filled in.
+    ValueError/ValidationError when the URL cannot be stored (nothing is written).
+
+    Atomic, but without a transaction of its own where none is needed: a page of a
+    known outlet (or of none) is one INSERT, which PostgreSQL commits by itself, after
+    reading the outlet; a page that brings a new outlet writes both in one transaction.
+    (A transaction around the one INSERT would cost a BEGIN and a COMMIT, two round
+    trips to the database, on every stored page.)"""
     payload: dict[str, Any] = {"provider": provider}
     if raw_payload is not None:
         payload["item"] = raw_payload
@@ -405,42 +425,55 @@ def article_store(
         "language": clipped(extracted.language or language_code(language), 16),
         "text": clipped(extracted.text or text, MAX_TEXT_CHARS),
     }
+    article = Article(
+        canonical_url=canonical,
+        url=clipped(url.strip(), 2048),
+        provider=provider,
+        # "" when neither the page nor the provider says: unknown, not the model's "en".
+        **values,
+    )
+    recognise: Callable[..., Recognised] | None = None
     if outlet is None and link_unresolved:
         # The link is an aggregator's, not the publisher's: only what the provider says
         # about the publisher identifies it.
         if outlet_domain:
-            recognised = publisher_recognise(url=outlet_domain, site_name=site_name)
-            outlet = recognised.outlet
-            payload["publisher"] = recognised.audit
+            recognise = partial(publisher_recognise, url=outlet_domain, site_name=site_name)
     elif outlet is None:
         # The address the page came from (after redirects) decides, on every path.
-        recognised = publisher_recognise(
+        recognise = partial(
+            publisher_recognise,
             url=fetched.url if fetched else url,
             site_name=extracted.site_name or site_name,
             jsonld_publisher=extracted.jsonld_publisher,
             canonical=extracted.declared_canonical,
             domain=outlet_domain,
         )
-        outlet = recognised.outlet
-        payload["publisher"] = recognised.audit
-    values["raw_payload"] = json_safe(payload)
-    article = Article(
-        canonical_url=canonical,
-        url=clipped(url.strip(), 2048),
-        outlet=outlet,
-        provider=provider,
-        # "" when neither the page nor the provider says: unknown, not the model's "en".
-        **values,
-    )
+    # Inside a caller's transaction it is a savepoint, as any service is, so a failure
+    # here leaves that transaction usable.
+    nested = transaction.get_connection().in_atomic_block
+    with acting_as(actor), transaction.atomic() if nested else nullcontext():
+        if recognise is None:
+            return _article_insert(article, outlet, payload, values)
+        recognised = recognise(create=False)
+        if recognised.to_create:
+            with transaction.atomic():  # the new outlet and its first article, or neither
+                recognised = recognise()
+                return _article_insert(article, recognised.outlet, {**payload, "publisher": recognised.audit}, values)
+        return _article_insert(article, recognised.outlet, {**payload, "publisher": recognised.audit}, values)
+
+
+def _article_insert(
+    article: Article, outlet: Outlet | None, payload: dict[str, Any], values: dict[str, Any]
+) -> tuple[Article, bool]:
+    """Check and insert the new `article`, published by `outlet`, unless its canonical
+    URL is stored: then that row, filled in if it has no text yet."""
+    article.outlet = outlet
+    article.raw_payload = values["raw_payload"] = json_safe(payload)
     # The outlet was just found or created: checking that it exists would cost a query.
     article.full_clean(exclude=["outlet"], validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():  # a savepoint: losing leaves the caller's transaction usable
-            article.save()
+    if article.insert_unless_stored():
         return article, True
-    except IntegrityError:
-        pass
-    existing = Article.objects.get(canonical_url=canonical)
+    existing = Article.objects.get(canonical_url=article.canonical_url)
     if not existing.text and article.text:
         _fill_in(existing, values, outlet)
         existing.refresh_from_db()

@@ -3,16 +3,19 @@ canonical URL, also under 50 concurrent inserts of URL variants (C3)."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import pytest
-from django.db import connection
+import trafilatura
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from sources.extract import extract_article, parse_datetime, registered_domain, strip_html
+from sources.extract import _trafilatura, extract_article, parse_datetime, registered_domain, strip_html
 from sources.models import Article, ArticleProvider, Outlet, Ownership
 from sources.services import article_store, outlet_create, outlet_recognise
 from tests.sources.shapes import article_page
@@ -34,6 +37,36 @@ def test_text_and_metadata_are_extracted_from_the_page():
     assert extracted.site_name == "Meridian Post"
     assert extracted.canonical_link == "https://www.meridianpost.com/world/russia-iran-intel"
     assert extracted.structured[0]["@type"] == "NewsArticle"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        article_page(),
+        article_page(title="Port reopens", paragraphs=["The port reopened on Monday, the ministry said. " * 20]),
+        # Only trafilatura (htmldate, its own metadata) knows the date and the author here.
+        b"<html><head><title>A story</title></head><body><article><p class='byline'>By Ann Writer</p>"
+        b"<p>Posted 2026-02-03.</p><p>"
+        + b"Officials confirmed the figures on Tuesday. " * 40
+        + b"</p></article></body></html>",
+    ],
+)
+def test_the_fields_read_from_trafilatura_are_those_its_json_output_gives(page: bytes):
+    found = _trafilatura(trafilatura.load_html(page.decode()), URL)
+    output = trafilatura.extract(
+        page.decode(),
+        url=URL,
+        output_format="json",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        deduplicate=False,
+    )
+    assert output is not None
+    expected = json.loads(output)
+    assert found == {key: expected[key] for key in found}
+    assert set(found) >= {"title", "author", "date", "language", "source", "source-hostname", "text"}
+    assert len(found["text"]) > 200
 
 
 def test_markup_in_the_title_is_stripped_and_scripts_never_reach_the_text():
@@ -133,6 +166,7 @@ def test_an_outlet_is_recognised_by_its_domain():
 def test_an_outlet_without_domains_is_recognised_by_the_site_name():
     outlet = outlet_create(actor=None, name="Meridian Post")
     assert outlet_recognise(url=URL, site_name="MERIDIAN POST") == outlet
+    assert outlet_recognise(url="https://www.meridian-copy.net/x", site_name="the meridian post") == outlet
 
 
 @pytest.mark.django_db
@@ -231,6 +265,50 @@ def test_the_outlet_found_is_stored_without_reading_it_again_and_a_variant_finds
     assert (again.pk, created_again) == (article.pk, False)
     assert Article.objects.get().text == "The first copy."
     assert Outlet.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_of_a_known_outlet_is_one_insert_committed_by_itself():
+    outlet = outlet_create(actor=None, name="Meridian Post", domains=["meridianpost.com"])
+    page = extract_article(article_page(), url=URL)
+    with CaptureQueriesContext(connection) as queries:
+        article, created = article_store(provider=ArticleProvider.URL, url=URL, extracted=page)
+    statements = [q["sql"].rsplit("; ", 1)[-1].split(" ", 1)[0] for q in queries.captured_queries]
+    assert statements == ["SELECT", "INSERT"]  # the outlet, the article: no BEGIN, SAVEPOINT or COMMIT
+    assert created
+    assert article.outlet == outlet
+    assert Article.objects.get(pk=article.pk).text == page.text  # committed: another read sees it
+
+    with CaptureQueriesContext(connection) as queries:
+        again, created_again = article_store(provider=ArticleProvider.GDELT, url=URL + "?utm_source=x", title="Later")
+    assert (again.pk, created_again) == (article.pk, False)
+    assert again.title == page.title  # the stored row, not overwritten
+    assert not any("SAVEPOINT" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_outlet_is_not_kept_when_its_first_article_cannot_be_stored():
+    too_long = "https://www.unheard-of-daily.com/" + "a" * 3000
+    with pytest.raises(ValidationError):
+        article_store(provider=ArticleProvider.FEED, url=too_long, site_name="Unheard-of Daily")
+    assert Article.objects.count() == 0
+    assert Outlet.objects.count() == 0
+
+    article, created = article_store(
+        provider=ArticleProvider.FEED, url="https://www.unheard-of-daily.com/a", site_name="Unheard-of Daily"
+    )
+    assert created
+    assert article.outlet is not None
+    assert (article.outlet.name, article.outlet.domains) == ("Unheard-of Daily", ["unheard-of-daily.com"])
+    assert article.raw_payload["publisher"]["reason"] == "new_outlet"
+
+
+def test_a_conflicting_store_inside_a_callers_transaction_leaves_it_usable(db):
+    first, _ = article_store(provider=ArticleProvider.GDELT, url=URL, text="The first copy.")
+    with transaction.atomic():
+        again, created = article_store(provider=ArticleProvider.FEED, url=URL + "#x", text="Later.")
+        assert (again.pk, created) == (first.pk, False)
+        assert Article.objects.count() == 1  # the transaction still answers
 
 
 # --- 50 concurrent inserts -------------------------------------------------------------------------------
