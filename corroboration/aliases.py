@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from corroboration.text import Token, stem, tokens
 
@@ -185,7 +186,7 @@ class AliasTable:
     def is_wording(self, term: str) -> bool:
         return term in self.wording_names
 
-    @property
+    @cached_property
     def signature(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Every key with its forms, in a fixed order: equal for equal tables."""
         return tuple(sorted(self.forms.items()))

@@ -63,7 +63,7 @@ from corroboration.rating_labels import rating_key
 from corroboration.stance import Stance as ClassStance
 from corroboration.stance import StanceSuggestion, suggest_stance
 from corroboration.syndication import group_article, origin_id
-from corroboration.text import words
+from corroboration.text import NEGATORS, is_content, words
 from sources.canonical import canonical_url
 from sources.claimreviews import ClaimReviewItem, ClaimReviewUnreadable, body_text, read_claimreviews
 from sources.fetch import HTML_TYPES, JSON_TYPES, Fetcher, FetchError, check_url
@@ -155,6 +155,15 @@ def _alias_clean(alias: Alias) -> None:
     alias.name, alias.alias = " ".join(alias.name.split()), " ".join(alias.alias.split())
     if alias.name.lower() == alias.alias.lower():
         raise ValidationError({"alias": "An alias is another name, not the name itself."})
+    if alias.kind == AliasKind.WORDING:
+        for field_name in ("name", "alias"):
+            plain = words(getattr(alias, field_name))
+            # "not" inside a wording would hide a negation from stance reading; a wording
+            # of stopwords only ("down") would fold every such word.
+            if any(w in NEGATORS or w.endswith("n't") for w in plain):
+                raise ValidationError({field_name: "A wording cannot hold a negation (“not”, “never”)."})
+            if plain and not any(is_content(w) for w in plain):
+                raise ValidationError({field_name: "A wording needs at least one word that says something."})
     alias.full_clean()
 
 

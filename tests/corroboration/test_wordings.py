@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from corroboration.aliases import AliasTable
 from corroboration.candidates import ArticleKeys, ClaimTerms, candidate_claim_ids
@@ -192,3 +192,12 @@ def test_the_alias_list_filters_by_kind_and_a_wording_added_in_the_admin_is_save
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Alias.objects.get(alias="bow out").kind == AliasKind.WORDING
     assert "~step down" in _terms("Lind will bow out.", alias_table())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", ["was not sacked", "down"])
+def test_a_wording_holding_a_negation_or_nothing_but_stopwords_is_refused(editor: User, form):
+    with pytest.raises(ValidationError):
+        alias_create(actor=editor, kind=AliasKind.WORDING, name="step down", alias=form)
+    # As an entity's other name, a word of any kind is allowed ("Down" is a county).
+    alias_create(actor=editor, name="County Down", alias="Down")
