@@ -148,13 +148,14 @@ class RatingMappingAdmin(ServiceAdmin):
 
 @admin.register(Alias)
 class AliasAdmin(ServiceAdmin):
-    """Other names news copy uses for an entity ("the Kremlin" for Russia). Matching
-    reads claims and pages through this table from the next match on."""
+    """Other names news copy uses for an entity ("the Kremlin" for Russia), and other
+    ways it says what happened (wordings: "quit" for "step down"). Matching reads
+    claims and pages through this table from the next match on."""
 
     service_fields = ALIAS_FIELDS
-    fields = ("name", "alias", "notes")
-    list_display = ("alias", "name", "notes")
-    list_filter = ("name",)
+    fields = ("kind", "name", "alias", "notes")
+    list_display = ("alias", "name", "kind", "notes")
+    list_filter = ("kind", "name")
     search_fields = ("name", "alias")
 
     def create_object(self, request: HttpRequest, data: dict[str, Any]) -> Alias:

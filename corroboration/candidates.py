@@ -20,6 +20,12 @@ what is looked up and what is stored were analysed alike:
   database (`ts_filter`/`ts_delete` on the stored vectors), so the scorer only reads
   claims that could pass. Names are folded through the alias table first: a page
   that says "the Kremlin" holds every lexeme of "Russia".
+- **Wordings.** The table's wordings (`aliases.SEED_WORDINGS`, kept in the admin)
+  are folded the same way, and are also looked up by: a page that says "quit" holds,
+  and is looked up by, every lexeme of "step down", "resign", "stand down"…, so it
+  finds a claim worded "will step down"; a claim worded "step down" looks for pages
+  by all of them. The claims' index itself stores only their own words (nothing to
+  refresh when the table changes): equivalents are added on the side that asks.
 
 A claim whose only words in common with an article are country names and common news
 words is not a candidate: that is the "matches almost anything" case the scorer must
@@ -31,13 +37,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from django.db import connection
 
-from corroboration.aliases import SEED_ALIASES, AliasTable
+from corroboration.aliases import AliasTable
 from corroboration.matching import TermStats
 from corroboration.text import NEGATORS, STOPWORDS, tokens
 
@@ -59,6 +65,7 @@ class Lexicon:
 
     names: Mapping[str, frozenset[str]]  # entity key ("@russia") → lexemes of all its names
     ignored: frozenset[str]  # lexemes of words the scorer never counts
+    wordings: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "~step down" → lexemes of all its forms
 
     @property
     def name_lexemes(self) -> frozenset[str]:
@@ -88,29 +95,33 @@ def lexemes_of(texts: Sequence[str]) -> list[list[str]]:
 
 
 @lru_cache(maxsize=8)
-def _lexicon(table: tuple[tuple[str, tuple[str, ...]], ...]) -> Lexicon:
-    keys = [_entity_key(canonical) for canonical, _ in table]
-    groups = [[canonical, *aliases] for canonical, aliases in table]
-    analysed = lexemes_of([" ".join(group) for group in groups] + [" ".join(sorted(STOPWORDS | NEGATORS))])
-    names = {key: frozenset(lexemes) for key, lexemes in zip(keys, analysed[:-1], strict=True)}
-    return Lexicon(names=names, ignored=frozenset(analysed[-1]))
+def _lexicon(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> Lexicon:
+    analysed = lexemes_of([" ".join(forms) for _, forms in groups] + [" ".join(sorted(STOPWORDS | NEGATORS))])
+    folded = {key: frozenset(lexemes) for (key, _), lexemes in zip(groups, analysed[:-1], strict=True)}
+    return Lexicon(
+        names={key: lexemes for key, lexemes in folded.items() if key.startswith("@")},
+        ignored=frozenset(analysed[-1]),
+        wordings={key: lexemes for key, lexemes in folded.items() if key.startswith("~")},
+    )
 
 
-def lexicon(aliases: Mapping[str, Sequence[str]] | None = None) -> Lexicon:
-    """The lexicon of an alias table (default: the seed table), analysed once per process."""
-    table = SEED_ALIASES if aliases is None else aliases
-    return _lexicon(tuple((canonical, tuple(names)) for canonical, names in sorted(table.items())))
+_SEED_TABLE = AliasTable()
 
 
-def _entity_key(canonical: str) -> str:
-    # The key AliasTable gives an entity.
-    return "@" + " ".join(t.plain for t in tokens(canonical))
+def lexicon(aliases: AliasTable | None = None) -> Lexicon:
+    """The lexicon of an alias table (default: the seed table), analysed once per
+    process for each table."""
+    return _lexicon((aliases or _SEED_TABLE).signature)
 
 
-def entities_named(text: str, aliases: Mapping[str, Sequence[str]] | None = None) -> set[str]:
+def entities_named(text: str, aliases: AliasTable | None = None) -> set[str]:
     """The entity keys of the alias table that a text names, in any of their names."""
-    table = AliasTable(SEED_ALIASES if aliases is None else aliases)
-    return {entity.key for entity in table.entities(tokens(text))}
+    return {entity.key for entity in (aliases or _SEED_TABLE).entities(tokens(text))}
+
+
+def wordings_said(text: str, aliases: AliasTable | None = None) -> set[str]:
+    """The wording keys of the alias table that a text says, in any of their forms."""
+    return {wording.key for wording in (aliases or _SEED_TABLE).wordings(tokens(text))}
 
 
 def _tsquery(lexemes: Iterable[str]) -> str:
@@ -156,8 +167,10 @@ def _frequent_claim_lexemes(share: float) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class ArticleKeys:
-    """What an article is looked up by (`keys`) and what it holds (`present`: its
-    lexemes, every name of each entity it names, and the words the scorer ignores)."""
+    """What an article is looked up by (`keys`: its distinguishing lexemes and those
+    of every form of each wording it says) and what it holds (`present`: its lexemes,
+    every name of each entity it names, every form of each wording it says, and the
+    words the scorer ignores)."""
 
     keys: frozenset[str]
     present: frozenset[str]
@@ -167,7 +180,7 @@ class ArticleKeys:
         cls,
         text: str,
         *,
-        aliases: Mapping[str, Sequence[str]] | None = None,
+        aliases: AliasTable | None = None,
         frequent: Iterable[str] = (),
     ) -> ArticleKeys:
         words = lexicon(aliases)
@@ -175,8 +188,11 @@ class ArticleKeys:
         present = set(own) | words.ignored
         for key in entities_named(text, aliases):
             present |= words.names.get(key, frozenset())
-        keys = words.distinguishing(own) - set(frequent)
-        return cls(keys=frozenset(keys), present=frozenset(present))
+        equivalents: set[str] = set()
+        for key in wordings_said(text, aliases):
+            equivalents |= words.wordings.get(key, frozenset())
+        keys = words.distinguishing(set(own) | equivalents) - set(frequent)
+        return cls(keys=frozenset(keys), present=frozenset(present | equivalents))
 
 
 # The claims whose statement (weight A) or quote (weight B) has MIN_SHARE of its
@@ -206,7 +222,7 @@ def candidate_claims_query(
     statuses: Sequence[str],
     after: int = 0,
     limit: int = CHUNK,
-    aliases: Mapping[str, Sequence[str]] | None = None,
+    aliases: AliasTable | None = None,
 ) -> tuple[str, list[Any]] | None:
     """The query of `candidate_claim_ids` (its parameters in order, so that it can be
     embedded in another statement: the claims read in the same one); None when the
@@ -237,7 +253,7 @@ def candidate_claim_ids(
     statuses: Sequence[str],
     after: int = 0,
     limit: int = CHUNK,
-    aliases: Mapping[str, Sequence[str]] | None = None,
+    aliases: AliasTable | None = None,
 ) -> list[int]:
     """The next `limit` candidate claims (by id, after `after`) for an article: in one
     of `statuses`, sharing a distinguishing lexeme with it and holding `MIN_SHARE` of
@@ -253,13 +269,14 @@ def candidate_claim_ids(
 @dataclass(frozen=True)
 class ClaimTerms:
     """A claim's wordings as groups of lexemes: a group is present in a page when the
-    page holds any of its lexemes (an entity's group holds every name of it)."""
+    page holds any of its lexemes (an entity's group holds every name of it, a folded
+    wording's every form of it: "step down" is present where a page says "quit")."""
 
     wordings: tuple[tuple[frozenset[str], ...], ...]
     keys: frozenset[str]
 
     @classmethod
-    def of(cls, statement: str, quote: str = "", *, aliases: Mapping[str, Sequence[str]] | None = None) -> ClaimTerms:
+    def of(cls, statement: str, quote: str = "", *, aliases: AliasTable | None = None) -> ClaimTerms:
         words = lexicon(aliases)
         texts = [t for t in (statement, quote) if t.strip()]
         analysed = lexemes_of(texts)
@@ -267,17 +284,21 @@ class ClaimTerms:
         keys: set[str] = set()
         for text, lexemes in zip(texts, analysed, strict=True):
             groups: dict[str, frozenset[str]] = {}
-            named = entities_named(text, aliases)
             folded: set[str] = set()
-            for key in named:
+            for key in entities_named(text, aliases):
                 folded |= words.names.get(key, frozenset())
                 groups[key] = words.names.get(key, frozenset())
+            equivalents: set[str] = set()
+            for key in wordings_said(text, aliases):
+                equivalents |= words.wordings.get(key, frozenset())
+                groups[key] = words.wordings.get(key, frozenset())
+            folded |= equivalents
             for lexeme in lexemes:
                 if lexeme in words.ignored or lexeme in folded:
                     continue
                 groups[lexeme] = frozenset({lexeme})
             wordings.append(tuple(g for g in groups.values() if g))
-            keys |= words.distinguishing(lexemes)
+            keys |= words.distinguishing(set(lexemes) | equivalents)
         return cls(wordings=tuple(wordings), keys=frozenset(keys))
 
 

@@ -4,7 +4,11 @@ A claim becomes a profile: the terms of its neutral statement and of its verbati
 each weighted by how much it distinguishes (a rare term such as "Patriot" or "1,284"
 weighs more than "Russia", which half the news names), and the parties it is about.
 Names are folded through an alias table first, so "the Kremlin" meets "Russia" and
-"the Islamic Republic" meets "Iran".
+"the Islamic Republic" meets "Iran"; so are the words that say what happened, through
+the same table's wordings, so "quit", "resigned" and "stood down" meet "step down" and
+"acquire" meets "buy" (matched on stems, one term per group, never a party). Claims,
+articles and the document frequencies are all read through the same table, and a
+negation still governs a folded wording ("did not step down").
 
 An article is read sentence by sentence. Its passage for the claim is the shortest run
 of at most three sentences that carries the largest weighted share of the claim's terms
@@ -170,12 +174,18 @@ class Document:
         words = self.tokens[first:last]
         found: list[_Term] = []
         entities = {e.first: e for e in self.aliases.entities(words)}
+        # A wording never runs into a name: "take over Lumen" is "~buy" then Lumen.
+        wordings = {
+            w.first: w
+            for w in self.aliases.wordings(words)
+            if not any(w.first < e.first < w.last for e in entities.values())
+        }
         j = 0
         while j < len(words):
-            entity = entities.get(j)
-            if entity is not None:
-                found.append(_Term(entity.key, first + entity.first, first + entity.last))
-                j = entity.last
+            folded = entities.get(j) or wordings.get(j)
+            if folded is not None:
+                found.append(_Term(folded.key, first + folded.first, first + folded.last))
+                j = folded.last
                 continue
             plain = words[j].plain
             if plain == "the" and j + 1 < len(words) and stem(words[j + 1].plain) in _HEAD_STEMS:
@@ -188,6 +198,18 @@ class Document:
                 found.extend(_Term(form, first + j, first + j + 1) for form in term_forms(plain))
             j += 1
         return found
+
+    @cached_property
+    def wording_at(self) -> dict[int, str]:
+        """Token index → the wording key of the phrase it is part of ("stood" in
+        "stood down" → "~step down")."""
+        return {
+            i: t.term
+            for terms in self.sentence_terms
+            for t in terms
+            if self.aliases.is_wording(t.term)
+            for i in range(t.first, t.last)
+        }
 
     @cached_property
     def all_terms(self) -> set[str]:
@@ -365,13 +387,18 @@ def _parties(statement: str, table: AliasTable) -> list[_Party]:
         run: list[_Term] = []
         for term in [*document.sentence_terms[s], None]:
             token = words[term.first] if term is not None else None
-            is_name = term is not None and (
-                table.is_entity(term.term)
-                or (
-                    token is not None
-                    and token.capitalised
-                    and not (term.first == first and token.plain in lowercase)
-                    and not token.plain[:1].isdigit()
+            # What happened is never a party, however it is capitalised ("Lind Quits").
+            is_name = (
+                term is not None
+                and not table.is_wording(term.term)
+                and (
+                    table.is_entity(term.term)
+                    or (
+                        token is not None
+                        and token.capitalised
+                        and not (term.first == first and token.plain in lowercase)
+                        and not token.plain[:1].isdigit()
+                    )
                 )
             )
             name = term if is_name else None
@@ -529,12 +556,12 @@ def _prospective_frames(profile: ClaimProfile, document: Document, index: int) -
             after = j + 2
         else:
             continue
-        for later in words[after : after + _PROSPECTIVE_REACH]:
+        for k, later in enumerate(words[after : after + _PROSPECTIVE_REACH], start=first + after):
             if re.search(r"[,;:—–()“”\"]", document.text[token.end : later.start]):
                 break
             if not is_content(later.plain):
                 continue
-            hits += bool(set(term_forms(later.plain)) & own)
+            hits += bool({*term_forms(later.plain), document.wording_at.get(k, "")} & own)
             break
     return hits
 

@@ -314,23 +314,41 @@ class RatingMapping(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
-class Alias(models.Model):
-    """Another name news copy uses for an entity: "the Kremlin" or "Moscow" for Russia,
-    "the Islamic Republic" for Iran. Matching reads a claim and a page through this
-    table, so a paraphrase that names the party differently still carries the claim.
-    Editors keep it in the admin; it starts with a seed table (migration 0006)."""
+class AliasKind(models.TextChoices):
+    ENTITY = "entity", "Entity (a name: a party a claim is about)"
+    WORDING = "wording", "Wording (what happened: never a party)"
 
-    name = models.CharField(max_length=200, help_text="The entity as claims name it (“Russia”).")
+
+class Alias(models.Model):
+    """Another way news copy says something a claim says. An entity alias is another
+    name for a party: "the Kremlin" or "Moscow" for Russia, "the Islamic Republic" for
+    Iran. A wording is an equivalent of a predicate: "quit" or "stood down" for "step
+    down", "acquire" for "buy" (matched on stems: list irregular forms on their own).
+    Matching reads a claim and a page through this table, so a paraphrase that names
+    the party or says what happened differently still carries the claim. Editors keep
+    it in the admin; it starts with seed tables (migrations 0007 and 0009)."""
+
+    kind = models.CharField(
+        max_length=10,
+        choices=AliasKind.choices,
+        default=AliasKind.ENTITY,
+        help_text="Entity: another name for a party. Wording: another way of saying what happened.",
+    )
+    name = models.CharField(
+        max_length=200,
+        help_text="The entity as claims name it (“Russia”), or the wording's canonical term (“step down”).",
+    )
     alias = models.CharField(
         max_length=200,
-        help_text="Another name for it (“the Kremlin”). Short capitals (“US”) match only in capitals.",
+        help_text="Another name for it (“the Kremlin”; short capitals such as “US” match only in capitals), "
+        "or another way of saying it (“quit”, “stood down”).",
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["name", "alias"]
+        ordering = ["kind", "name", "alias"]
         verbose_name_plural = "aliases"
         constraints = [
             models.UniqueConstraint(Lower("name"), Lower("alias"), name="alias_once_per_name"),
@@ -341,12 +359,13 @@ class Alias(models.Model):
         return f"{self.alias} → {self.name}"
 
 
-def alias_mapping() -> dict[str, list[str]]:
-    """The alias table as it is now: name → its other names."""
-    table: dict[str, list[str]] = {}
-    for name, alias in Alias.objects.order_by("name", "alias").values_list("name", "alias"):
-        table.setdefault(name, []).append(alias)
-    return table
+def alias_mappings() -> dict[str, dict[str, list[str]]]:
+    """The alias table as it is now, in one read: kind → name → its other forms."""
+    tables: dict[str, dict[str, list[str]]] = {kind: {} for kind in AliasKind.values}
+    rows = Alias.objects.order_by("kind", "name", "alias").values_list("kind", "name", "alias")
+    for kind, name, alias in rows:
+        tables[kind].setdefault(name, []).append(alias)
+    return tables
 
 
 def rating_mappings() -> dict[str, Any]:

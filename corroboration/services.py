@@ -26,7 +26,7 @@ from claims.services import attribution_update
 from core.leases import Lease
 from core.retry import backoff
 from core.services import Actor, model_update, service, task_send
-from corroboration.aliases import SEED_ALIASES, AliasTable
+from corroboration.aliases import SEED_ALIASES, SEED_WORDINGS, AliasTable
 from corroboration.candidates import (
     CHUNK,
     ArticleKeys,
@@ -41,6 +41,7 @@ from corroboration.ledger import Ledger, ledger_of
 from corroboration.matching import ClaimProfile, Document, Match, match, responses_to
 from corroboration.models import (
     Alias,
+    AliasKind,
     ArticleMatching,
     Coverage,
     CoverageIndependence,
@@ -55,14 +56,14 @@ from corroboration.models import (
     RatingMapping,
     Stance,
     Syndication,
-    alias_mapping,
+    alias_mappings,
 )
 from corroboration.prior_matching import PriorMatch, match_prior_check
 from corroboration.rating_labels import rating_key
 from corroboration.stance import Stance as ClassStance
 from corroboration.stance import StanceSuggestion, suggest_stance
 from corroboration.syndication import group_article, origin_id
-from corroboration.text import words
+from corroboration.text import NEGATORS, is_content, words
 from sources.canonical import canonical_url
 from sources.claimreviews import ClaimReviewItem, ClaimReviewUnreadable, body_text, read_claimreviews
 from sources.fetch import HTML_TYPES, JSON_TYPES, Fetcher, FetchError, check_url
@@ -85,12 +86,16 @@ class JobRefused(Exception):
 # --- Matching -------------------------------------------------------------------------------
 
 
-def candidate_articles(claim: Claim, *, among: Iterable[int] | None = None) -> Iterator[Article]:
+def candidate_articles(
+    claim: Claim, *, among: Iterable[int] | None = None, aliases: AliasTable | None = None
+) -> Iterator[Article]:
     """Stored articles that may carry the claim, in chunks by id: found through the
     articles' full-text index by the claim's distinguishing terms and holding a
-    quarter of its statement's or quote's terms (`candidates.py`); the scoring decides
-    which carry the claim. Memory holds one chunk, however many articles match."""
-    condition, params = article_candidate_condition(ClaimTerms.of(claim.statement, claim.quote), '"sources_article"')
+    quarter of its statement's or quote's terms (`candidates.py`), names and wordings
+    folded through `aliases` (default: the seed tables); the scoring decides which
+    carry the claim. Memory holds one chunk, however many articles match."""
+    terms = ClaimTerms.of(claim.statement, claim.quote, aliases=aliases)
+    condition, params = article_candidate_condition(terms, '"sources_article"')
     # The condition is fixed text from candidates.py; every value in it is a bound parameter.
     wanted = RawSQL(condition, params, output_field=BooleanField())  # noqa: S611
     articles = Article.objects.exclude(text="").filter(wanted)
@@ -121,20 +126,26 @@ def claim_profile(claim: Claim, *, aliases: AliasTable | None = None) -> ClaimPr
 
 
 def alias_table() -> AliasTable:
-    """The alias table as editors keep it in the admin (`Alias`; seeded by migration)."""
-    return AliasTable(alias_mapping())
+    """The alias table as editors keep it in the admin (`Alias`, entities and wordings,
+    read in one query; seeded by migration)."""
+    tables = alias_mappings()
+    return AliasTable(tables[AliasKind.ENTITY], wordings=tables[AliasKind.WORDING])
 
 
-ALIAS_FIELDS = frozenset({"name", "alias", "notes"})
+ALIAS_FIELDS = frozenset({"kind", "name", "alias", "notes"})
 
 
 def alias_seed() -> int:
-    """Put the starting table (aliases.SEED_ALIASES) back where it is missing — the
-    demo loads it, and migration 0006 wrote it once; an editor's own rows and changes
-    stay. The number of rows added."""
+    """Put the starting tables (aliases.SEED_ALIASES and SEED_WORDINGS) back where they
+    are missing — the demo loads them, and migrations 0007 and 0009 wrote them once; an
+    editor's own rows and changes stay. The number of rows added."""
     before = Alias.objects.count()
+    seeds = ((AliasKind.ENTITY, SEED_ALIASES), (AliasKind.WORDING, SEED_WORDINGS))
     rows = [
-        Alias(name=name, alias=alias, notes="Seed table.") for name, names in SEED_ALIASES.items() for alias in names
+        Alias(kind=kind, name=name, alias=alias, notes="Seed table.")
+        for kind, table in seeds
+        for name, names in table.items()
+        for alias in names
     ]
     Alias.objects.bulk_create(rows, ignore_conflicts=True)
     return Alias.objects.count() - before
@@ -144,16 +155,26 @@ def _alias_clean(alias: Alias) -> None:
     alias.name, alias.alias = " ".join(alias.name.split()), " ".join(alias.alias.split())
     if alias.name.lower() == alias.alias.lower():
         raise ValidationError({"alias": "An alias is another name, not the name itself."})
+    if alias.kind == AliasKind.WORDING:
+        for field_name in ("name", "alias"):
+            plain = words(getattr(alias, field_name))
+            # "not" inside a wording would hide a negation from stance reading; a wording
+            # of stopwords only ("down") would fold every such word.
+            if any(w in NEGATORS or w.endswith("n't") for w in plain):
+                raise ValidationError({field_name: "A wording cannot hold a negation (“not”, “never”)."})
+            if plain and not any(is_content(w) for w in plain):
+                raise ValidationError({field_name: "A wording needs at least one word that says something."})
     alias.full_clean()
 
 
 @service
-def alias_create(*, actor: Actor, name: str, alias: str, notes: str = "") -> Alias:
-    """Teach matching another name for an entity (editors); used from the next match on
-    (a matching job reads the table when it starts)."""
+def alias_create(*, actor: Actor, name: str, alias: str, notes: str = "", kind: str = AliasKind.ENTITY) -> Alias:
+    """Teach matching another name for an entity, or (`kind` wording) another way of
+    saying what happened (editors); used from the next match on (a matching job reads
+    the table when it starts)."""
     if actor is not None:
         _require(actor, "corroboration.add_alias", "Only an editor can change the alias table.")
-    row = Alias(name=name, alias=alias, notes=notes)
+    row = Alias(kind=kind, name=name, alias=alias, notes=notes)
     _alias_clean(row)
     row.save()
     return row
@@ -404,7 +425,7 @@ def coverage_match(claim: Claim, *, among: Iterable[int] | None = None) -> dict[
     outlets = _outlet_names()
     published = claim.status == Status.PUBLISHED
     counts = {"candidates": 0, "related": 0, "new": 0}
-    for article in candidate_articles(claim, among=among):
+    for article in candidate_articles(claim, among=among, aliases=aliases):
         ensure_grouped([article])
         counts["candidates"] += 1
         related, created = _coverage_record(
@@ -508,13 +529,13 @@ def coverage_match_article(
     # An article read with its group (as the job reads it) needs no question to the database.
     if not hasattr(article, "syndication"):
         ensure_grouped([article])
-    keys = ArticleKeys.of(article.text, frequent=frequent_claim_lexemes())
     context = context or MatchingContext.read()
+    keys = ArticleKeys.of(article.text, aliases=context.aliases, frequent=frequent_claim_lexemes())
     document = Document(article.text, context.aliases)
     own_transactions = not connection.in_atomic_block
     after, more = marker.claims_through, True
     while more:
-        query = candidate_claims_query(keys, statuses=statuses, after=after, limit=chunk)
+        query = candidate_claims_query(keys, statuses=statuses, after=after, limit=chunk, aliases=context.aliases)
         with transaction.atomic():
             # The chunk's candidate claims (`candidates.candidate_claim_ids`), read in the same statement.
             claims = (

@@ -293,17 +293,19 @@ def _negations(text: str, words: list[Token], span: Span, profile: ClaimProfile)
     """Negations in the sentence that govern one of the claim's own words."""
     inside = [t for t in words if span[0] <= t.start < span[1]]
     own_terms = profile.terms - profile.figures - {t for p in profile.parties for t in p.terms}
+    # "did not quit" negates "step down": a word of a wording carries the wording's term.
+    wording = {i: w.key for w in profile.aliases.wordings(inside) for i in range(w.first, w.last)}
     hits: list[Span] = []
     for i, token in enumerate(inside):
         if not (token.plain in NEGATORS or token.plain.endswith("n't")):
             continue
-        for later in inside[i + 1 : i + 1 + _NEGATION_REACH]:
+        for k, later in enumerate(inside[i + 1 : i + 1 + _NEGATION_REACH], start=i + 1):
             if _CLAUSE_BREAK.search(text[token.end : later.start]):
                 break
             if later.plain in _NEGATION_FILLERS or not is_content(later.plain):
                 continue
             # The first content word is what the negation governs.
-            if set(term_forms(later.plain)) & own_terms:
+            if {*term_forms(later.plain), wording.get(k, "")} & own_terms:
                 hits.append((token.start, later.end))
             break
     return hits
