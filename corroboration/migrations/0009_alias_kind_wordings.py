@@ -14,7 +14,7 @@ SEED = {
     "strike down": ["struck down", "overturn", "annul", "quash", "invalidate", "nullify"],
     "arrest": ["detain", "detention", "apprehend", "take into custody", "took into custody", "taken into custody"],
     "raise": ["increase", "hike"],
-    "cut": ["lower", "reduce", "reduction", "slash"],
+    "cut": ["reduce", "reduction", "slash"],
     "dismiss": ["sack"],
     "kill": ["slay", "slain"],
     "attack": ["assault"],
