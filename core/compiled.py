@@ -19,12 +19,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Expression, F, Func, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 
 FRAGMENT = "__compiled_fragment__"
+
+
+class ArrayParam(Func):
+    """An array given as one parameter whatever its length, cast to `element[]`: so that
+    a query compiled once does not change with it, and Django binds one parameter where
+    `__in` or a list on the right of an array lookup binds one per value. `values` is a
+    list of strings, or an array's text ("{1,2,3}", cheaper to bind than a list of
+    numbers); `element` is a constant of the caller's code, never a value from outside."""
+
+    def __init__(self, values: list[str] | str, *, element: str = "text") -> None:
+        param = Value(values, output_field=ArrayField(TextField()) if isinstance(values, list) else TextField())
+        super().__init__(param, output_field=ArrayField(TextField()))
+        self.element = element
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"({sql})::{self.element}[]", list(params)
+
+
+class AnyOf(Func):
+    """`expression = ANY(values)`, the values one array parameter (`ArrayParam`)."""
+
+    arity = 2
+    output_field = BooleanField()
+
+    def __init__(self, expression: str | Expression, values: list[str] | str, *, element: str = "text") -> None:
+        left = F(expression) if isinstance(expression, str) else expression
+        super().__init__(left, ArrayParam(values, element=element))
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> tuple[str, list[Any]]:
+        (left, left_params), (array, array_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"{left} = ANY({array})", [*left_params, *array_params]
 
 
 def fragment() -> RawSQL:

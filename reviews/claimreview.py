@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
-from django.db.models import Aggregate, BooleanField, F, Func, JSONField, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models import Aggregate, F, JSONField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.urls import reverse
@@ -31,7 +31,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Attribution, AttributionRole, Claim, Status, attribution_field, sourcing_fingerprint_of
-from core.compiled import CompiledValues
+from core.compiled import AnyOf, CompiledValues
 from reviews.models import Review, StandardsSignOff, Transition
 from reviews.workflow import TransitionName
 from sources.models import Article, SourceKind, is_anonymous_kind
@@ -285,21 +285,6 @@ class JSONAgg(OrderableAggMixin, Aggregate):  # type: ignore[misc]  # two bases 
     output_field = ReadJSON()
 
 
-class IdIn(Func):
-    """`column = ANY(array)`, the array given as its text (`{1,2,3}`): one parameter,
-    whatever the number of ids."""
-
-    arity = 2
-    output_field = BooleanField()
-
-    def __init__(self, column: str, array: str) -> None:
-        super().__init__(F(column), Value(array, output_field=TextField()))
-
-    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> tuple[str, list[Any]]:
-        column, array = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"{column[0]} = ANY(({array[0]})::bigint[])", [*column[1], *array[1]]
-
-
 def _rows(queryset: QuerySet[Any], group: str, row: JSONObject, *order: str) -> Subquery:
     """One JSON array of `row` for the rows of `queryset` (all of one `group`), in `order`:
     read as one JSON document, where an array of JSON values is parsed item by item."""
@@ -484,7 +469,9 @@ def _claim_rows_by_id(using: str) -> CompiledValues:
     Django takes longer to make this query (some 200 expressions) than the database to
     answer it."""
     return CompiledValues(
-        _claim_rows(Claim.objects.filter(IdIn("pk", _IDS_MARKER))), using=using, markers=[_IDS_MARKER]
+        _claim_rows(Claim.objects.filter(AnyOf("pk", _IDS_MARKER, element="bigint"))),
+        using=using,
+        markers=[_IDS_MARKER],
     )
 
 
