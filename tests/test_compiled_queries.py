@@ -7,9 +7,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.compiled import CompiledValues, fragment
-from sources.models import Article
-from tests.factories import ArticleFactory
+from core.compiled import AnyOf, ArrayParam, CompiledValues, fragment
+from sources.models import Article, Outlet
+from tests.factories import ArticleFactory, OutletFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,30 @@ def test_a_marker_must_be_exactly_one_of_the_parameters():
         )
     with pytest.raises(ImproperlyConfigured):
         CompiledValues(Article.objects.filter(pk__in=fragment(), title="fixed").values("pk"), using="default")
+
+
+def test_any_of_binds_one_array_parameter_whatever_the_number_of_values():
+    first, second, _ = (ArticleFactory(title=t) for t in ("One", "Two", "Three"))
+    for titles in (["One"], ["One", "Two"]):
+        query = Article.objects.filter(AnyOf("title", titles)).values("pk").query
+        _, params = query.get_compiler(using="default").as_sql()
+        assert len(params) == 1
+    found = Article.objects.filter(AnyOf("title", ["One", "Two"])).order_by("pk").values_list("pk", flat=True)
+    assert list(found) == [first.pk, second.pk]
+    assert list(
+        Article.objects.filter(AnyOf("pk", f"{{{second.pk}}}", element="bigint")).values_list("pk", flat=True)
+    ) == [second.pk]
+    assert not Article.objects.filter(AnyOf("title", [])).exists()
+
+
+def test_an_array_parameter_serves_an_array_lookup_in_a_compiled_query():
+    listed = OutletFactory(name="Harbour Times", domains=["harbour.example"])
+    OutletFactory(name="Other Post", domains=["other.example"])
+    marker = ["<domains>"]
+    compiled = CompiledValues(
+        Outlet.objects.filter(domains__overlap=ArrayParam(marker, element="varchar")).values("pk"),
+        using="default",
+        markers=(marker,),
+    )
+    assert compiled.rows((["harbour.example", "elsewhere.example"],)) == [{"pk": listed.pk}]
+    assert compiled.rows(([],)) == []
