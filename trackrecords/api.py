@@ -51,6 +51,7 @@ def outlet_record_data(outlet: Outlet) -> dict[str, Any]:
 class OutletTrackRecordViewSet(ApiViewSet):
     serializer_class = OutletTrackRecordSerializer
     queryset = TrackRecord.objects.none()
+    pagination_class = None  # one record, not a list of them
     required = {"list": Action.READ_RECORDS}
 
     @extend_schema(summary="An outlet's track record", responses={200: OutletTrackRecordSerializer})
@@ -63,6 +64,7 @@ class OutletTrackRecordViewSet(ApiViewSet):
 class SourceTrackRecordViewSet(ApiViewSet):
     serializer_class = SourceTrackRecordSerializer
     queryset = TrackRecord.objects.none()
+    pagination_class = None  # one record, not a list of them
     required = {"list": Action.READ_RECORDS}
 
     @extend_schema(summary="A source's track record", responses={200: SourceTrackRecordSerializer})
