@@ -363,16 +363,17 @@ def _read(rows: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     return read
 
 
-def _shown_article(row: dict[str, Any], prefix: str = "") -> ShownArticle | None:
-    if row[prefix + "id"] is None:
+def _shown_article(row: dict[str, Any]) -> ShownArticle | None:
+    """An article under the keys of `_ARTICLE` (None: no article, as an empty first appearance)."""
+    if row["id"] is None:
         return None
     return ShownArticle(
-        pk=row[prefix + "id"],
-        canonical_url=row[prefix + "canonical_url"],
-        title=row[prefix + "title"],
-        outlet=_shown_outlet(row[prefix + "outlet_name"], row[prefix + "outlet_updated_at"]),
-        published_at=row[prefix + "published_at"],
-        updated_at=row[prefix + "updated_at"],
+        pk=row["id"],
+        canonical_url=row["canonical_url"],
+        title=row["title"],
+        outlet=_shown_outlet(row["outlet_name"], row["outlet_updated_at"]),
+        published_at=row["published_at"],
+        updated_at=row["updated_at"],
     )
 
 
