@@ -233,7 +233,9 @@ class Claim(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
-            GinIndex(fields=["match_vector"], name="claim_match_gin"),
+            # Read for every new article (corroboration.candidates) and written at the pace
+            # of people: no pending list of recent claims for each lookup to scan through.
+            GinIndex(fields=["match_vector"], name="claim_match_gin", fastupdate=False),
             GinIndex(fields=["tags"], name="claim_tags_gin"),
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated"),
             # The API's default order (most recently updated first, ties by id): a page is

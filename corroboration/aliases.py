@@ -120,6 +120,7 @@ class AliasTable:
                 acronym = name.strip() if _ACRONYM.match(name.strip()) else None
                 self._phrases.setdefault(phrase, []).append((key, acronym))
                 self._longest = max(self._longest, len(phrase))
+        self._starts = frozenset(phrase[0] for phrase in self._phrases)
         # phrase (stems) → key; a form already taken by another group keeps its first.
         self._wordings: dict[tuple[str, ...], str] = {}
         self._wording_longest = 1
@@ -139,12 +140,15 @@ class AliasTable:
 
     def entities(self, words: Sequence[Token]) -> list[Entity]:
         """The entities named in a token sequence, longest name first at each place."""
+        bases = [_base(w.plain) for w in words]
         found: list[Entity] = []
         i = 0
         while i < len(words):
             hit = None
-            for size in range(min(self._longest, len(words) - i), 0, -1):
-                phrase = tuple(_base(w.plain) for w in words[i : i + size])
+            # Most words start no name: only a name's first word is looked further.
+            sizes = range(min(self._longest, len(words) - i), 0, -1) if bases[i] in self._starts else ()
+            for size in sizes:
+                phrase = tuple(bases[i : i + size])
                 for key, acronym in self._phrases.get(phrase, ()):
                     surface = "".join(w.surface for w in words[i : i + size])
                     if acronym is not None and surface.replace(".", "") != acronym.replace(".", ""):

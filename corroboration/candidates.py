@@ -44,7 +44,7 @@ from typing import Any
 from django.db import connection
 
 from corroboration.aliases import AliasTable
-from corroboration.matching import TermStats
+from corroboration.matching import Document, TermStats
 from corroboration.text import NEGATORS, STOPWORDS, tokens
 
 # Share of a wording's lexemes a page must hold to be worth scoring (see the module's text).
@@ -125,9 +125,36 @@ def wordings_said(text: str, aliases: AliasTable | None = None) -> set[str]:
 
 
 def _tsquery(lexemes: Iterable[str]) -> str:
-    """An OR of lexemes as tsquery text, each quoted so it is taken as it is."""
-    quoted = ["'" + lexeme.replace("'", "''") + "'" for lexeme in sorted(lexemes) if "\\" not in lexeme]
-    return " | ".join(quoted)
+    """An OR of lexemes as tsquery text, each quoted so it is taken as it is; a grouped
+    figure ("5,500", see `figure_keys`) as the phrase of its parts ('5' <-> '500')."""
+    quoted = [
+        " <-> ".join("'" + part.replace("'", "''") + "'" for part in _parts(lexeme))
+        for lexeme in sorted(lexemes)
+        if "\\" not in lexeme
+    ]
+    return " | ".join(f"({q})" if " <-> " in q else q for q in quoted)
+
+
+# A figure written with thousands separators ("5,500", "1,284,000"), and a number
+# standing alone (not part of such a figure, nor of a decimal).
+_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d|[.,]\d)")
+_NUMBER = re.compile(r"(?<![\d.,])\d+(?!\d|[.,]\d)")
+
+
+def _parts(key: str) -> list[str]:
+    return key.split(",") if _FIGURE.fullmatch(key) else [key]
+
+
+def figure_keys(text: str, lexemes: Iterable[str]) -> set[str]:
+    """`lexemes` with each grouped figure of `text` as one key. PostgreSQL's parser
+    reads "5,500" as the numbers 5 and 500: looked up by "500", a page would find every
+    claim about 2,500, 7,500 or 9,500 of anything. A part of a figure stays a key only
+    where the text also has it as a number of its own; the figure itself becomes a key
+    (`_tsquery` asks for its parts in sequence)."""
+    figures = set(_FIGURE.findall(text))
+    parts = {part for figure in figures for part in figure.split(",")}
+    alone = set(_NUMBER.findall(text))
+    return {lexeme for lexeme in lexemes if lexeme not in parts or lexeme in alone} | figures
 
 
 def frequent_claim_lexemes(share: float = FREQUENT_SHARE) -> frozenset[str]:
@@ -182,16 +209,23 @@ class ArticleKeys:
         *,
         aliases: AliasTable | None = None,
         frequent: Iterable[str] = (),
+        document: Document | None = None,
     ) -> ArticleKeys:
+        """`document`: the text already read by the scorer with the same alias table
+        (read now when not given): the names and wordings it folded are those looked
+        up, so the index and the scorer see the same ones."""
         words = lexicon(aliases)
         (own,) = lexemes_of([text])
+        document = document or Document(text, aliases)
+        named = {term for term in document.all_terms if document.aliases.is_entity(term)}
+        said = {term for term in document.all_terms if document.aliases.is_wording(term)}
         present = set(own) | words.ignored
-        for key in entities_named(text, aliases):
+        for key in named:
             present |= words.names.get(key, frozenset())
         equivalents: set[str] = set()
-        for key in wordings_said(text, aliases):
+        for key in said:
             equivalents |= words.wordings.get(key, frozenset())
-        keys = words.distinguishing(set(own) | equivalents) - set(frequent)
+        keys = figure_keys(text, words.distinguishing(set(own) | equivalents)) - set(frequent)
         return cls(keys=frozenset(keys), present=frozenset(present | equivalents))
 
 
@@ -298,7 +332,7 @@ class ClaimTerms:
                     continue
                 groups[lexeme] = frozenset({lexeme})
             wordings.append(tuple(g for g in groups.values() if g))
-            keys |= words.distinguishing(set(lexemes) | equivalents)
+            keys |= figure_keys(text, words.distinguishing(set(lexemes) | equivalents))
         return cls(wordings=tuple(wordings), keys=frozenset(keys))
 
 

@@ -322,7 +322,7 @@ def read_article(
         own_names=_own_names(article),
         passage=found.sentences,
     )
-    return Reading(found, suggest_stance(article.text, found, profile), echo)
+    return Reading(found, suggest_stance(document or article.text, found, profile), echo)
 
 
 def _coverage_values(article: Article, reading: Reading) -> dict[str, Any]:
@@ -530,8 +530,8 @@ def coverage_match_article(
     if not hasattr(article, "syndication"):
         ensure_grouped([article])
     context = context or MatchingContext.read()
-    keys = ArticleKeys.of(article.text, aliases=context.aliases, frequent=frequent_claim_lexemes())
     document = Document(article.text, context.aliases)
+    keys = ArticleKeys.of(article.text, aliases=context.aliases, frequent=frequent_claim_lexemes(), document=document)
     own_transactions = not connection.in_atomic_block
     after, more = marker.claims_through, True
     while more:

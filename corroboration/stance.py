@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from corroboration.text import NEGATORS, Token, is_content, sentence_spans, stem, term_forms, tokens
 
 if TYPE_CHECKING:
-    from corroboration.matching import ClaimProfile, Match
+    from corroboration.matching import ClaimProfile, Document, Match
 
 __all__ = ["Stance", "StanceSuggestion", "Voice", "suggest_stance"]
 
@@ -126,13 +126,16 @@ class _Reading:
     voice: Voice | None = None
 
 
-def suggest_stance(text: str, found: Match, profile: ClaimProfile) -> StanceSuggestion:
-    """The stance of an article (`text`) on a claim (`profile`), given the passage
-    `match` found (`found`). Unrelated when nothing carries the claim."""
+def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) -> StanceSuggestion:
+    """The stance of an article (`text`, or its `Document` already read) on a claim
+    (`profile`), given the passage `match` found (`found`). Unrelated when nothing
+    carries the claim."""
     if not found.related:
         return StanceSuggestion(Stance.UNRELATED, "No passage of the article carries the claim.")
-    spans = sentence_spans(text)
-    words = tokens(text)
+    read = None if isinstance(text, str) else text
+    text = text if isinstance(text, str) else text.text
+    spans = read.spans if read else sentence_spans(text)
+    words = read.tokens if read else tokens(text)
     first, last = found.sentences
     excluded = set(found.excluded)
     passage = _read(text, words, spans, range(first, last), profile)

@@ -73,6 +73,33 @@ def test_only_claims_in_the_given_statuses_after_the_checkpoint_are_candidates()
     assert candidate_claim_ids(keys, statuses=["published"]) == []
 
 
+FIGURE_ARTICLE = (
+    "The ministry ordered 5,500 turbines for the Vorantis dam, officials said.\n"
+    "Work on the 500 homes beside the dam starts in May."
+)
+
+
+def test_a_grouped_figure_is_one_key_and_its_parts_are_not_keys_of_their_own():
+    keys = ArticleKeys.of("The ministry ordered 5,500 turbines for the Vorantis dam, officials said.")
+    assert "5,500" in keys.keys
+    assert not {"5", "500"} & keys.keys
+    # A part the text also has as a number of its own stays a key.
+    assert {"5,500", "500"} <= ArticleKeys.of(FIGURE_ARTICLE).keys
+
+
+def test_a_figure_finds_only_the_claims_with_that_figure():
+    """PostgreSQL reads "5,500" as 5 and 500: an article must not find every claim
+    about 2,500 or 7,500 of something through its "500"."""
+    same = make_claim(statement="The ministry ordered 5,500 turbines for Vorantis, officials said.")
+    make_claim(statement="Officials said the ministry shipped 7,500 cranes.")
+    article = "The ministry ordered 5,500 turbines for the Vorantis dam, officials said."
+    assert candidate_claim_ids(ArticleKeys.of(article), statuses=MATCHABLE) == [same.pk]
+    # The other way: a claim with the figure looks for pages by the figure, not by its parts.
+    carrying = ArticleFactory(text=article)
+    ArticleFactory(text="Officials said the ministry shipped 7,500 cranes to the port on Monday.")
+    assert [a.pk for a in candidate_articles(same)] == [carrying.pk]
+
+
 def test_a_new_claim_finds_the_stored_articles_that_carry_it():
     carrying = ArticleFactory(text=ARTICLE)
     ArticleFactory(text="Iran and Russia met the United States in a friendly football match in Moscow on Sunday.")
