@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import construct_change_message
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +15,8 @@ from django.forms import BaseModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,6 +45,17 @@ class NotFoundAdmin(admin.ModelAdmin):
     the table on every list page (100,000 claims, 100,000 articles)."""
 
     show_full_result_count = False
+
+    def action_checkbox(self, obj: Any) -> SafeString:
+        """The row's selection box, written out: the markup Django's widget renders,
+        without a template rendered for each row (a third of a 100-row list's time)."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         obj = super().get_object(request, object_id, from_field)

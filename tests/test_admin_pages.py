@@ -42,3 +42,49 @@ def test_every_list_and_change_page_renders_for_an_editor(demo, editor_client, m
 def test_the_claim_list_shows_the_sourcing_summary(demo, editor_client):
     page = editor_client.get(admin_url(Claim, "changelist")).content.decode()
     assert "1 named · 2 anonymous · caveats complete" in page
+
+
+def test_a_row_s_selection_box_is_the_one_django_s_widget_renders(demo, editor_client):
+    from django import forms
+    from django.contrib.admin import helpers
+
+    from core.admin import NotFoundAdmin
+
+    claim = Claim.objects.order_by("pk").first()
+    widget = forms.CheckboxInput(
+        {"class": "action-select", "aria-label": f"Select this object for an action - {claim}"}, lambda value: False
+    )
+    expected = widget.render(helpers.ACTION_CHECKBOX_NAME, str(claim.pk))
+    assert NotFoundAdmin(Claim, admin.site).action_checkbox(claim) == expected
+    assert expected in editor_client.get(admin_url(Claim, "changelist")).content.decode()
+
+
+def test_the_claim_list_reads_no_claim_table_wide_lists_for_its_filters(demo, editor_client, reviewer):
+    """The rating and assignee filters list the ratings and the people who may be
+    assigned, not the distinct values of every claim; there is no date hierarchy (its
+    first and last date and distinct days are a scan of every claim on each page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as sent:
+        page = editor_client.get(admin_url(Claim, "changelist")).content.decode()
+    claim_scans = [
+        q["sql"] for q in sent.captured_queries if "DISTINCT" in q["sql"] and 'FROM "claims_claim"' in q["sql"]
+    ]
+    assert [sql for sql in claim_scans if '"language"' not in sql] == []
+    assert not any('MIN("claims_claim"."created_at")' in q["sql"] for q in sent.captured_queries)
+    # The reviewer, who has no claim yet, can be chosen; so can "Nobody".
+    assert f"?assignee__id__exact={reviewer.pk}" in page
+    assert "?assignee__id__exact=none" in page
+
+
+def test_the_assignee_filter_narrows_the_list(demo, editor_client):
+    assigned = Claim.objects.filter(assignee__isnull=False).first()
+    assert assigned is not None
+    mine = editor_client.get(admin_url(Claim, "changelist"), {"assignee__id__exact": assigned.assignee_id})
+    shown = [claim.pk for claim in mine.context["cl"].result_list]
+    assert assigned.pk in shown
+    assert all(Claim.objects.get(pk=pk).assignee_id == assigned.assignee_id for pk in shown)
+    nobody = editor_client.get(admin_url(Claim, "changelist"), {"assignee__id__exact": "none"})
+    assert all(claim.assignee_id is None for claim in nobody.context["cl"].result_list)
+    assert assigned.pk not in [claim.pk for claim in nobody.context["cl"].result_list]

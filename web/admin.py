@@ -204,6 +204,26 @@ class AnonymousSourcingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AssigneeFilter(admin.SimpleListFilter):
+    """Claims by who is assigned: the people who may be (`assignable_users`), a short
+    list read from the users, not the distinct assignees of every claim."""
+
+    title = "assignee"
+    parameter_name = "assignee__id__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        people = [(str(user.pk), user.get_full_name() or user.get_username()) for user in assignable_users()]
+        return [*people, ("none", "Nobody")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        value = self.value()
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset
+
+
 @admin.register(Claim)
 class ClaimAdmin(ServiceAdmin):
     form = ClaimAdminForm
@@ -220,20 +240,23 @@ class ClaimAdmin(ServiceAdmin):
         "assignee",
         "updated_at",
     )
-    list_display_links = ("id", "short_statement")
+    # One link a row: each is checked against the list's filters to carry them along.
+    list_display_links = ("short_statement",)
     list_filter = (
         "status",
         "priority",
-        ("rating", admin.RelatedOnlyFieldListFilter),
+        # Every rating of the scales (a short table), not the distinct ratings of every claim.
+        ("rating", admin.RelatedFieldListFilter),
         AnonymousSourcingFilter,
-        ("assignee", admin.RelatedOnlyFieldListFilter),
+        AssigneeFilter,
         "language",
         "created_at",
     )
     list_select_related = ("rating", "assignee")
     search_fields = ("statement", "quote", "context", "attributions__source__name", "attributions__attribution_text")
     autocomplete_fields = ("first_appearance", "appearances")
-    date_hierarchy = "created_at"
+    # No date hierarchy: it reads the first and last date and every distinct day of all
+    # the claims on each page of the list; the "created" filter above narrows by date.
     readonly_fields = (
         "status",
         "rating",
