@@ -17,6 +17,7 @@ from django.db.models.constants import OnConflict
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.constraints import PythonCheckedConstraints
 from core.history import tracked
 from core.retention import unreferenced
 
@@ -30,7 +31,7 @@ class Ownership(models.TextChoices):
 
 
 @tracked()
-class Outlet(models.Model):
+class Outlet(PythonCheckedConstraints):
     """A news organisation."""
 
     name = models.CharField(max_length=200)
@@ -95,7 +96,7 @@ class SourceQuerySet(models.QuerySet["Source"]):
 
 
 @tracked()
-class Source(models.Model):
+class Source(PythonCheckedConstraints):
     """Who or what information comes from: a named person, an organisation, a
     document, or an anonymous group as the story describes it."""
 
@@ -169,7 +170,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.filter(seen_at__lt=cutoff, updated_at__lt=cutoff).filter(unreferenced(Article))
 
 
-class Article(models.Model):
+class Article(PythonCheckedConstraints):
     """One piece of coverage, fetched or entered by hand.
 
     An article is known by its canonical URL, stored once. The one exception is a
@@ -297,7 +298,7 @@ class FeedStatus(TypedDict):
 
 
 @tracked(exclude=FEED_POLL_STATE)
-class Feed(models.Model):
+class Feed(PythonCheckedConstraints):
     """An RSS or Atom feed polled for coverage, with what its last polls did."""
 
     name = models.CharField(max_length=200)
