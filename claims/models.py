@@ -20,7 +20,6 @@ from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Q
 from django.utils import timezone
 
-from core.constraints import PythonCheckedConstraints
 from core.history import tracked
 from core.policy import visible_claims
 from sources.models import Article, SourceKind, is_anonymous_kind
@@ -129,7 +128,7 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
 
 
 @tracked(exclude=["search_vector", "match_vector"])
-class Claim(PythonCheckedConstraints):
+class Claim(models.Model):
     """A proposition as it was reported, restated neutrally, with the verbatim words."""
 
     statement = models.TextField(
@@ -421,7 +420,7 @@ class AttributionQuerySet(models.QuerySet["Attribution"]):
 
 
 @tracked()
-class Attribution(PythonCheckedConstraints):
+class Attribution(models.Model):
     """The link between a claim and a source, with the source's role and, for an
     anonymous source, the whole anonymity caveat record."""
 
@@ -755,7 +754,7 @@ class Addresses(models.TextChoices):
 
 
 @tracked()
-class ClaimRelation(PythonCheckedConstraints):
+class ClaimRelation(models.Model):
     """Claim to claim. A response records whether it addresses the same proposition:
     "received no such requests" answers a question about weapons, not the claim
     about intelligence, and must not be counted as a denial of it."""

@@ -17,7 +17,6 @@ from django.db.models.constants import OnConflict
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from core.constraints import PythonCheckedConstraints
 from core.history import tracked
 from core.retention import unreferenced
 
@@ -31,7 +30,7 @@ class Ownership(models.TextChoices):
 
 
 @tracked()
-class Outlet(PythonCheckedConstraints):
+class Outlet(models.Model):
     """A news organisation."""
 
     name = models.CharField(max_length=200)
@@ -96,7 +95,7 @@ class SourceQuerySet(models.QuerySet["Source"]):
 
 
 @tracked()
-class Source(PythonCheckedConstraints):
+class Source(models.Model):
     """Who or what information comes from: a named person, an organisation, a
     document, or an anonymous group as the story describes it."""
 
@@ -170,7 +169,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.filter(seen_at__lt=cutoff, updated_at__lt=cutoff).filter(unreferenced(Article))
 
 
-class Article(PythonCheckedConstraints):
+class Article(models.Model):
     """One piece of coverage, fetched or entered by hand.
 
     An article is known by its canonical URL, stored once. The one exception is a
@@ -298,7 +297,7 @@ class FeedStatus(TypedDict):
 
 
 @tracked(exclude=FEED_POLL_STATE)
-class Feed(PythonCheckedConstraints):
+class Feed(models.Model):
     """An RSS or Atom feed polled for coverage, with what its last polls did."""
 
     name = models.CharField(max_length=200)
