@@ -1,7 +1,7 @@
 """How fast a workflow transition is taken through the one service that takes them,
 against the raw database work a transition cannot do without (the lower bound).
 
-    python -m bench.workflow [--small] [--scale 5000] [--profile]
+    python -m bench.workflow [--small] [--scale 5000] [--profile [--cumulative]]
 
 It makes a database of its own (`<DATABASE_URL's name>_bench_workflow`, dropped
 afterwards), fills it with `bench.fill.fill_claims` (a fifth of the claims submitted)
@@ -17,7 +17,8 @@ and times, in interleaved rounds, on two halves of the submitted claims:
   change history).
 
 The target is the service at half the raw rate or better (ratio ≤ 2). `--profile` also
-prints the queries one transition runs and where its time goes (cProfile).
+prints the queries one transition runs and where its time goes (cProfile, by
+own time or, with `--cumulative`, by time including callees).
 """
 
 from __future__ import annotations
@@ -92,8 +93,8 @@ def measure(claim_ids: list[int], *, scale: int) -> Result:
     return result
 
 
-def profile(claim_ids: list[int]) -> None:
-    """The queries of one transition, and cProfile's view of the rest."""
+def profile(claim_ids: list[int], order: str = "tottime") -> None:
+    """The queries of one transition, and cProfile's view of the rest (by `order`)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -109,7 +110,7 @@ def profile(claim_ids: list[int]) -> None:
         service_accept(pk, actor)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+    pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(45)
     print(out.getvalue())
 
 
@@ -132,7 +133,7 @@ def main(argv: list[str]) -> int:
         print(f"filled {scale} claims in {time.perf_counter() - started:.0f} s", flush=True)
         claims = submitted_claims()
         if "--profile" in argv:
-            profile(claims[-60:])
+            profile(claims[-60:], "cumulative" if "--cumulative" in argv else "tottime")
             claims = claims[:-60]
         try:
             result = measure(claims, scale=scale)

@@ -45,6 +45,12 @@ class Priority(models.IntegerChoices):
     URGENT = 4, "Urgent"
 
 
+def sourcing_prefetch() -> models.Prefetch:
+    """What the sourcing summary reads of a claim: its attributions with their sources
+    (for `ClaimQuerySet.with_sourcing`, or `prefetch_related_objects` on a claim in hand)."""
+    return models.Prefetch("attributions", queryset=Attribution.objects.select_related("source").order_by("pk"))
+
+
 class ClaimQuerySet(models.QuerySet["Claim"]):
     def published(self) -> ClaimQuerySet:
         return self.filter(status=Status.PUBLISHED)
@@ -54,9 +60,7 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
 
     def with_sourcing(self) -> ClaimQuerySet:
         """Everything the sourcing summary needs, in a fixed number of queries."""
-        return self.prefetch_related(
-            models.Prefetch("attributions", queryset=Attribution.objects.select_related("source").order_by("pk"))
-        )
+        return self.prefetch_related(sourcing_prefetch())
 
     def for_list(self) -> ClaimQuerySet:
         """What a row of a claim list shows (claimant, sourcing, verdict, assignee), in a

@@ -278,7 +278,9 @@ class ClaimProfile:
         the seed table); `stats` the document frequencies (default: a rough prior)."""
         table = aliases if isinstance(aliases, AliasTable) else AliasTable(aliases)
         stats = stats or TermStats()
-        parties = _parties(statement, table)
+        # Each wording read once, for its parties, its weights and its frames alike.
+        read = {wording: Document(wording, table) for wording in (statement, quote)}
+        parties = _parties(read[statement], table)
         names = {t for p in parties for t in p.terms}
         # A party is one name however many words it has: "Peeter Lind" weighs as one
         # name, shared between its words, not as two.
@@ -287,18 +289,17 @@ class ClaimProfile:
         for wording in (statement, quote):
             if not wording.strip():
                 continue
-            document = Document(wording, table)
             weights = {
                 term: stats.weight(term, entity=table.is_entity(term), name=term in names) * share.get(term, 1.0)
-                for term in document.all_terms
+                for term in read[wording].all_terms
             }
             if weights:
                 versions.append(_Version(weights))
-        negations = sum(1 for t in tokens(statement) if _negator(t.plain))
+        negations = sum(1 for t in read[statement].tokens if _negator(t.plain))
         profile = cls(versions=tuple(versions), parties=tuple(parties), negations=negations, aliases=table)
         prospective = max(
             sum(_prospective_frames(profile, own, i) for i in range(len(own.spans)))
-            for own in (Document(statement, table), Document(quote, table))
+            for own in (read[statement], read[quote])
         )
         return cls(
             versions=profile.versions,
@@ -352,6 +353,15 @@ class ClaimProfile:
             return 1.0
         return min(1.0, version.total / (QUOTE_DISTINCTIVENESS * self.versions[0].total))
 
+    def could_carry(self, document: Document) -> bool:
+        """Whether any passage of `document` could reach RELATED: a passage holds at most
+        the terms of the whole article, and scores at most the share of a wording's
+        weight it holds. A set intersection per wording, where `match` reads every
+        window of sentences: the cheap test for a candidate that shares a figure and a
+        few common words with the article and nothing of what the claim says."""
+        terms = document.all_terms
+        return any(v.coverage(terms) * self._distinctiveness(v) >= RELATED for v in self.versions)
+
     def score(self, found: set[str], context: set[str], named: set[str] | None = None) -> tuple[float, tuple[str, ...]]:
         """(score, parties missing) of a passage with terms `found`; parties may also
         be named in `context` (the sentences just before, where a pronoun's antecedent is).
@@ -375,11 +385,10 @@ def _negator(plain: str) -> bool:
     return plain in NEGATORS or plain.endswith("n't")
 
 
-def _parties(statement: str, table: AliasTable) -> list[_Party]:
+def _parties(document: Document, table: AliasTable) -> list[_Party]:
     """The names the statement is about: entities from the alias table and runs of
     capitalised words, except a sentence's first word when it is an ordinary word,
-    and names that only say where ("in the Middle East")."""
-    document = Document(statement, table)
+    and names that only say where ("in the Middle East"). `document`: the statement."""
     words = document.tokens
     lowercase = {t.plain for t in words if t.surface.islower()}
     parties: dict[str, _Party] = {}

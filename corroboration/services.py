@@ -561,10 +561,10 @@ def coverage_match_article(
             for claim in claims:
                 counts["candidates"] += 1
                 profile = context.profiles.of(claim)
-                # The cheap test first (one reading of the article for every claim);
+                # The cheap tests first (one reading of the article for every claim);
                 # read_article decides what is stored, by the same rules.
-                found = match(profile, document)
-                if found.related:
+                found = match(profile, document) if profile.could_carry(document) else None
+                if found is not None and found.related:
                     related[claim] = (profile, found)
                 else:
                     unrelated.append(claim.pk)

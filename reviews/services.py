@@ -9,17 +9,19 @@ queues side effects to run only after the transaction commits.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 
-from claims.models import Attribution, Claim, Status
+from claims.models import Attribution, Claim, Status, sourcing_prefetch
 from claims.services import StaleVersion, claim_bump_version, require_edit
+from core.compiled import CompiledValues
 from core.policy import is_editor
 from core.services import Actor, model_update, service, task_send
 from corroboration.models import PriorCheck
@@ -76,18 +78,10 @@ def transition_take(
                 )
             }
         )
-    # The log's last sequence number is read with the claim: the conditional UPDATE below
-    # proves that no other transition came in between (each one moves the version). So
-    # are the webhook endpoints that want to hear of it (the outbox below): one query.
-    # The claim's search vectors are large and nothing here reads them.
-    last_sequence = Transition.objects.filter(claim=OuterRef("pk")).order_by("-sequence").values("sequence")[:1]
-    claims = Claim.objects.defer(*UNREAD_COLUMNS).annotate(
-        last_sequence=Subquery(last_sequence),
-        webhook_endpoints=webhook_endpoints_wanting(TRANSITION_EVENT),
-    )
+    callers_claim, claim = claim, _claim_as_transitions_read(claim.pk)
     if rule.name == TransitionName.PUBLISH:
-        claims = claims.with_sourcing()  # the publish guard reads the sourcing and its caveats
-    callers_claim, claim = claim, claims.get(pk=claim.pk)
+        # The publish guard reads the sourcing and its caveats.
+        prefetch_related_objects([claim], sourcing_prefetch())
     # Without a version from the person, the one just read: the status change below is
     # still conditional on it, so two concurrent transitions cannot both apply.
     seen = claim.version if version is None else version
@@ -171,6 +165,40 @@ def transition_take(
     else:
         callers_claim.refresh_from_db()  # the effect wrote more than the transition's UPDATE
     return logged
+
+
+def _claim_as_transitions_read(pk: int) -> Claim:
+    """The claim a transition starts from, with the log's last sequence number and the
+    webhook endpoints that want to hear of it (the outbox below): one query, compiled
+    once (it runs on every transition). The conditional UPDATE that follows proves that
+    no other transition came in between: each one moves the version. The claim's
+    search vectors are large and nothing here reads them."""
+    rows = _transitions_read().rows([pk])
+    if not rows:
+        raise Claim.DoesNotExist("Claim matching query does not exist.")
+    values = rows[0]
+    last_sequence, endpoints = values.pop("last_sequence"), values.pop("webhook_endpoints")
+    claim = Claim.from_db(DEFAULT_DB_ALIAS, list(values), list(values.values()))
+    claim.last_sequence = last_sequence  # type: ignore[attr-defined]
+    claim.webhook_endpoints = endpoints  # type: ignore[attr-defined]
+    return claim
+
+
+_PK_MARKER = -48_271  # where the claim's id goes in the compiled query
+
+
+@functools.cache
+def _transitions_read() -> CompiledValues:
+    last_sequence = Transition.objects.filter(claim=OuterRef("pk")).order_by("-sequence").values("sequence")[:1]
+    columns = [f.attname for f in Claim._meta.concrete_fields if f.attname not in UNREAD_COLUMNS]
+    claims = (
+        Claim.objects.annotate(
+            last_sequence=Subquery(last_sequence), webhook_endpoints=webhook_endpoints_wanting(TRANSITION_EVENT)
+        )
+        .filter(pk=_PK_MARKER)
+        .values(*columns, "last_sequence", "webhook_endpoints")
+    )
+    return CompiledValues(claims, using=DEFAULT_DB_ALIAS, markers=(_PK_MARKER,))
 
 
 def _after_commit(

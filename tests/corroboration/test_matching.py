@@ -2,6 +2,7 @@
 the claim are found with the right stance and echo; pages that only share its names do
 not match; the excerpt is the shortest passage holding the claim."""
 
+import json
 import re
 
 import pytest
@@ -9,7 +10,7 @@ import trafilatura
 
 from corroboration.aliases import AliasTable
 from corroboration.echoes import OutletNames, find_echo
-from corroboration.matching import ClaimProfile, TermStats, match, responses_to
+from corroboration.matching import ClaimProfile, Document, TermStats, match, responses_to
 from corroboration.stance import suggest_stance
 from demo.corpus import CORPUS_DIR, CORPUS_OUTLETS, PAGES
 
@@ -219,3 +220,40 @@ def test_naming_the_parties_is_not_carrying_what_the_claim_says_of_them():
     found = match(profile, "Iran has requested additional wheat shipments from Russia after a poor harvest.")
     assert profile.content_share({"@russia", "@iran", "request"}) == pytest.approx(1 / 3)
     assert not found.related
+
+
+def test_an_article_that_could_not_carry_a_claim_is_never_matched_to_it():
+    """`could_carry` rules a claim out before any passage is read: a bound, never a guess.
+    Over every claim and page of the evaluation corpus's development split (its own
+    term statistics and alias table, as `make eval` runs them), no page it rules out is
+    related, and it does rule most unrelated pages out."""
+    from evaluation.coverage import ROOT, _alias_table, _load_pages
+
+    folder = ROOT / "dev"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    table = _alias_table(manifest.get("aliases", {}))
+    pages = _load_pages(manifest, folder)
+    stats = TermStats.of_texts((p.text for p in pages), table)
+    documents = [Document(p.text, table) for p in pages]
+    ruled_out = unrelated = 0
+    for claim in manifest["claims"]:
+        profile = ClaimProfile.of(claim["statement"], claim["quote"], aliases=table, stats=stats)
+        for document in documents:
+            related = match(profile, document).related
+            if not profile.could_carry(document):
+                assert not related, (claim["id"], document.text[:80])
+                ruled_out += 1
+            unrelated += not related
+    assert ruled_out > unrelated / 2
+
+
+def test_a_figure_and_common_words_in_common_are_ruled_out_without_reading_passages():
+    profile = ClaimProfile.of("Kalosol built 5,500 vendarmis drolo in Iran despite officials and critics.")
+    other_topic = (
+        "Tarven shipped 5,500 quinras belmor in Peru, officials said. Iran critics met officials on Monday. "
+        "Officials and critics in Iran warned of costs."
+    )
+    same_topic = "Kalosol built 5,500 vendarmis drolo in Iran, officials said despite critics."
+    assert not profile.could_carry(Document(other_topic))
+    assert profile.could_carry(Document(same_topic))
+    assert match(profile, same_topic).related
