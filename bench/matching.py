@@ -167,6 +167,7 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
     match_bound: list[float] = []
     match_queries: list[int] = []
     related = 0
+    candidates: list[int] = []  # claims scored per article (its topic's and others)
     job = MatchingContext.read()  # what a job reads when it starts (its first rounds are warm-up)
     for i, (pk, text, subject) in enumerate(probes):
         article = Article.objects.select_related("outlet", "syndication", "matching").get(pk=pk)
@@ -184,8 +185,15 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
             match_bound.append(bound_ms)
             match_ms.append(operation_ms)
             related += counts["related"]
+            candidates.append(counts["candidates"])
     if not related:
         raise AssertionError("no new article was matched to any claim: the benchmark measures nothing")
+
+    print(
+        f"match_article at {scale}: candidate claims per article median {statistics.median(candidates):g} "
+        f"(max {max(candidates)}), related {related / len(candidates):.1f}",
+        flush=True,
+    )
 
     # Grouping: each round a new copy of a stored article; the bound fingerprints it and
     # reads its true group by primary key.
