@@ -38,9 +38,12 @@ setup: venv env services database static  ## Everything `run` needs, without sta
 # Make takes the prerequisites left to right: the set-up (the database roles included:
 # the tests create their database as the owner role), then lint, then the evaluations
 # (their tables printed; a test split below its gates reported) and the suite.
+# The suite's database and Redis database have fixed names: two runs on one machine (two
+# checkouts, say) take turns rather than drop each other's tables and purge each other's
+# queues.
 test: dev-venv env services chromium roles lint eval-report  ## Set up, run `make lint` and the evaluations, then the whole test suite
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) -m pytest
+	flock $${TMPDIR:-/tmp}/corroborate-tests.lock $(PY) -m pytest
 
 faults: dev-venv env services  ## The fault suite (not part of `make test`): broker restart, database cut under HTTP load, worker kills, receiver down (ONLY=postgres,… picks some)
 	$(PY) scripts/faults.py $(if $(ONLY),--only $(ONLY))
