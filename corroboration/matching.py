@@ -93,6 +93,10 @@ _PROSPECTIVE_PAIRS = frozenset(
     {("due", "to"), ("expected", "to"), ("set", "to"), ("wait", "for"), ("waiting", "for"), ("ahead", "of")}
 )
 _PROSPECTIVE_REACH = 4
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()  # noqa: SIM905
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # "assets in the Middle East": a name after one of these says where, not who.
 _LOCATIVE = frozenset({"in", "at", "across", "throughout", "near", "around", "inside", "within"})
 # Ordinary news vocabulary, weighed low when no statistics are given.
@@ -262,6 +266,7 @@ class ClaimProfile:
     parties: tuple[_Party, ...]
     negations: int  # negators in the statement: "no requests" carries one of its own
     prospective: int = 0  # open or pending frames in the statement or quote: "is expected to step down" carries one
+    times: frozenset[str] = frozenset()  # months and years the claim dates itself by: "at the end of June" → june
     aliases: AliasTable = field(compare=False, repr=False, default_factory=AliasTable)
 
     @classmethod
@@ -306,6 +311,12 @@ class ClaimProfile:
             parties=profile.parties,
             negations=negations,
             prospective=prospective,
+            times=frozenset(
+                t
+                for own in read.values()
+                for first, last in own.sentence_tokens
+                for t in _times(own.tokens[first:last])
+            ),
             aliases=table,
         )
 
@@ -476,14 +487,22 @@ def match(
         | set(_other_figures(profile, document))
         | set(_prospective(profile, document))
     )
+    # A sentence dated elsewhere says nothing of the claim, but an aside ("he had been
+    # expected to serve until 2028") does not part the sentences around it either.
+    dated_elsewhere = set(_other_times(profile, document)) - excluded
     best: tuple[float, int, int, int, tuple[str, ...]] = (0.0, 0, 0, 0, ())
     content = [profile.content(document.terms_in(i, i + 1)) for i in range(len(document.spans))]
+    skipped = excluded | dated_elsewhere
     for start in range(len(document.spans)):
+        if start in dated_elsewhere:
+            continue
         found: set[str] = set()
         anchor = start
         for end in range(start, min(start + MAX_WINDOW, len(document.spans))):
             if end in excluded:
                 break
+            if end in dated_elsewhere:
+                continue
             found |= document.terms_in(end, end + 1)
             if content[end] > content[anchor]:
                 anchor = end
@@ -497,11 +516,12 @@ def match(
                 best = (score, start, end + 1, length, missing)
     score, first, last, _, missing = best
     if score <= 0:
-        return Match(score=0.0, excluded=tuple(sorted(excluded)))
+        return Match(score=0.0, excluded=tuple(sorted(skipped)))
     passage = document.passage(first, last)
     marks = tuple(
         (document.tokens[t.first].start, document.tokens[t.last - 1].end)
         for s in range(first, last)
+        if s not in dated_elsewhere
         for t in document.sentence_terms[s]
         if t.term in profile.terms
     )
@@ -512,8 +532,8 @@ def match(
         marks=tuple(sorted(set(marks))),
         sentences=(first, last),
         missing_parties=missing,
-        excluded=tuple(sorted(excluded)),
-        carriers=tuple(carriers(profile, document, excluded=excluded)),
+        excluded=tuple(sorted(skipped)),
+        carriers=tuple(carriers(profile, document, excluded=skipped)),
     )
 
 
@@ -542,6 +562,33 @@ def _other_figures(profile: ClaimProfile, document: Document) -> list[int]:
         for i, terms in enumerate(document.sentence_terms)
         if (own := {t.term for t in terms if t.term[:1].isdigit()}) and not own & figures
     ]
+
+
+def _other_times(profile: ClaimProfile, document: Document) -> list[int]:
+    """Sentences that date what they say by months or years, none of them the claim's,
+    and give none of its figures: "his term ends in 2028" is not the claim that he
+    leaves at the end of June, where "1,284 cases, the most since 2005" still is 1,284."""
+    if not profile.times:
+        return []
+    figures = profile.figures - profile.times
+    return [
+        i
+        for i, (first, last) in enumerate(document.sentence_tokens)
+        if (own := _times(document.tokens[first:last]))
+        and not own & profile.times
+        and not {t.term for t in document.sentence_terms[i]} & figures
+    ]
+
+
+def _times(sentence: Sequence[Token]) -> set[str]:
+    """The months and years named in a sentence ("june", "2025"), months as copy writes
+    them, capitalised, and "May" not where it could be the verb opening the sentence. A
+    weekday or "today" is relative to the day of writing and dates nothing."""
+    return {
+        w.plain
+        for i, w in enumerate(sentence)
+        if (w.plain in _MONTHS and w.capitalised and (i > 0 or w.plain != "may")) or _YEAR.fullmatch(w.plain)
+    }
 
 
 def _prospective(profile: ClaimProfile, document: Document) -> list[int]:

@@ -143,6 +143,41 @@ def test_a_sentence_giving_another_figure_does_not_carry_a_statistic():
     assert not found.related
 
 
+def test_a_sentence_dated_elsewhere_does_not_carry_the_claim():
+    profile = ClaimProfile.of(
+        "Peeter Lind, the governor of the Bank of Estmark, will step down at the end of June.",
+        aliases=AliasTable({"Bank of Estmark": []}),
+    )
+    assert profile.times == {"june"}
+    elsewhere = (
+        "Peeter Lind's term as governor of the Bank of Estmark ends in 2028. "
+        "Officials want a successor in place well before Lind steps down, they said in May 2025."
+    )
+    found = match(profile, elsewhere)
+    assert not found.related
+    assert found.excluded == (0, 1)
+    # An aside dated elsewhere parts nothing: the sentences around it still carry the claim.
+    report = (
+        "Peeter Lind said he would step down as governor of the Bank of Estmark. "
+        "He had been expected to serve until 2028. "
+        "His last day at the bank will be the end of June."
+    )
+    found = match(profile, report)
+    assert found.related
+    assert found.sentences == (0, 3)
+    assert found.excluded == (1,)
+    assert "2028" not in [report[a:b] for a, b in found.marks]
+
+
+def test_a_claim_figure_anchors_a_sentence_that_also_names_another_year():
+    profile = ClaimProfile.of("Estmark recorded 1,284 measles cases in 2025.", aliases=AliasTable({"Estmark": []}))
+    assert match(profile, "Estmark recorded 1,284 measles cases, the most since 2005.").related
+    # "may" the verb dates nothing; "in May" does.
+    lind = ClaimProfile.of("Peeter Lind will step down at the end of June.")
+    assert match(lind, "Peeter Lind may step down at the end of June. Lind may go.").excluded == ()
+    assert match(lind, "Peeter Lind may step down at the end of June. Lind met bankers in May.").excluded == (1,)
+
+
 def test_a_named_body_is_found_again_by_its_head_noun():
     table = AliasTable({"Estmark": [], "Health Ministry": ["Ministry of Health"]})
     profile = ClaimProfile.of(
