@@ -36,10 +36,18 @@ def test_the_benchmark_reports_each_operation_at_each_scale_and_their_growth():
         ("match_article_growth", 60),
         ("group_article_growth", 60),
     ]
-    # The note on the load names each operation's bound at the last scale over the first.
+    # A growth row takes out the load moving between the scales: its ratio is the ratio
+    # at the last scale over the ratio at the first.
+    by_name = {(r.name, r.scale): r for r in rows}
+    for name in ("match_article", "group_article"):
+        first, last, grown = by_name[(name, 30)], by_name[(name, 60)], by_name[(f"{name}_growth", 60)]
+        assert grown.ratio == pytest.approx(last.ratio / first.ratio)
+        assert grown.median_ms == last.median_ms
+    # The note names each operation's bound and raw median at the last scale over the first.
     note = load_note(rows)
-    assert "match_article ×" in note
-    assert "group_article ×" in note
+    assert "match_article bound ×" in note
+    assert "group_article bound ×" in note
+    assert "raw median ×" in note
 
 
 def test_synthetic_data_is_reproducible_and_grows_in_place():
