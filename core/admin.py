@@ -7,13 +7,16 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import construct_change_message
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import construct_change_message, quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -36,6 +39,32 @@ def all_values(form: BaseModelForm, fields: frozenset[str]) -> dict[str, Any]:
     return {name: value for name, value in form.cleaned_data.items() if name in fields}
 
 
+class RowLinkChangeList(ChangeList):
+    """A list whose row links are made once for the page. Django reverses each row's
+    change address and then, with filters in the address, resolves it against every URL
+    pattern to carry the filters along (a tenth of a 100-row list's time): here the
+    address is reversed once with a marker for the id, and the filters' query, the same
+    for every row, is worked out once by Django's own `add_preserved_filters`."""
+
+    _MARKER = "0__row__0"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sample = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(self._MARKER,),
+            current_app=self.model_admin.admin_site.name,
+        )
+        linked = add_preserved_filters({"preserved_filters": self.preserved_filters, "opts": self.opts}, sample)
+        self._row_link = linked.split(self._MARKER, 1)
+        # The row template adds what `preserved_filters` holds; the links hold it already.
+        self.preserved_filters = ""
+
+    def url_for_result(self, result: Any) -> str:
+        before, after = self._row_link
+        return f"{before}{quote(getattr(result, self.pk_attname))}{after}"
+
+
 class NotFoundAdmin(admin.ModelAdmin):
     """An admin address that names no object — deleted, or not an id at all
     (`/admin/claims/claim/abc/change/`) — answers 404, like any other page.
@@ -45,6 +74,9 @@ class NotFoundAdmin(admin.ModelAdmin):
     the table on every list page (100,000 claims, 100,000 articles)."""
 
     show_full_result_count = False
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return RowLinkChangeList
 
     def action_checkbox(self, obj: Any) -> SafeString:
         """The row's selection box, written out: the markup Django's widget renders,

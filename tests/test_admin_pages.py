@@ -105,3 +105,27 @@ def test_the_language_filter_lists_the_languages_recorded_and_narrows_the_list(d
     assert "?language__exact=en" in page
     shown = editor_client.get(admin_url(Claim, "changelist"), {"language__exact": "fr"}).context["cl"].result_list
     assert [claim.pk for claim in shown] == [french.pk]
+
+
+def test_row_links_carry_the_list_s_filters_as_django_s_own_links_do(demo, editor_client):
+    """The row links are made once per page (`core.admin.RowLinkChangeList`): each is
+    the address Django's `add_preserved_filters` gives a row, filters and all."""
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+    from django.urls import reverse
+
+    claim = Claim.objects.order_by("pk").first()
+    response = editor_client.get(admin_url(Claim, "changelist"), {"status__exact": claim.status, "o": "1"})
+    page = response.content.decode()
+    from core.admin import RowLinkChangeList
+
+    assert isinstance(response.context["cl"], RowLinkChangeList)
+    model_admin = admin.site._registry[Claim]
+    expected = add_preserved_filters(
+        {"preserved_filters": model_admin.get_preserved_filters(response.wsgi_request), "opts": Claim._meta},
+        reverse("admin:claims_claim_change", args=(claim.pk,)),
+    )
+    assert "_changelist_filters=" in expected
+    assert f'href="{expected.replace("&", "&amp;")}"' in page
+    # Without filters, a row links to the change page alone.
+    plain = editor_client.get(admin_url(Claim, "changelist")).content.decode()
+    assert f'href="{reverse("admin:claims_claim_change", args=(claim.pk,))}"' in plain
