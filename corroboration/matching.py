@@ -18,7 +18,9 @@ party counts where the claim's action is said or before it (not only in a later
 sentence), and a party of several words weighs as one name; what the claim says of its
 parties must itself be held to the linking share. Sentences that put the claim's own
 words in question or still to come ("will rule on Tuesday whether…", "is due to
-rule"), beyond what the claim itself does, are previews and carry nothing. From the
+rule"), beyond what the claim itself does, are previews and carry nothing; so are
+sentences that give figures or dates, none of them the claim's ("12,840 cases" for
+"1,284 cases", "his term ends in 2028" for "will step down at the end of June"). From the
 passage come the score, the excerpt with its matched words marked (offsets, not HTML),
 and the place where stance and echo detection look.
 
