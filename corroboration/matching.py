@@ -46,7 +46,7 @@ from functools import cached_property
 from corroboration.aliases import AliasTable
 from corroboration.echoes import EchoFinding, OutletNames, find_echo, outlet_names
 from corroboration.stance import Stance, StanceSuggestion, suggest_stance
-from corroboration.text import NEGATORS, Token, is_content, sentence_spans, stem, term_forms, tokens
+from corroboration.text import MONTHS, NEGATORS, Token, is_content, sentence_spans, stem, term_forms, tokens
 
 __all__ = [
     "MAX_WINDOW",
@@ -95,9 +95,6 @@ _PROSPECTIVE_PAIRS = frozenset(
     {("due", "to"), ("expected", "to"), ("set", "to"), ("wait", "for"), ("waiting", "for"), ("ahead", "of")}
 )
 _PROSPECTIVE_REACH = 4
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()  # noqa: SIM905
-)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # "assets in the Middle East": a name after one of these says where, not who.
 _LOCATIVE = frozenset({"in", "at", "across", "throughout", "near", "around", "inside", "within"})
@@ -578,7 +575,7 @@ def _other_times(profile: ClaimProfile, document: Document) -> list[int]:
         for i, (first, last) in enumerate(document.sentence_tokens)
         if (own := _times(document.tokens[first:last]))
         and not own & profile.times
-        and not {t.term for t in document.sentence_terms[i]} & figures
+        and not (figures and any(t.term in figures for t in document.sentence_terms[i]))
     ]
 
 
@@ -589,7 +586,7 @@ def _times(sentence: Sequence[Token]) -> set[str]:
     return {
         w.plain
         for i, w in enumerate(sentence)
-        if (w.plain in _MONTHS and w.capitalised and (i > 0 or w.plain != "may")) or _YEAR.fullmatch(w.plain)
+        if (w.plain in MONTHS and w.capitalised and (i > 0 or w.plain != "may")) or _YEAR.fullmatch(w.plain)
     }
 
 

@@ -17,19 +17,27 @@ from functools import lru_cache
 
 import snowballstemmer
 
+# The months, by their plain forms: no term of their own (below), but a date that
+# matching compares (`matching._other_times`).
+MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()  # noqa: SIM905 - a word list reads best as words
+)
+
 # Words that carry no proposition of their own. Reporting verbs are here too: "said"
 # and "told" say who speaks, not what happened (stance and echo detection read them
 # from the raw text instead).
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
+STOPWORDS = (
+    frozenset(
+        """a about above after again against all also am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had has
     have having he her here hers herself him himself his how i if in into is it its itself just me more
     most my myself nor now of off on once only or other our ours ourselves out over own same she
     should so some such than that the their theirs them themselves then there these they this those
     through to too under until up very was we were what when where which while who whom why will with
     would you your yours yourself yourselves said says say told tell according reported report reports
-    monday tuesday wednesday thursday friday saturday sunday week weeks today yesterday
-    january february march april may june july august september october november december""".split()  # noqa: SIM905 - a word list reads best as words
+    monday tuesday wednesday thursday friday saturday sunday week weeks today yesterday""".split()  # noqa: SIM905 - a word list reads best as words
+    )
+    | MONTHS
 )
 
 # Words that turn a statement round. Kept out of STOPWORDS' effect on stance: matching
