@@ -1,6 +1,6 @@
 """The coverage judgement, measured on the annotated corpus in this folder.
 
-    python -m evaluation.coverage [--split dev|test] [--verbose]
+    python -m evaluation.coverage [--split dev|dev2|test] [--verbose] [--check FOLDER]
     report = evaluate()          # for a management command
 
 Each split's pages go through what the pipeline does, in process and without a
@@ -39,7 +39,9 @@ from sources.publisher import KnownOutlet, identify_publisher
 __all__ = ["GATES", "Report", "SplitReport", "evaluate", "main"]
 
 ROOT = Path(__file__).resolve().parent
-SPLITS = ("dev", "test")
+# "dev2" was the first test split; it was retired into development on 3 December 2026
+# (docs/coverage-evaluation.md, "The second test split") and a new test split written.
+SPLITS = ("dev", "dev2", "test")
 GATES = {"precision": 0.95, "recall": 0.90, "stance": 0.90, "independence": 0.90}
 
 
@@ -341,6 +343,69 @@ def match_reason(split: str, claim_id: str, page_id: str) -> str:
     return f"best score {found.score:.2f}, missing {list(found.missing_parties)}: {found.excerpt[:120]!r}"
 
 
+# --- Checking a split's annotations ---------------------------------------------------------------
+
+LEDGER_KEYS = ("origin", "syndicated", "echoes", "independent", "denials", "mentions")
+_CLASS_KEY = {"origin": "origin", "syndicated": "syndicated", "echo": "echoes"}
+_STANCE_KEY = {"supports": "independent", "disputes": "denials", "mentions": "mentions"}
+
+
+def gold_ledger(manifest: Mapping[str, Any], claim_id: str) -> dict[str, int]:
+    """The ledger a claim's gold annotations add up to (no rule of the pipeline involved)."""
+    counts = dict.fromkeys(LEDGER_KEYS, 0)
+    for page in manifest["pages"]:
+        gold = page["gold"].get(claim_id)
+        if gold is None:
+            continue
+        key = _CLASS_KEY.get(gold["independence"]) or _STANCE_KEY[gold["stance"]]
+        counts[key] += 1
+    return counts
+
+
+def manifest_problems(folder: Path) -> list[str]:
+    """What is inconsistent in a split's manifest: unknown ids, missing files, and
+    expected ledgers that its own gold annotations do not add up to. Reads no page
+    through the pipeline, so a corpus writer can run it without seeing any result."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    problems = []
+    outlets = {o["id"] for o in manifest["outlets"]}
+    claims = {c["id"] for c in manifest["claims"]}
+    seen_ids: set[str] = set()
+    seen_urls: set[str] = set()
+    for page in manifest["pages"]:
+        if page["id"] in seen_ids or page["url"] in seen_urls:
+            problems.append(f"page {page['id']}: id or url used twice")
+        seen_ids.add(page["id"])
+        seen_urls.add(page["url"])
+        if not (folder / page["file"]).is_file():
+            problems.append(f"page {page['id']}: no file {page['file']}")
+        for claim_id, gold in page["gold"].items():
+            if claim_id not in claims:
+                problems.append(f"page {page['id']}: unknown claim {claim_id}")
+                continue
+            if gold.get("stance") not in _STANCE_KEY:
+                problems.append(f"page {page['id']} / {claim_id}: stance {gold.get('stance')!r}")
+            if gold.get("independence") not in (*_CLASS_KEY, "independent"):
+                problems.append(f"page {page['id']} / {claim_id}: independence {gold.get('independence')!r}")
+            echo_of = gold.get("echo_of")
+            if (gold.get("independence") == "echo") != (echo_of is not None) or (echo_of and echo_of not in outlets):
+                problems.append(f"page {page['id']} / {claim_id}: echo_of {echo_of!r} with {gold.get('independence')}")
+    for claim in manifest["claims"]:
+        first = claim.get("first_appearance") or {}
+        if first.get("page") not in (None, *seen_ids) or first.get("outlet") not in (None, *outlets):
+            problems.append(f"claim {claim['id']}: first appearance {first} is not a page or outlet of the split")
+        expected = {key: claim["expected_ledger"].get(key, 0) for key in LEDGER_KEYS}
+        if expected != gold_ledger(manifest, claim["id"]):
+            problems.append(
+                f"claim {claim['id']}: expected ledger {expected} is not what its gold adds up to "
+                f"{gold_ledger(manifest, claim['id'])}"
+            )
+    for relation in manifest.get("relations", []):
+        if relation["from"] not in claims or relation["to"] not in claims:
+            problems.append(f"relation {relation}: unknown claim")
+    return problems
+
+
 def evaluate(splits: Sequence[str] = SPLITS) -> Report:
     """Score each split; `Report.passed` says whether the test split meets the gates."""
     return Report({split: score_split(split) for split in splits})
@@ -366,7 +431,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluation.coverage", description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=SPLITS, action="append", help="only this split (repeatable)")
     parser.add_argument("--verbose", action="store_true", help="list every mistake")
+    parser.add_argument(
+        "--check", metavar="FOLDER", type=Path, help="only check a split's annotations for consistency, then stop"
+    )
     args = parser.parse_args(argv)
+    if args.check:
+        problems = manifest_problems(args.check)
+        print("\n".join(problems) or f"{args.check}: annotations consistent")
+        return 1 if problems else 0
     report = evaluate(args.split or SPLITS)
     print(_table(report))
     for split in report.splits.values():
