@@ -191,9 +191,10 @@ class Document:
                 j = folded.last
                 continue
             plain = words[j].plain
-            if plain == "the" and j + 1 < len(words) and stem(words[j + 1].plain) in _HEAD_STEMS:
+            head = _referring_head(words, j) if plain == "the" else None
+            if head is not None:
                 # "the ministry": a reference back to a named body (see _Party.head).
-                found.append(_Term(_head_term(words[j + 1].plain), first + j, first + j + 2))
+                found.append(_Term(_head_term(words[head].plain), first + j, first + head + 1))
             elif words[j].capitalised and j > 0 and words[j - 1].capitalised and stem(plain) in _HEAD_STEMS:
                 # "nine Supreme Court judges": the body by its own title, without its country.
                 found.append(_Term(_head_term(plain), first + j, first + j + 1))
@@ -224,6 +225,20 @@ class Document:
 
     def passage(self, first: int, last: int) -> Span:
         return self.spans[first][0], self.spans[last - 1][1]
+
+
+def _referring_head(words: Sequence[Token], the: int) -> int | None:
+    """Where the head noun is when the `the` at `the` refers back to a body: "the
+    ministry", or the body described by the place it belongs to, with at most one word
+    between: "the state's highest court", "the country's health ministry"."""
+    k = the + 1
+    if k < len(words) and stem(words[k].plain) in _HEAD_STEMS:
+        return k
+    if k < len(words) and words[k].plain.endswith("'s") and not words[k].capitalised:
+        k += 1
+        if k + 1 < len(words) and not words[k].capitalised and stem(words[k + 1].plain) in _HEAD_STEMS:
+            k += 1
+    return k if k < len(words) and stem(words[k].plain) in _HEAD_STEMS else None
 
 
 def _head_term(plain: str) -> str:

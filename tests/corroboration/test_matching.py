@@ -249,6 +249,28 @@ def test_a_body_is_found_again_by_its_own_title():
     assert match(profile, text).missing_parties == ()
 
 
+def test_a_body_is_found_again_by_the_place_it_belongs_to():
+    """"the state's highest court", "the country's health ministry": the head noun after
+    a place's possessive and at most one word refers back to the body as "the court" does."""
+    profile = ClaimProfile.of(RULING, aliases=AliasTable({"Estmark": []}))
+    for text in (
+        "The country's highest court held that the law banning protests within 300 metres of parliament is "
+        "unconstitutional.",
+        "The country's court held that the law banning protests within 300 metres of parliament is "
+        "unconstitutional.",
+    ):
+        assert match(profile, text).missing_parties == (), text
+    # Two words between the possessive and the noun are not a description of the body,
+    # and a name ("Estmark's") is not a place described: the party is still left out.
+    distant = "The country's oldest and proudest court held that the law banning protests is unconstitutional."
+    assert match(profile, distant).missing_parties != ()
+    # "the ministry's figure" is the ministry itself, as before.
+    statistic = ClaimProfile.of(
+        "Estmark's Health Ministry recorded 1,284 measles cases in 2025.", aliases=AliasTable({"Estmark": []})
+    )
+    assert match(statistic, "The ministry's figure of 1,284 measles cases in 2025 is a record.").missing_parties == ()
+
+
 def test_naming_the_parties_is_not_carrying_what_the_claim_says_of_them():
     profile = ClaimProfile.of(NO_REQUESTS)
     assert match(profile, "Moscow said it had received no requests from Iran for weapons.").related
