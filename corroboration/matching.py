@@ -46,7 +46,17 @@ from functools import cached_property
 from corroboration.aliases import AliasTable
 from corroboration.echoes import EchoFinding, OutletNames, find_echo, outlet_names
 from corroboration.stance import Stance, StanceSuggestion, suggest_stance
-from corroboration.text import MONTHS, NEGATORS, Token, is_content, sentence_spans, stem, term_forms, tokens
+from corroboration.text import (
+    MONTHS,
+    NEGATORS,
+    Token,
+    is_content,
+    sentence_spans,
+    stem,
+    term_forms,
+    tokens,
+    without_caveats,
+)
 
 __all__ = [
     "MAX_WINDOW",
@@ -87,6 +97,13 @@ _HEAD_STEMS = frozenset(
     for w in """ministry department agency council court club company government commission committee
     authority regulator parliament""".split()  # noqa: SIM905
 )
+# A person's title, by which copy refers to them: "the minister", "the country's fisheries minister".
+_TITLE_STEMS = frozenset(
+    stem(w)
+    for w in """minister president governor mayor chairman chairwoman commissioner secretary senator spokesman
+    spokeswoman spokesperson""".split()  # noqa: SIM905
+)
+_HEAD_STEMS = _HEAD_STEMS | _TITLE_STEMS
 # Words that put what follows in question or still to come: "the court will rule on
 # Tuesday whether…", "is due to rule", "asked the judge to wait for the ruling". A
 # plain "will" is not one: "Brightwater will buy Lumen" reports an agreed deal.
@@ -191,7 +208,7 @@ class Document:
                 j = folded.last
                 continue
             plain = words[j].plain
-            head = _referring_head(words, j) if plain == "the" else None
+            head = _referring_head(words, j) if plain == "the" or plain.endswith("'s") else None
             if head is not None:
                 # "the ministry": a reference back to a named body (see _Party.head).
                 found.append(_Term(_head_term(words[head].plain), first + j, first + head + 1))
@@ -227,17 +244,25 @@ class Document:
         return self.spans[first][0], self.spans[last - 1][1]
 
 
-def _referring_head(words: Sequence[Token], the: int) -> int | None:
-    """Where the head noun is when the `the` at `the` refers back to a body: "the
-    ministry", or the body described by the place it belongs to, with at most one word
-    between: "the state's highest court", "the country's health ministry"."""
-    k = the + 1
-    if k < len(words) and stem(words[k].plain) in _HEAD_STEMS:
-        return k
-    if k < len(words) and words[k].plain.endswith("'s") and not words[k].capitalised:
+def _referring_head(words: Sequence[Token], at: int) -> int | None:
+    """Where the head noun is when the words from `at` refer back to a body or a person
+    by what they are: "the ministry", "the minister", or by the place they belong to,
+    with at most one word between: "the state's highest court", "Portugal's fisheries
+    minister". None when they do not."""
+    if words[at].plain == "the":
+        k = at + 1
+        if k < len(words) and stem(words[k].plain) in _HEAD_STEMS:
+            return k
+        if not (k < len(words) and words[k].plain.endswith("'s") and not words[k].capitalised):
+            return None
+        possessive = k
+    elif words[at].plain.endswith("'s") and words[at].capitalised:
+        possessive = at
+    else:
+        return None
+    k = possessive + 1
+    if k + 1 < len(words) and not words[k].capitalised and stem(words[k + 1].plain) in _HEAD_STEMS:
         k += 1
-        if k + 1 < len(words) and not words[k].capitalised and stem(words[k + 1].plain) in _HEAD_STEMS:
-            k += 1
     return k if k < len(words) and stem(words[k].plain) in _HEAD_STEMS else None
 
 
@@ -297,6 +322,9 @@ class ClaimProfile:
         the seed table); `stats` the document frequencies (default: a rough prior)."""
         table = aliases if isinstance(aliases, AliasTable) else AliasTable(aliases)
         stats = stats or TermStats()
+        # "…, two officials who were not authorized to speak publicly said": how the
+        # claim was sourced is kept with it, but is not what it says.
+        statement, quote = without_caveats(statement), without_caveats(quote)
         # Each wording read once, for its parties, its weights and its frames alike.
         read = {wording: Document(wording, table) for wording in (statement, quote)}
         parties = _parties(read[statement], table)
@@ -462,6 +490,14 @@ def _add_party(parties: dict[str, _Party], run: list[_Term], words: list[Token],
     label = " ".join(words[i].surface for i in range(first, run[-1].last))
     last = words[run[-1].last - 1].plain
     head = _head_term(last) if stem(last) in _HEAD_STEMS else ""
+    if not head:
+        # A person by the title before or in the name: "fisheries minister Ana Brandão"
+        # is "the minister", "the country's fisheries minister".
+        title = next(
+            (words[i].plain for i in range(max(first - 1, 0), run[-1].last) if stem(words[i].plain) in _TITLE_STEMS),
+            "",
+        )
+        head = _head_term(title) if title else ""
     parties.setdefault(" ".join(sorted(distinguishing)), _Party(label=label, terms=distinguishing, head=head))
 
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from corroboration.text import NEGATORS, Token, is_content, sentence_spans, stem, term_forms, tokens
+from corroboration.text import NEGATORS, Token, caveat_spans, is_content, sentence_spans, stem, term_forms, tokens
 
 if TYPE_CHECKING:
     from corroboration.matching import ClaimProfile, Document, Match
@@ -298,10 +298,13 @@ def _negations(text: str, words: list[Token], span: Span, profile: ClaimProfile)
     own_terms = profile.terms - profile.figures - {t for p in profile.parties for t in p.terms}
     # "did not quit" negates "step down": a word of a wording carries the wording's term.
     wording = {i: w.key for w in profile.aliases.wordings(inside) for i in range(w.first, w.last)}
+    caveats = caveat_spans(text[span[0] : span[1]])
     hits: list[Span] = []
     for i, token in enumerate(inside):
         if not (token.plain in NEGATORS or token.plain.endswith("n't")):
             continue
+        if any(start <= token.start - span[0] < end for start, end in caveats):
+            continue  # "not authorized to speak", "declined to comment": no denial
         for k, later in enumerate(inside[i + 1 : i + 1 + _NEGATION_REACH], start=i + 1):
             if _CLAUSE_BREAK.search(text[token.end : later.start]):
                 break

@@ -44,6 +44,34 @@ STOPWORDS = (
 # ignores them, stance reading counts them.
 NEGATORS = frozenset({"no", "not", "never", "none", "nor", "neither", "without", "n't", "cannot", "nothing"})
 
+# How copy qualifies its sourcing or reports a refusal to speak — "officials who were not
+# authorized to speak publicly", "declined to comment", "did not respond to a request for
+# comment": a negation there denies nothing of what is reported, and its words are not
+# what a claim says.
+_NOT = r"(?:\s+not|n['’]t)"
+CAVEAT = re.compile(
+    r"\b(?:(?:was|were|is|are|be|being)\s+)?not\s+(?:authori[sz]ed|permitted|allowed|cleared|entitled)\s+to\s+"
+    r"(?:speak|comment|talk|discuss|brief|be\s+(?:named|identified|quoted))(?:\s+(?:publicly|on\s+the\s+record))?"
+    r"|\b(?:declin\w*|refus\w*)\s+to\s+(?:comment|be\s+(?:named|identified))"
+    r"|\b(?:do|does|did|would|will|could|can)" + _NOT + r"\s+(?:immediately\s+)?"
+    r"(?:comment|respond|reply|be\s+reached|return)"
+    r"|\b(?:no|without)\s+(?:immediate\s+)?comment"
+    r"|\b(?:asked|requested|wished)\s+not\s+to\s+be\s+(?:named|identified|quoted)"
+    r"|\bon\s+condition\s+of\s+anonymity",
+    re.IGNORECASE,
+)
+
+
+def caveat_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` qualifies its sourcing or reports a refusal to comment (`CAVEAT`)."""
+    return [m.span() for m in CAVEAT.finditer(text)]
+
+
+def without_caveats(text: str) -> str:
+    """`text` with its sourcing caveats blanked out, offsets kept."""
+    return CAVEAT.sub(lambda m: " " * len(m.group()), text)
+
+
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     "u.s u.k u.n e.u mr mrs ms dr st gen col lt sen rep gov prof jan feb mar apr aug sept sep oct nov dec vs".split()  # noqa: SIM905

@@ -250,14 +250,13 @@ def test_a_body_is_found_again_by_its_own_title():
 
 
 def test_a_body_is_found_again_by_the_place_it_belongs_to():
-    """"the state's highest court", "the country's health ministry": the head noun after
+    """ "the state's highest court", "the country's health ministry": the head noun after
     a place's possessive and at most one word refers back to the body as "the court" does."""
     profile = ClaimProfile.of(RULING, aliases=AliasTable({"Estmark": []}))
     for text in (
         "The country's highest court held that the law banning protests within 300 metres of parliament is "
         "unconstitutional.",
-        "The country's court held that the law banning protests within 300 metres of parliament is "
-        "unconstitutional.",
+        "The country's court held that the law banning protests within 300 metres of parliament is unconstitutional.",
     ):
         assert match(profile, text).missing_parties == (), text
     # Two words between the possessive and the noun are not a description of the body,
@@ -269,6 +268,20 @@ def test_a_body_is_found_again_by_the_place_it_belongs_to():
         "Estmark's Health Ministry recorded 1,284 measles cases in 2025.", aliases=AliasTable({"Estmark": []})
     )
     assert match(statistic, "The ministry's figure of 1,284 measles cases in 2025 is a record.").missing_parties == ()
+
+
+def test_a_person_is_found_again_by_the_title_given_with_the_name():
+    """ "fisheries minister Ana Brandão" is "the minister" and "Portugal's fisheries
+    minister" a paragraph on, as a body is "the ministry"."""
+    profile = ClaimProfile.of("Fisheries minister Ana Brandão said Portugal will not sign the Reykjavik Quota Accord.")
+    for text in (
+        "Portugal will not sign the Reykjavik Quota Accord, the minister said on Tuesday.",
+        "Portugal will not sign the Reykjavik Quota Accord, the country's fisheries minister said.",
+        "Portugal's fisheries minister said Portugal will not sign the Reykjavik Quota Accord.",
+    ):
+        assert "Ana Brandão" not in match(profile, text).missing_parties, text
+    other = "Portugal will not sign the Reykjavik Quota Accord, the union said on Tuesday."
+    assert "Ana Brandão" in match(profile, other).missing_parties
 
 
 def test_naming_the_parties_is_not_carrying_what_the_claim_says_of_them():

@@ -141,3 +141,31 @@ def test_a_verification_hedge_after_the_passage_covers_the_passage():
         "The claim could not be independently verified before publication."
     )
     assert stance_of(text, profile).stance == Stance.MENTIONS
+
+
+@pytest.mark.parametrize(
+    "caveat",
+    [
+        "two officials who were not authorized to speak publicly said",
+        "according to two officials who were not authorised to discuss it",
+        "a person familiar with the matter said on condition of anonymity",
+        "an official said; the ministry declined to comment",
+        "an official said; the ministry did not respond to a request for comment",
+        "an official said; the embassy could not immediately be reached",
+    ],
+)
+def test_a_sourcing_caveat_or_a_refusal_to_comment_is_not_a_denial(caveat):
+    """ "not authorized to speak", "declined to comment": a negation that qualifies the
+    sourcing denies nothing — the report carrying the claim still supports it."""
+    statement = "Kenya has agreed to allow Turkey to set up a drone maintenance facility at Laikipia Air Base."
+    quote = f"{statement[:-1]}, two Kenyan officials who were not authorized to speak publicly said."
+    profile = ClaimProfile.of(statement, quote)
+    # The caveat is how the claim was sourced, not what it says.
+    assert "author" not in {term for version in profile.versions for term in version.weights}
+    text = f"{statement[:-1]}, {caveat}."
+    found = match(profile, text)
+    assert found.related
+    assert suggest_stance(text, found, profile).stance == Stance.SUPPORTS
+    # A negation of what the claim says still disputes it.
+    denial = "Kenya has not agreed to allow Turkey to set up a drone maintenance facility at Laikipia Air Base."
+    assert suggest_stance(denial, match(profile, denial), profile).stance == Stance.DISPUTES
