@@ -74,7 +74,7 @@ eval: dev-venv  ## Score coverage matching and claim extraction on their annotat
 
 # What `make test` runs: the same two evaluations and tables, where a test split below
 # its gates is reported (FAIL, with the reason) without stopping the suite. The coverage
-# test split misses one gate today (docs/coverage-evaluation.md, "Figures");
+# test split is below its gates today (docs/coverage-evaluation.md, "Figures");
 # `make eval` stays the strict check and fails on it.
 eval-report: dev-venv
 	@$(MAKE) --no-print-directory eval || echo "make eval: a test split is below its gates (see above); reported, not enforced, by make test"
