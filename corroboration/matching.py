@@ -95,7 +95,8 @@ _GENERIC_NAME_STEMS = frozenset(
 _HEAD_STEMS = frozenset(
     stem(w)
     for w in """ministry department agency council court club company government commission committee
-    authority regulator parliament""".split()  # noqa: SIM905
+    authority regulator parliament board bureau institute bank union alliance party accord agreement treaty
+    pact convention""".split()  # noqa: SIM905
 )
 # A person's title, by which copy refers to them: "the minister", "the country's fisheries minister".
 _TITLE_STEMS = frozenset(
@@ -205,6 +206,10 @@ class Document:
             folded = entities.get(j) or wordings.get(j)
             if folded is not None:
                 found.append(_Term(folded.key, first + folded.first, first + folded.last))
+                end = folded.last - 1
+                head = _referring_head(words, end) if words[end].plain.endswith("'s") else None
+                if head is not None:  # "Portugal's fisheries minister": the minister
+                    found.append(_Term(_head_term(words[head].plain), first + end, first + head + 1))
                 j = folded.last
                 continue
             plain = words[j].plain
@@ -465,7 +470,8 @@ def _parties(document: Document, table: AliasTable) -> list[_Party]:
             )
             name = term if is_name else None
             # Adjacent names are one party: "Tomas Vekic", "Estmark's Health Ministry".
-            if name is not None and run and name.first != run[-1].last:
+            # Two terms of one word ("Accord" is the accord and "accord") stay one name.
+            if name is not None and run and name.first not in (run[-1].last, run[-1].first):
                 _add_party(parties, run, words, table)
                 run = []
             if name is not None:

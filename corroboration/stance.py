@@ -100,7 +100,9 @@ _HEDGE = re.compile(
     r"\b(?:unconfirmed|unverified|reportedly|allegedly|alleged|rumou?r\w*|if confirmed|"
     r"(?:could|can)(?:not| not) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)|"
     r"not (?:been )?independently (?:verified|confirmed)|"
-    r"(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said))\b",
+    r"(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said)|"
+    # "a viral claim that…", "rumours that…": what follows is named a claim, not told.
+    r"(?:claims?|rumou?rs?|allegations?|assertions?|suggestions?|speculation) that)\b",
     re.IGNORECASE,
 )
 # A hedge in the sentence after the passage counts only when it is about verification.
@@ -147,7 +149,8 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
         following = _following(text, words, spans[after], profile)
         if following is not None:
             hedged_after = following.kind == "hedge"
-            if passage.kind != "hedge" or following.kind == "verdict":
+            # A claim relayed as a claim and then denied or judged is the denial's.
+            if passage.kind != "hedge" or following.kind in ("verdict", "denial"):
                 passage = following
 
     # Every sentence that carries the claim on its own, in the passage or not.

@@ -160,16 +160,66 @@ def words(text: str) -> list[str]:
     return [t.plain for t in tokens(text)]
 
 
+# Irregular forms of verbs news copy reports with, to their base form: a stemmer makes
+# "found" and "find" two words, so "the study found" and "did not find" would not meet.
+# Only forms without a common other sense ("left", "saw", "lead" are not here).
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "find": "found",
+        "say": "said",
+        "tell": "told",
+        "make": "made",
+        "take": "took taken",
+        "give": "gave given",
+        "hold": "held",
+        "bring": "brought",
+        "send": "sent",
+        "keep": "kept",
+        "pay": "paid",
+        "sell": "sold",
+        "buy": "bought",
+        "win": "won",
+        "meet": "met",
+        "begin": "began begun",
+        "write": "wrote written",
+        "know": "knew known",
+        "show": "shown",
+        "choose": "chose chosen",
+        "rise": "rose risen",
+        "fall": "fell fallen",
+        "grow": "grew grown",
+        "speak": "spoke spoken",
+        "strike": "struck stricken",
+        "seek": "sought",
+        "think": "thought",
+        "catch": "caught",
+        "fight": "fought",
+        "withdraw": "withdrew withdrawn",
+        "become": "became",
+        "shut": "shut",
+        "steal": "stole stolen",
+        "hide": "hid hidden",
+        "drive": "drove driven",
+        "break": "broke broken",
+        "forbid": "forbade forbidden",
+        "freeze": "froze frozen",
+    }.items()
+    for form in forms.split()
+}
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem of a plain word, possessive dropped: provided,
-    provides and providing all become "provid"; numbers are kept as they are."""
+    provides and providing all become "provid", and an irregular form its verb's
+    ("found" → "find"); numbers are kept as they are."""
     if word.endswith("'s"):
         word = word[:-2]
     word = word.replace("'", "")
     if not word or word[0].isdigit():
         return word
-    return _STEMMER.stemWord(word)
+    return _STEMMER.stemWord(_IRREGULAR.get(word, word))
 
 
 def term_forms(plain: str) -> list[str]:

@@ -284,6 +284,20 @@ def test_a_person_is_found_again_by_the_title_given_with_the_name():
     assert "Ana Brandão" in match(profile, other).missing_parties
 
 
+def test_a_named_place_s_possessive_and_a_document_s_head_noun_refer_back():
+    """ "Portugal's fisheries minister" (Portugal folded through the alias table) is the
+    minister; "the accord" is the Reykjavik Quota Accord, as "the court" is a court."""
+    table = AliasTable({"Portugal": ["Lisbon", "Portuguese"]})
+    profile = ClaimProfile.of(
+        "The fisheries minister, Ana Brandão, said Portugal will not sign the Reykjavik Quota Accord.", aliases=table
+    )
+    assert [party.label for party in profile.parties] == ["Ana Brandão", "Portugal", "Reykjavik Quota Accord"]
+    text = "Portugal's fisheries minister said Portugal will not sign the accord."
+    assert match(profile, text).missing_parties == ()
+    elsewhere = "The union said Portugal will not sign the treaty."
+    assert set(match(profile, elsewhere).missing_parties) == {"Ana Brandão", "Reykjavik Quota Accord"}
+
+
 def test_naming_the_parties_is_not_carrying_what_the_claim_says_of_them():
     profile = ClaimProfile.of(NO_REQUESTS)
     assert match(profile, "Moscow said it had received no requests from Iran for weapons.").related

@@ -169,3 +169,35 @@ def test_a_sourcing_caveat_or_a_refusal_to_comment_is_not_a_denial(caveat):
     # A negation of what the claim says still disputes it.
     denial = "Kenya has not agreed to allow Turkey to set up a drone maintenance facility at Laikipia Air Base."
     assert suggest_stance(denial, match(profile, denial), profile).stance == Stance.DISPUTES
+
+
+BONE_LOSS = "A study found that drinking sparkling water every day causes bone loss."
+
+
+def test_what_copy_names_a_claim_is_relayed_not_told():
+    """ "a viral claim that…", "rumours that…": the proposition is named a claim."""
+    profile = ClaimProfile.of(BONE_LOSS)
+    text = (
+        "Doctors were asked about a viral claim that a study found drinking sparkling water every day causes bone loss."
+    )
+    found = match(profile, text)
+    assert found.related
+    assert suggest_stance(text, found, profile).stance == Stance.MENTIONS
+
+
+def test_a_claim_relayed_then_denied_in_the_next_sentence_is_disputed():
+    profile = ClaimProfile.of(BONE_LOSS)
+    text = (
+        "Patients were warned about a viral claim that a study found drinking sparkling water every day causes bone "
+        "loss. “This claim is unfounded,” the society's president said."
+    )
+    found = match(profile, text)
+    suggestion = suggest_stance(text, found, profile)
+    assert suggestion.stance == Stance.DISPUTES
+    assert suggestion.cue == "unfounded"
+
+
+def test_the_authors_saying_their_study_did_not_find_it_dispute_it():
+    profile = ClaimProfile.of(BONE_LOSS)
+    text = "“Our study did not find that drinking sparkling water every day causes bone loss,” the lead author said."
+    assert suggest_stance(text, match(profile, text), profile).stance == Stance.DISPUTES

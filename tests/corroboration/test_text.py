@@ -36,6 +36,18 @@ def test_word_forms_meet():
     assert stem("iran's") == stem("iran")
 
 
+def test_irregular_forms_meet_their_verb():
+    """ "the study found" and "did not find" are one word to the matcher; a form with a
+    common other sense ("left", "saw") keeps its own."""
+    assert stem("found") == stem("find") == stem("finds")
+    assert stem("said") == stem("say")
+    assert stem("told") == stem("tell")
+    assert stem("struck") == stem("strike")
+    assert stem("withdrawn") == stem("withdrew") == stem("withdraw")
+    assert stem("left") != stem("leave")
+    assert stem("saw") != stem("see")
+
+
 def test_figures_stay_whole_and_magnitudes_meet():
     assert "1284" in terms("Officials recorded 1,284 cases.")
     assert set(terms("a £48m fee")) >= {"48", "million"}
