@@ -11,7 +11,7 @@ whole text is read, for two kinds of cue:
   report by/in X", "as reported by X", "X, which first reported", "X contributed to
   this report", "(X) —" in a dateline — count wherever they are;
 - credits that attribute one statement — "X reported", "according to X", "citing X",
-  "told X" — count only in the passage that carries the claim or next to it, since
+  "told X", "an X report" — count only in the passage that carries the claim or next to it, since
   elsewhere they may be about something else on the page.
 
 X must resolve to a known outlet, by name or alias ("the AP", "Associated Press").
@@ -98,6 +98,8 @@ _WEAK_AFTER = [
     r",? (?:reported|reports|said|says|wrote|writes|revealed|learned|has learned|disclosed)\b",
     r",? citing\b",
     r"['’]s (?:report|reporting|story)\b",
+    # The name used of its report: "denied a Halvard Press Agency report that…".
+    r" (?:report|reports|story|investigation|exclusive)\b",
 ]
 
 

@@ -213,7 +213,7 @@ class Document:
                 j = folded.last
                 continue
             plain = words[j].plain
-            head = _referring_head(words, j) if plain == "the" or plain.endswith("'s") else None
+            head = _referring_head(words, j) if plain in _REFERRING or plain.endswith("'s") else None
             if head is not None:
                 # "the ministry": a reference back to a named body (see _Party.head).
                 found.append(_Term(_head_term(words[head].plain), first + j, first + head + 1))
@@ -249,12 +249,18 @@ class Document:
         return self.spans[first][0], self.spans[last - 1][1]
 
 
+_REFERRING = frozenset({"the", "its", "their"})
+
+
 def _referring_head(words: Sequence[Token], at: int) -> int | None:
     """Where the head noun is when the words from `at` refer back to a body or a person
     by what they are: "the ministry", "the minister", or by the place they belong to,
     with at most one word between: "the state's highest court", "Portugal's fisheries
-    minister". None when they do not."""
-    if words[at].plain == "the":
+    minister", "its fisheries minister". None when they do not."""
+    if words[at].plain in ("its", "their"):
+        # "its fisheries minister", "their board": the body's own, named before.
+        possessive = at
+    elif words[at].plain == "the":
         k = at + 1
         if k < len(words) and stem(words[k].plain) in _HEAD_STEMS:
             return k

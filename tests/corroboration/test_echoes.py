@@ -70,3 +70,14 @@ def test_an_outlet_may_be_introduced_by_what_it_is():
     assert finding is not None
     assert finding.outlet_id == "ebc"
     assert finding.cue == "told the public broadcaster EBC"
+
+
+def test_an_outlet_s_name_used_of_its_report_credits_it_next_to_the_claim():
+    """ "denied an AP report that…": the outlet's report is where the claim comes from."""
+    text = f"The ministry denied an AP report that {CLAIM[0].lower()}{CLAIM[1:]}"
+    finding = find_echo(text, OUTLETS, passage=(0, 1))
+    assert finding is not None
+    assert (finding.outlet_id, finding.cue, finding.strong) == ("ap", "AP report", False)
+    # Away from the claim it may be about anything else on the page.
+    far = f"{CLAIM} Officials met on Monday. Talks went on. An AP report last year covered the port."
+    assert find_echo(far, OUTLETS, passage=(0, 1)) is None

@@ -292,8 +292,11 @@ def test_a_named_place_s_possessive_and_a_document_s_head_noun_refer_back():
         "The fisheries minister, Ana Brandão, said Portugal will not sign the Reykjavik Quota Accord.", aliases=table
     )
     assert [party.label for party in profile.parties] == ["Ana Brandão", "Portugal", "Reykjavik Quota Accord"]
-    text = "Portugal's fisheries minister said Portugal will not sign the accord."
-    assert match(profile, text).missing_parties == ()
+    for text in (
+        "Portugal's fisheries minister said Portugal will not sign the accord.",
+        "The government denied that its fisheries minister had said Portugal will not sign the accord.",
+    ):
+        assert match(profile, text).missing_parties == (), text
     elsewhere = "The union said Portugal will not sign the treaty."
     assert set(match(profile, elsewhere).missing_parties) == {"Ana Brandão", "Reykjavik Quota Accord"}
 
