@@ -72,7 +72,7 @@ __all__ = [
     "responses_to",
 ]
 
-# Below RELATED an article does not carry the claim (stance.SUPPORT: up to there it only mentions it).
+# Below RELATED an article does not carry the claim.
 RELATED = 0.5
 MAX_WINDOW = 3
 # A passage that leaves out a party the claim is about is worth this much of its score.
