@@ -105,10 +105,11 @@ _TITLE_STEMS = frozenset(
     spokeswoman spokesperson""".split()  # noqa: SIM905
 )
 _HEAD_STEMS = _HEAD_STEMS | _TITLE_STEMS
-# Words that put what follows in question or still to come: "the court will rule on
-# Tuesday whether…", "is due to rule", "asked the judge to wait for the ruling". A
-# plain "will" is not one: "Brightwater will buy Lumen" reports an agreed deal.
-_PROSPECTIVE_WORDS = frozenset({"whether", "awaiting", "pending"})
+# Words that put what follows in question, in a condition or still to come: "the court
+# will rule on Tuesday whether…", "it can only take effect if all of them sign", "is due
+# to rule", "asked the judge to wait for the ruling". A plain "will" is not one:
+# "Brightwater will buy Lumen" reports an agreed deal.
+_PROSPECTIVE_WORDS = frozenset({"whether", "awaiting", "pending", "if", "unless"})
 _PROSPECTIVE_PAIRS = frozenset(
     {("due", "to"), ("expected", "to"), ("set", "to"), ("wait", "for"), ("waiting", "for"), ("ahead", "of")}
 )

@@ -344,3 +344,10 @@ def test_a_figure_and_common_words_in_common_are_ruled_out_without_reading_passa
     assert not profile.could_carry(Document(other_topic))
     assert profile.could_carry(Document(same_topic))
     assert match(profile, same_topic).related
+
+
+def test_a_condition_does_not_carry_the_claim():
+    profile = ClaimProfile.of("Portugal will sign the Reykjavik Quota Accord.")
+    assert match(profile, "Portugal will sign the Reykjavik Quota Accord, the minister said.").related
+    conditional = "The Reykjavik Quota Accord can only take effect in Portugal if it is signed by the government."
+    assert not match(profile, conditional).related
