@@ -50,11 +50,13 @@ faults: dev-venv env services  ## The fault suite (not part of `make test`): bro
 
 # The load run (docs/reliability.md, "T3"): a database and a Redis of its own, the Procfile's
 # processes with DEBUG off; DURATION seconds (300), CLIENTS (20), PAUSE seconds between a
-# client's requests (0), FAULTS=1 for J1 and J4 mid-run.
+# client's requests (1: twenty people at work; PAUSE=0 is the saturation run, where the
+# clients queue for the two web processes and only the throughput means anything),
+# FAULTS=1 for J1 and J4 mid-run.
 DURATION ?= 300
 CLIENTS ?= 20
-PAUSE ?= 0
-load: dev-venv env services  ## The load run (a tiny one is in `make test`): CLIENTS (20) against gunicorn for DURATION s (300); FAULTS=1 kills the worker's pool processes, restarts Redis
+PAUSE ?= 1
+load: dev-venv env services  ## The load run (a tiny one is in `make test`): CLIENTS (20) against gunicorn for DURATION s (300), PAUSE s (1) between requests; FAULTS=1 kills the worker's pool processes, restarts Redis
 	$(PY) -m bench.load --duration $(DURATION) --clients $(CLIENTS) --pause $(PAUSE) $(if $(filter 1,$(FAULTS)),--faults)
 
 lint: dev-venv env  ## ruff, the one-way import contract (docs/architecture.md), mypy and the migrations check

@@ -2,7 +2,7 @@
 loopback, used by concurrent clients for a bounded time, with throughput, latency and
 5xx per kind of request.
 
-    python -m bench.load [--duration 300] [--clients 20] [--pause 0] [--claims 2000]
+    python -m bench.load [--duration 300] [--clients 20] [--pause 1] [--claims 2000]
                          [--faults] [--jobs 40] [--down 10]
 
 It makes a database of its own (`<DATABASE_URL's name>_bench_load`, dropped afterwards),
@@ -15,7 +15,8 @@ workers, DEBUG off, on loopback), each connected as the application's database r
 
 Every client signs in (a reviewer session, an editor session with its second factor),
 then, until the time is up, makes one request after another (`--pause` seconds apart; by
-default none, so the clients find the server's limit), one of each kind first and then
+default one, as people at work; with none the clients find the server's limit, and on a
+small machine queue for it), one of each kind first and then
 kinds drawn by weight (`KINDS`): token API reads (claim list, claim detail, full-text
 search, the ClaimReview feed), the admin's claim list (editor session), the reviewer's
 "record a claim" form (session and CSRF token, as a browser posts it) and workflow
@@ -34,7 +35,8 @@ the end, and the CPU time they used (per request, for gunicorn). Exit status: 1 
 request answered 5xx or was broken off (with `--faults`, a read; writes are reported),
 answered anything but what its kind expects, gunicorn or a worker exited, or a job of
 the burst was lost, duplicated or stuck; 2 when all that is well but a kind's p95 is
-over its budget (reads 200 ms, writes 300 ms); 0 otherwise.
+over its budget (reads 200 ms, writes 300 ms) in a run without faults (with faults the
+latency is reported, not judged: requests wait out the outage); 0 otherwise.
 """
 
 from __future__ import annotations
@@ -145,6 +147,7 @@ def plan_make() -> Plan:
     from core.second_factor import second_factor_confirm, second_factor_enrol
     from core.tokens import token_create
     from sources.models import Source, SourceKind
+    from web.admin import ClaimAdmin
 
     sync_roles()
     password = secrets.token_urlsafe(16)
@@ -166,7 +169,7 @@ def plan_make() -> Plan:
         claim_ids=list(Claim.objects.values_list("pk", flat=True)),
         person_ids=list(Source.objects.filter(kind=SourceKind.PERSON).values_list("pk", flat=True)[:200]),
         submitted=list(Claim.objects.filter(status=Status.SUBMITTED).order_by("pk").values_list("pk", "version")),
-        admin_pages=max(1, math.ceil(claims / 100)),
+        admin_pages=max(1, math.ceil(claims / ClaimAdmin.list_per_page)),
         feed_pages=1,
         list_pages=1,
     )
@@ -697,6 +700,11 @@ def drive(options: Options, plan: Plan, web: Any, worker: Any, maintenance: Any,
     if failed:
         print("FAILED: see the lines above")
         return 1
+    if faults is not None:
+        # T3's gate with faults is no 5xx on reads and no job lost: while Redis is down
+        # for seconds, requests wait for it, and their latency is reported, not judged.
+        print("ok (with faults, p95 budgets are reported, not judged)")
+        return 0
     if any(row.p95_ms > row.target_ms for row in rows):
         print("over budget: a kind's p95 is above its target (ok=no)")
         return 2
@@ -718,7 +726,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=float, default=300, help="seconds the clients run")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--claims", type=int, default=2000, help="synthetic claims in the run's database")
-    parser.add_argument("--pause", type=float, default=0, help="seconds each client waits between requests")
+    parser.add_argument(
+        "--pause", type=float, default=1, help="seconds each client waits between requests (0: the saturation run)"
+    )
     parser.add_argument("--faults", action="store_true", help="J1 at a third of the run, J4 at two thirds")
     parser.add_argument("--jobs", type=int, default=40, help="extraction jobs in the burst J1 strikes")
     parser.add_argument("--down", type=float, default=10, help="seconds Redis stays down (J4)")

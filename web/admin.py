@@ -258,6 +258,10 @@ class ClaimAdmin(ServiceAdmin):
     )
     # One link a row: each is checked against the list's filters to carry them along.
     list_display_links = ("short_statement",)
+    # A work queue, read by filtering and searching: 50 rows a page. Each row's cells
+    # (its sourcing summary, claimant, selection box, dates) are most of the page's cost
+    # (docs/performance.md, "Load", sixth round).
+    list_per_page = 50
     list_filter = (
         "status",
         "priority",
