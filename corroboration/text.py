@@ -44,20 +44,30 @@ STOPWORDS = (
 # ignores them, stance reading counts them.
 NEGATORS = frozenset({"no", "not", "never", "none", "nor", "neither", "without", "n't", "cannot", "nothing"})
 
-# How copy qualifies its sourcing or reports a refusal to speak — "officials who were not
-# authorized to speak publicly", "declined to comment", "did not respond to a request for
-# comment": a negation there denies nothing of what is reported, and its words are not
-# what a claim says.
+# How copy grants a source anonymity: "spoke on condition of anonymity", "asked not to be
+# named", "declined to be identified" (extraction reads it as the caveat's condition).
+ANONYMITY_CONDITION = re.compile(
+    r"(?:\b(?:spoke|speaking|spoken|talked|talking)\s+)?\bon (?:the )?condition "
+    r"(?:of anonymity|that \w+ (?:not|would not) be (?:named|identified|quoted))"
+    r"|\b(?:asked|asking|requested|requesting)\s+(?:not to be (?:named|identified|quoted)|that (?:his|her|their) "
+    r"names? not be (?:used|published))"
+    r"|\b(?:requested|requesting|insisted on|insisting on|(?:was|were) granted|granted|sought)\s+anonymity"
+    r"|\bdeclined to be (?:named|identified)",
+    re.I,
+)
+# Why, in its commonest form: "(who were) not authorized to speak publicly".
+NOT_AUTHORIZED = r"\b(?:not|n['’]t)\s+(?:authori[sz]ed|permitted|allowed|cleared|entitled)\b"
+# How copy qualifies its sourcing or reports a refusal to speak — the two above, and
+# "declined to comment", "did not respond to a request for comment": a negation there
+# denies nothing of what is reported, and its words are not what a claim says.
 _NOT = r"(?:\s+not|n['’]t)"
 CAVEAT = re.compile(
-    r"\b(?:(?:was|were|is|are|be|being)\s+)?not\s+(?:authori[sz]ed|permitted|allowed|cleared|entitled)\s+to\s+"
+    r"\b(?:(?:was|were|is|are|be|being)\s+)?" + NOT_AUTHORIZED + r"\s+to\s+"
     r"(?:speak|comment|talk|discuss|brief|be\s+(?:named|identified|quoted))(?:\s+(?:publicly|on\s+the\s+record))?"
-    r"|\b(?:declin\w*|refus\w*)\s+to\s+(?:comment|be\s+(?:named|identified))"
+    r"|" + ANONYMITY_CONDITION.pattern + r"|\b(?:declin\w*|refus\w*)\s+to\s+comment"
     r"|\b(?:do|does|did|would|will|could|can)" + _NOT + r"\s+(?:immediately\s+)?"
     r"(?:comment|respond|reply|be\s+reached|return)"
-    r"|\b(?:no|without)\s+(?:immediate\s+)?comment"
-    r"|\b(?:asked|requested|wished)\s+not\s+to\s+be\s+(?:named|identified|quoted)"
-    r"|\bon\s+condition\s+of\s+anonymity",
+    r"|\b(?:no|without)\s+(?:immediate\s+)?comment",
     re.IGNORECASE,
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from corroboration.text import ANONYMITY_CONDITION, NOT_AUTHORIZED
 from extraction.values import Access, Reason
 
 _ACCESS_RULES: Final[tuple[tuple[Access, re.Pattern[str]], ...]] = (
@@ -29,18 +30,11 @@ _ACCESS_RULES: Final[tuple[tuple[Access, re.Pattern[str]], ...]] = (
     ("familiar_with", re.compile(r"\bfamiliar with\b", re.I)),
 )
 
-CONDITION: Final = re.compile(
-    r"(?:\b(?:spoke|speaking|spoken|talked|talking)\s+)?\bon (?:the )?condition "
-    r"(?:of anonymity|that \w+ (?:not|would not) be (?:named|identified|quoted))"
-    r"|\b(?:asked|asking|requested|requesting)\s+(?:not to be (?:named|identified|quoted)|that (?:his|her|their) "
-    r"names? not be (?:used|published))"
-    r"|\b(?:requested|requesting|insisted on|insisting on|(?:was|were) granted|granted|sought)\s+anonymity"
-    r"|\bdeclined to be (?:named|identified)",
-    re.I,
-)
+# The forms copy grants anonymity with; one vocabulary for extraction and coverage.
+CONDITION: Final = ANONYMITY_CONDITION
 
 _REASON_RULES: Final[tuple[tuple[Reason, re.Pattern[str]], ...]] = (
-    ("not_authorized", re.compile(r"\b(not|n’t|n't) (authorized|permitted|allowed|cleared)\b", re.I)),
+    ("not_authorized", re.compile(NOT_AUTHORIZED, re.I)),
     ("sensitive_intelligence", re.compile(r"\b(sensitive intelligence|classified|intelligence matters?)\b", re.I)),
     ("safety", re.compile(r"\b(safety|for fear for|feared for)\b", re.I)),
     (
