@@ -92,7 +92,7 @@ _GENERIC_NAME_STEMS = frozenset(
 )
 # The head noun of a body's name, by which copy refers back to it: "Estmark's Health
 # Ministry" is "the ministry" two paragraphs on, "the Supreme Court" "the court".
-_HEAD_STEMS = frozenset(
+_BODY_STEMS = frozenset(
     stem(w)
     for w in """ministry department agency council court club company government commission committee
     authority regulator parliament board bureau institute bank union alliance party accord agreement treaty
@@ -104,7 +104,8 @@ _TITLE_STEMS = frozenset(
     for w in """minister president governor mayor chairman chairwoman commissioner secretary senator spokesman
     spokeswoman spokesperson""".split()  # noqa: SIM905
 )
-_HEAD_STEMS = _HEAD_STEMS | _TITLE_STEMS
+# Head nouns copy refers back by: a body's, a document's or a person's title.
+_HEAD_STEMS = _BODY_STEMS | _TITLE_STEMS
 # Words that put what follows in question, in a condition or still to come: "the court
 # will rule on Tuesday whether…", "it can only take effect if all of them sign", "is due
 # to rule", "asked the judge to wait for the ruling". A plain "will" is not one:

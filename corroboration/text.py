@@ -64,7 +64,7 @@ _NOT = r"(?:\s+not|n['’]t)"
 CAVEAT = re.compile(
     r"\b(?:(?:was|were|is|are|be|being)\s+)?" + NOT_AUTHORIZED + r"\s+to\s+"
     r"(?:speak|comment|talk|discuss|brief|be\s+(?:named|identified|quoted))(?:\s+(?:publicly|on\s+the\s+record))?"
-    r"|" + ANONYMITY_CONDITION.pattern + r"|\b(?:declin\w*|refus\w*)\s+to\s+comment"
+    r"|" + ANONYMITY_CONDITION.pattern + r"|\b(?:declin\w*|refus\w*)\s+to\s+(?:comment|be\s+(?:named|identified))"
     r"|\b(?:do|does|did|would|will|could|can)" + _NOT + r"\s+(?:immediately\s+)?"
     r"(?:comment|respond|reply|be\s+reached|return)"
     r"|\b(?:no|without)\s+(?:immediate\s+)?comment",
