@@ -14,9 +14,11 @@ whole text is read, for two kinds of cue:
   "told X", "an X report" — count only in the passage that carries the claim or next to it, since
   elsewhere they may be about something else on the page.
 
-X must resolve to a known outlet, by name or alias ("the AP", "Associated Press").
-An outlet crediting itself ("told The Capital Dispatch") is not an echo, and neither is
-a speaker who "told reporters": reporters are no outlet.
+X must resolve to a known outlet, by name or alias ("the AP", "Associated Press"), the
+longest name at the credit winning ("the Northgate Observer", not the "Northgate"
+another outlet goes by). An outlet crediting itself ("told The Capital Dispatch", or
+"told the Courier" in a Courier whose short name another Courier shares) is not an
+echo, and neither is a speaker who "told reporters": reporters are no outlet.
 """
 
 from __future__ import annotations
@@ -128,7 +130,12 @@ def find_echo(
     never an echo. `passage` is the [first, last) sentence range carrying the claim;
     statement credits count only there and in the sentence on either side. Without a
     passage they count anywhere."""
+    outlets = list(outlets)
     own_keys = {_key(n) for n in own_names}
+    # Every name the page's own outlet goes by, shared with another outlet or not.
+    self_names = own_keys | {
+        _key(n) for outlet in outlets if outlet.id == own_outlet for n in outlet_names(outlet.name, outlet.aliases)
+    }
     candidates: list[tuple[OutletNames, str]] = []
     for outlet in outlets:
         names = outlet_names(outlet.name, outlet.aliases)
@@ -145,6 +152,8 @@ def find_echo(
         sentence = text[start:end]
         for outlet, mention in candidates:
             for found in re.finditer(mention, sentence):
+                if _key(found.group()) in self_names:
+                    continue  # a name the page's own outlet goes by too ("told the Courier" in the Courier)
                 before = sentence[: found.start()].rstrip()
                 after = sentence[found.end() :]
                 cue = _cue(before, after, found, sentence)
@@ -163,7 +172,9 @@ def find_echo(
                 elif index in near:
                     weak.append(finding)
     found_all = strong or weak
-    return min(found_all, key=lambda f: f.cue_span) if found_all else None
+    # The first credit; at one credit, the longest name ("the Northgate Observer", not the
+    # "Northgate" another outlet goes by).
+    return min(found_all, key=lambda f: (f.cue_span[0], -f.cue_span[1])) if found_all else None
 
 
 # What copy may put between a credit and the outlet's name: "told the public

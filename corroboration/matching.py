@@ -45,7 +45,7 @@ from functools import cached_property
 
 from corroboration.aliases import AliasTable
 from corroboration.echoes import EchoFinding, OutletNames, find_echo, outlet_names
-from corroboration.stance import Stance, StanceSuggestion, suggest_stance
+from corroboration.stance import Stance, StanceSuggestion, negated_terms, suggest_stance
 from corroboration.text import (
     MONTHS,
     NEGATORS,
@@ -319,6 +319,7 @@ class ClaimProfile:
     negations: int  # negators in the statement: "no requests" carries one of its own
     prospective: int = 0  # open or pending frames in the statement or quote: "is expected to step down" carries one
     times: frozenset[str] = frozenset()  # months and years the claim dates itself by: "at the end of June" → june
+    negated: frozenset[str] = frozenset()  # the claim's own terms its negations govern: "will not run" → run
     aliases: AliasTable = field(compare=False, repr=False, default_factory=AliasTable)
 
     @classmethod
@@ -365,6 +366,7 @@ class ClaimProfile:
             versions=profile.versions,
             parties=profile.parties,
             negations=negations,
+            negated=negated_terms(statement, read[statement].tokens, profile),
             prospective=prospective,
             times=frozenset(
                 t

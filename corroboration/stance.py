@@ -25,7 +25,12 @@ Who speaks decides how much a denial weighs:
 
 A negation counts against the claim only when it governs one of the claim's own words
 ("Russia has not provided…"), and only beyond the negations the claim itself carries
-("received no requests" is the claim, not its denial).
+("received no requests" is the claim, not its denial); a negation inside a concessive
+clause ("…, despite the city's insistence that no ban exists") is the reply the report
+is set against. A claim that is itself a negation ("will not run for president") is
+contradicted by a passage saying what it negates ("will run"), not by one that says
+nothing of it. A question asserts nothing, and "No." or "Short answer: no." after it
+is the outlet's verdict; a claim's word in scare quotes ("cargo bike 'ban'") is a hedge.
 
 No Django here; `Stance` values are the API's coverage-stance values.
 """
@@ -83,14 +88,16 @@ class StanceSuggestion:
 # Debunking words: a verdict on a statement.
 _VERDICT = re.compile(
     r"\b(?:false(?:ly|hood)?|untrue|not true|isn['’]t true|no evidence|no proof|no basis|without (?:any )?evidence|"
-    r"debunk\w*|fabricat\w*|baseless|unfounded|groundless|hoax|fake|no truth|not accurate|inaccurate|incorrect)\b",
+    r"debunk\w*|fabricat\w*|baseless|unfounded|groundless|hoax|fake|no truth|not accurate|inaccurate|incorrect|"
+    # "The cargo-bike ban that never was": a headline's verdict.
+    r"that (?:never|wasn['’]t|isn['’]t) (?:was|were|is|existed|happened))\b",
     re.IGNORECASE,
 )
 # Someone denying a report or a claim.
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying|ial)|"
     r"contradict\w*|disputed? (?:the |these |those |such |any )?(?:\w+ )?(?:reports?|claims?|accounts?|figures?)|"
-    r"(?:reject|dismiss|refut|rebut)\w* (?:the |these |those |such |any )?(?:\w+ )?"
+    r"(?:reject|dismiss|refut|rebut)\w* (?:as [^,.;]{1,30}? )?(?:the |these |those |such |any )?(?:\w+ )?"
     r"(?:reports?|claims?|allegations?|accusations?|suggestions?|stor(?:y|ies)))\b",
     re.IGNORECASE,
 )
@@ -119,13 +126,21 @@ _VERIFICATION = re.compile(
 _NEGATION_FILLERS = frozenset("longer more any such further yet also even ever always single one".split())  # noqa: SIM905
 _NEGATION_REACH = 4
 _CLAUSE_BREAK = re.compile(r"[,;:—–()“”\"]")
+# A concessive clause still open before a negation: the negation is a reply the
+# sentence sets its report against ("despite the insistence that no ban exists").
+_CONCESSIVE = re.compile(r"\b(?:despite|in spite of|notwithstanding|even though)\b[^,;:—–()]*$", re.IGNORECASE)
+# A word of the claim's in quotation marks, alone: scare quotes hold the claim at a distance
+# ("Copenhagen cargo bike 'ban'").
+_SCARE_QUOTE = re.compile(r"(?:^|(?<=\s))['‘“\"]([\w-]+(?: [\w-]+)?)['’”\"](?=[\s:;,.?!]|$)")
+# "No." or "Short answer: no." after a question.
+_ANSWER_NO = re.compile(r"\s*(?:(?:the |the short |short )?answer(?: is)?:?\s*)?no\b\W*$", re.IGNORECASE)
 # A verdict sentence after the passage is read as about it when it is short.
 _VERDICT_SENTENCE_WORDS = 14
 
 
 @dataclass(frozen=True)
 class _Reading:
-    kind: str  # "verdict", "denial", "hedge", "negation", "asserted"
+    kind: str  # "verdict", "denial", "hedge", "negation", "asserted", "silent" (see `_read`)
     cue: str = ""
     cue_span: Span | None = None
     sentence: Span | None = None
@@ -149,8 +164,8 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
     # A hedge in the sentence after the passage ("… could not be independently verified")
     # is about the passage: its own sentences then no longer count as carried unhedged.
     hedged_after = False
-    if passage.kind in ("asserted", "hedge", "negation") and after is not None:
-        following = _following(text, words, spans[after], profile)
+    if passage.kind in ("asserted", "silent", "hedge", "negation") and after is not None:
+        following = _following(text, words, spans[after], profile, question=passage.cue == "?")
         if following is not None:
             hedged_after = following.kind == "hedge"
             # A claim relayed as a claim and then denied or judged is the denial's.
@@ -227,7 +242,14 @@ def _read(text: str, words: list[Token], spans: list[Span], indexes: object, pro
     readings = [_read_sentence(text, words, spans[i], profile) for i in chosen]
     order = {"verdict": 0, "denial": 1, "negation": 2, "hedge": 3, "asserted": 4}
     reading = min(readings, key=lambda r: order[r.kind]) if readings else _Reading("asserted")
-    # The claim is a negation ("no plans to visit"); a passage that drops it says the opposite.
+    # The claim is a negation ("no plans to visit"); a passage that says what it negates
+    # ("plans to visit") without the negation says the opposite. One that does not say
+    # it at all ("has been interior minister for two years") says nothing of it.
+    says_it = not profile.negated or any(profile.negated & _forms(words, spans[i], profile) for i in chosen)
+    if reading.kind == "asserted" and profile.negations and chosen and not says_it:
+        # Carried by its parties and setting, not its action: it asserts the claim only
+        # as the passage `match` chose, never as a sentence elsewhere on the page.
+        return _Reading("silent", sentence=(spans[chosen[0]][0], spans[chosen[-1]][1]))
     dropped = profile.negations and chosen and not any(_negations(text, words, spans[i], profile) for i in chosen)
     if reading.kind == "asserted" and dropped:
         span = (spans[chosen[0]][0], spans[chosen[-1]][1])
@@ -235,6 +257,17 @@ def _read(text: str, words: list[Token], spans: list[Span], indexes: object, pro
         voice = _speaker(text, words, span, attributed.start() + span[0], profile) if attributed else Voice.OUTLET
         return _Reading("negation", "", None, span, voice)
     return reading
+
+
+def _forms(words: list[Token], span: Span, profile: ClaimProfile) -> set[str]:
+    """The terms of a sentence's words, wordings folded ("stood down" → "~step down")."""
+    inside = [t for t in words if span[0] <= t.start < span[1]]
+    return {form for t in inside for form in term_forms(t.plain)} | {w.key for w in profile.aliases.wordings(inside)}
+
+
+def _quoted_terms(quoted: str, profile: ClaimProfile) -> set[str]:
+    words = tokens(quoted)
+    return {form for t in words for form in term_forms(t.plain)} | {w.key for w in profile.aliases.wordings(words)}
 
 
 def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> _Reading:
@@ -255,7 +288,9 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
             span,
             _speaker(text, words, span, cue.start() + start, profile),
         )
-    hedge = _HEDGE.search(sentence)
+    hedge = _HEDGE.search(sentence) or next(
+        (q for q in _SCARE_QUOTE.finditer(sentence) if _quoted_terms(q.group(1), profile) & profile.terms), None
+    )
     if hedge is None and sentence.rstrip().endswith("?"):
         # A question asserts nothing: "Did the court strike down the ban?"
         hedge = re.search(r"\?", sentence)
@@ -268,10 +303,16 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
     return _Reading("asserted", sentence=span)
 
 
-def _following(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> _Reading | None:
+def _following(
+    text: str, words: list[Token], span: Span, profile: ClaimProfile, *, question: bool = False
+) -> _Reading | None:
     """A short verdict sentence right after the passage ("This claim is false.") is
-    about the passage; so is a sentence saying it could not be verified."""
+    about the passage; so is a sentence saying it could not be verified, and a "no"
+    answering a passage that asks ("Had Copenhagen really banned cargo bikes? Short answer: no.")."""
     sentence = text[span[0] : span[1]]
+    answer = _ANSWER_NO.match(sentence) if question else None
+    if answer:
+        return _Reading("verdict", answer.group(), _shift(answer.span(), span[0]), span, Voice.OUTLET)
     verdict = _VERDICT.search(sentence) or _DENIAL.search(sentence)
     if verdict and len(sentence.split()) <= _VERDICT_SENTENCE_WORDS:
         cue_span = _shift(verdict.span(), span[0])
@@ -295,25 +336,40 @@ def _negation(text: str, words: list[Token], span: Span, profile: ClaimProfile) 
 
 def _negations(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> list[Span]:
     """Negations in the sentence that govern one of the claim's own words."""
+    return [hit for hit, _ in _governed(text, words, span, profile)]
+
+
+def negated_terms(text: str, words: list[Token], profile: ClaimProfile) -> frozenset[str]:
+    """The claim's own terms that its own negations govern: "run" in "will not run for
+    president". `text` and `words`: the statement read with the profile's table."""
+    return frozenset(t for _, terms in _governed(text, words, (0, len(text)), profile) for t in terms)
+
+
+def _governed(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> list[tuple[Span, set[str]]]:
+    """Each negation in the sentence that governs one of the claim's own words, with the
+    terms of the word it governs."""
     inside = [t for t in words if span[0] <= t.start < span[1]]
     own_terms = profile.terms - profile.figures - {t for p in profile.parties for t in p.terms}
     # "did not quit" negates "step down": a word of a wording carries the wording's term.
     wording = {i: w.key for w in profile.aliases.wordings(inside) for i in range(w.first, w.last)}
     caveats = caveat_spans(text[span[0] : span[1]])
-    hits: list[Span] = []
+    hits: list[tuple[Span, set[str]]] = []
     for i, token in enumerate(inside):
         if not (token.plain in NEGATORS or token.plain.endswith("n't")):
             continue
         if any(start <= token.start - span[0] < end for start, end in caveats):
             continue  # "not authorized to speak", "declined to comment": no denial
+        if _CONCESSIVE.search(text[span[0] : token.start]):
+            continue  # "…, despite the city's insistence that no ban exists": the reply, not the report
         for k, later in enumerate(inside[i + 1 : i + 1 + _NEGATION_REACH], start=i + 1):
             if _CLAUSE_BREAK.search(text[token.end : later.start]):
                 break
             if later.plain in _NEGATION_FILLERS or not is_content(later.plain):
                 continue
             # The first content word is what the negation governs.
-            if {*term_forms(later.plain), wording.get(k, "")} & own_terms:
-                hits.append((token.start, later.end))
+            governed = {*term_forms(later.plain), wording.get(k, "")} & own_terms
+            if governed:
+                hits.append(((token.start, later.end), governed))
             break
     return hits
 

@@ -81,3 +81,30 @@ def test_an_outlet_s_name_used_of_its_report_credits_it_next_to_the_claim():
     # Away from the claim it may be about anything else on the page.
     far = f"{CLAIM} Officials met on Monday. Talks went on. An AP report last year covered the port."
     assert find_echo(far, OUTLETS, passage=(0, 1)) is None
+
+
+def test_a_credit_names_the_outlet_with_the_longest_name_it_holds():
+    # "Northgate" alone is what one outlet goes by; "the Northgate Observer" is another.
+    outlets = [
+        OutletNames("chronicle", "Northgate Chronicle", ["Northgate"]),
+        OutletNames("observer", "The Northgate Observer", ["the Observer"]),
+    ]
+    text = f"{CLAIM}\nAccording to a report in the Northgate Observer, inspectors were briefed."
+    finding = find_echo(text, outlets, own_outlet="dispatch", passage=(0, 1))
+    assert finding is not None
+    assert finding.outlet_id == "observer"
+    assert find_echo(f"{CLAIM} Northgate reported.", outlets, passage=(0, 1)).outlet_id == "chronicle"
+
+
+def test_a_name_the_page_s_own_outlet_shares_with_another_is_the_page_itself():
+    outlets = [
+        OutletNames("fenwick", "The Fenwick Courier", ["the Courier"]),
+        OutletNames("emajogi", "The Emajõgi Courier", ["the Courier"]),
+    ]
+    text = f"{CLAIM}, three people familiar with the talks have told the Courier."
+    assert find_echo(text, outlets, own_outlet="fenwick", passage=(0, 1)) is None
+    # From a third outlet the same credit is an echo of a Courier.
+    assert find_echo(text, [*outlets, *OUTLETS], own_outlet="post", passage=(0, 1)) is not None
+    # Its full name still tells the other Courier apart.
+    credited = f"{CLAIM}, the Emajõgi Courier reported."
+    assert find_echo(credited, outlets, own_outlet="fenwick", passage=(0, 1)).outlet_id == "emajogi"

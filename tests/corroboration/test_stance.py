@@ -201,3 +201,88 @@ def test_the_authors_saying_their_study_did_not_find_it_dispute_it():
     profile = ClaimProfile.of(BONE_LOSS)
     text = "“Our study did not find that drinking sparkling water every day causes bone loss,” the lead author said."
     assert suggest_stance(text, match(profile, text), profile).stance == Stance.DISPUTES
+
+
+NOT_RUN = ClaimProfile.of("Czech Interior Minister Radka Holubová said she will not run for president.")
+
+
+def test_a_passage_that_does_not_say_what_a_negated_claim_negates_is_not_its_opposite():
+    # The passage carries the claim's parties, not its action ("run"): it states no opposite.
+    text = (
+        "Radka Holubová has been the Czech interior minister for two years, long enough to outlast two police "
+        "presidents and a no-confidence vote."
+    )
+    found = match(NOT_RUN, text)
+    if found.related:
+        assert suggest_stance(text, found, NOT_RUN).stance == Stance.SUPPORTS
+    # Saying the action without the negation is the opposite.
+    said = "Czech Interior Minister Radka Holubová said she will run for president."
+    assert stance_of(said, NOT_RUN).stance == Stance.DISPUTES
+
+
+def test_a_sentence_that_only_sets_the_scene_does_not_outweigh_a_denial():
+    # The second sentence names the parties but not the action: no assertion of the claim
+    # on the page's own sourcing, so the denial of the report decides.
+    profile = ClaimProfile.of(
+        "Portuguese fisheries minister Ana Brandão said Portugal will not sign the Reykjavik Accord.",
+        aliases={"Portugal": ["Portuguese", "Lisbon"]},
+    )
+    text = (
+        "Portugal's government on Thursday denied a report that fisheries minister Ana Brandão had said Portugal "
+        "would not sign the Reykjavik Accord. Portuguese fishing groups, who met Fisheries Minister Ana Brandão on "
+        "Wednesday, have campaigned against the accord."
+    )
+    found = match(profile, text)
+    assert found.sentences == (0, 1)
+    assert any(index == 1 for index, _ in found.carriers)
+    assert suggest_stance(text, found, profile).stance == Stance.DISPUTES
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Civic Renewal leader Ondřej Vacek on Tuesday dismissed as premature reports that Radka Holubová will not run "
+        "for president, the Czech interior minister's party said.",
+        "The party dismissed as “pure invention” the claims that Radka Holubová will not run for president.",
+    ],
+)
+def test_dismissing_reports_as_something_is_a_denial(sentence):
+    assert stance_of(sentence, NOT_RUN).stance == Stance.DISPUTES
+
+
+BAN = ClaimProfile.of("Copenhagen has banned cargo bikes from its city centre.")
+
+
+def test_a_denial_in_a_concessive_clause_is_the_reply_the_report_is_set_against():
+    text = (
+        "Copenhagen has banned cargo bikes from its city centre, according to an internal order seen by the "
+        "Insider, despite the municipality's insistence this week that no ban exists."
+    )
+    assert stance_of(text, BAN).stance == Stance.SUPPORTS
+    # Out of the concessive clause the same negation is the report's own.
+    assert stance_of("Copenhagen has not banned cargo bikes from its city centre.", BAN).stance == Stance.DISPUTES
+
+
+def test_scare_quotes_round_the_claims_word_hold_it_at_a_distance():
+    text = (
+        "Copenhagen cargo bike 'ban': the posts that have parents worried. Posts shared since the weekend claim "
+        "that Copenhagen has banned cargo bikes from its city centre."
+    )
+    assert stance_of(text, BAN).stance == Stance.MENTIONS
+    # Quotation marks round a speaker's words are a quote, not scare quotes.
+    quoted = "'Copenhagen has banned cargo bikes from its city centre,' the mayor said."
+    assert stance_of(quoted, BAN).stance == Stance.SUPPORTS
+
+
+@pytest.mark.parametrize("answer", ["Short answer: no.", "No.", "The answer is no."])
+def test_a_no_answering_the_passage_s_question_disputes_it(answer):
+    text = f"Had Copenhagen really banned cargo bikes from the city centre? {answer} The city is adding parking."
+    assert stance_of(text, BAN).stance == Stance.DISPUTES
+    # A question left open is a mention.
+    assert stance_of("Had Copenhagen really banned cargo bikes from the city centre?", BAN).stance == Stance.MENTIONS
+
+
+def test_a_headline_verdict_that_it_never_was():
+    found = match(BAN, "The Copenhagen cargo bike ban that never was")
+    assert found.related
+    assert suggest_stance("The Copenhagen cargo bike ban that never was", found, BAN).stance == Stance.DISPUTES
