@@ -105,6 +105,10 @@ _WEAK_AFTER = [
 ]
 
 
+# The outlet as the one who reported: "X reported on Sunday that …".
+_REPORTED = re.compile(r",? (?:reported|revealed|disclosed|has learned|learned)\b", re.IGNORECASE)
+
+
 def _mention_pattern(names: Sequence[str]) -> str:
     """A regex for any of the names. Proper names are matched in their own case
     ("the Post" is not "the post"); only a leading "The" may change case."""
@@ -122,6 +126,7 @@ def find_echo(
     own_outlet: int | str | None = None,
     own_names: Iterable[str] = (),
     passage: tuple[int, int] | None = None,
+    naming: Iterable[int] = (),
 ) -> EchoFinding | None:
     """The first credit on the page to another known outlet, preferring story credits
     over statement credits; None when the article credits nobody else.
@@ -129,7 +134,9 @@ def find_echo(
     `own_outlet` (an id in `outlets`) and `own_names` (what the page calls itself) are
     never an echo. `passage` is the [first, last) sentence range carrying the claim;
     statement credits count only there and in the sentence on either side. Without a
-    passage they count anywhere."""
+    passage they count anywhere. `naming` are the sentences that name the claim's subject:
+    an outlet said to have reported something there ("The Weekly reported on Sunday that
+    Holubová had ruled herself out") is credited for it wherever the sentence is."""
     outlets = list(outlets)
     own_keys = {_key(n) for n in own_names}
     # Every name the page's own outlet goes by, shared with another outlet or not.
@@ -146,6 +153,7 @@ def find_echo(
         return None
     spans = sentence_spans(text)
     near = range(len(spans)) if passage is None else range(max(passage[0] - 1, 0), passage[1] + 1)
+    about = set(naming)
     strong: list[EchoFinding] = []
     weak: list[EchoFinding] = []
     for index, (start, end) in enumerate(spans):
@@ -169,7 +177,7 @@ def find_echo(
                 )
                 if kind:
                     strong.append(finding)
-                elif index in near:
+                elif index in near or (index in about and _REPORTED.match(after)):
                     weak.append(finding)
     found_all = strong or weak
     # The first credit; at one credit, the longest name ("the Northgate Observer", not the

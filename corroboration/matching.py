@@ -210,17 +210,29 @@ class Document:
                 found.append(_Term(folded.key, first + folded.first, first + folded.last))
                 end = folded.last - 1
                 head = _referring_head(words, end) if words[end].plain.endswith("'s") else None
-                if head is not None:  # "Portugal's fisheries minister": the minister
-                    found.append(_Term(_head_term(words[head].plain), first + end, first + head + 1))
+                if head is not None:  # "Portugal's fisheries minister": Portugal's minister
+                    owned = _owned(_head_term(words[head].plain), folded.key)
+                    found.append(_Term(owned, first + end, first + head + 1))
                 j = folded.last
                 continue
             plain = words[j].plain
             head = _referring_head(words, j) if plain in _REFERRING or plain.endswith("'s") else None
             if head is not None:
-                # "the ministry": a reference back to a named body (see _Party.head).
-                found.append(_Term(_head_term(words[head].plain), first + j, first + head + 1))
-            elif words[j].capitalised and j > 0 and words[j - 1].capitalised and stem(plain) in _HEAD_STEMS:
-                # "nine Supreme Court judges": the body by its own title, without its country.
+                # "the ministry": a reference back to a named body (see _Party.head);
+                # "Nigeria's government" is Nigeria's, whoever else's government is meant.
+                term = _head_term(words[head].plain)
+                if plain.endswith("'s") and words[j].capitalised:
+                    term = _owned(term, term_forms(plain)[0] if term_forms(plain) else plain)
+                found.append(_Term(term, first + j, first + head + 1))
+            elif (
+                words[j].capitalised
+                and j > 0
+                and words[j - 1].capitalised
+                and stem(plain) in _HEAD_STEMS
+                and not (j + 1 < len(words) and words[j + 1].capitalised)
+            ):
+                # "nine Supreme Court judges": the body by its own title, without its country;
+                # "Foreign Minister Marek Dobrovský" is the title of the name that follows.
                 found.append(_Term(_head_term(plain), first + j, first + j + 1))
             if is_content(plain):
                 found.extend(_Term(form, first + j, first + j + 1) for form in term_forms(plain))
@@ -279,8 +291,44 @@ def _referring_head(words: Sequence[Token], at: int) -> int | None:
     return k if k < len(words) and stem(words[k].plain) in _HEAD_STEMS else None
 
 
+_APPOSITIVE_OPENERS = frozenset({"the", "a", "an", "its", "their"})
+
+
+def _described(document: Document) -> set[str]:
+    """Terms said only in an appositive after a name ("Asante Cocoa Works, the country's
+    largest cocoa processor,"): a comma after a capitalised word, then "the", "a", "its"
+    or a possessive, up to the next comma or the end of the sentence."""
+    words, text = document.tokens, document.text
+    inside: set[int] = set()
+    for i in range(1, len(words)):
+        gap = text[words[i - 1].end : words[i].start]
+        opens = words[i].plain in _APPOSITIVE_OPENERS or words[i].plain.endswith("'s")
+        if "," not in gap or not words[i - 1].capitalised or not opens:
+            continue
+        j = i
+        while j < len(words) and (j == i or not re.search(r"[,.;:!?]", text[words[j - 1].end : words[j].start])):
+            inside.add(j)
+            j += 1
+    said_elsewhere = {t.term for terms in document.sentence_terms for t in terms if t.first not in inside}
+    return {t.term for terms in document.sentence_terms for t in terms if t.first in inside} - said_elsewhere
+
+
 def _head_term(plain: str) -> str:
     return "the:" + stem(plain)
+
+
+_OWNER = "^"
+
+
+def _owned(head: str, owner: str) -> str:
+    """A head noun with the name that owns it: "Nigeria's government" → "the:govern^nigeria".
+    It refers back to a claim's body only when the owner is one of the claim's own
+    names (`ClaimProfile.read`)."""
+    return f"{head}{_OWNER}{owner}"
+
+
+def _unowned(term: str) -> str:
+    return term.partition(_OWNER)[0]
 
 
 @dataclass(frozen=True)
@@ -350,9 +398,12 @@ class ClaimProfile:
         for wording in (statement, quote):
             if not wording.strip():
                 continue
+            # "Asante Cocoa Works, the country's largest cocoa processor": a description
+            # of a party says who it is, not what the claim says of it.
+            described = _described(read[wording])
             weights = {
                 term: stats.weight(term, entity=table.is_entity(term), name=term in names) * share.get(term, 1.0)
-                for term in read[wording].all_terms
+                for term in {_unowned(t) for t in read[wording].all_terms if t not in described or t in names}
             }
             if weights:
                 versions.append(_Version(weights))
@@ -381,6 +432,14 @@ class ClaimProfile:
     def terms(self) -> frozenset[str]:
         return frozenset(t for v in self.versions for t in v.weights)
 
+    def read(self, found: set[str]) -> set[str]:
+        """An article's terms as this claim reads them: a head noun owned by one of the
+        claim's names is the head ("Ghana's government" → "the government"); owned by
+        another name, it refers to nothing of the claim ("Nigeria's government")."""
+        if not any(_OWNER in t for t in found):
+            return found
+        return {_unowned(t) for t in found if _OWNER not in t or t.partition(_OWNER)[2] in self.terms}
+
     @cached_property
     def party_terms(self) -> frozenset[str]:
         return frozenset(t for p in self.parties for t in p.terms)
@@ -390,6 +449,7 @@ class ClaimProfile:
         holds, the better wording's (a wording less distinctive than the statement
         marked down as in `score`)."""
         names = self.party_terms
+        found = self.read(found)
         shares = []
         for version in self.versions:
             total = sum(w for t, w in version.weights.items() if t not in names)
@@ -401,6 +461,7 @@ class ClaimProfile:
         """The weight of what the claim says of its parties (its terms other than the
         parties' names) among `found`, the better wording's."""
         names = self.party_terms
+        found = self.read(found)
         return max(
             (sum(w for t, w in v.weights.items() if t in found and t not in names) for v in self.versions), default=0.0
         )
@@ -408,6 +469,14 @@ class ClaimProfile:
     @cached_property
     def figures(self) -> frozenset[str]:
         return frozenset(t for t in self.terms if t[:1].isdigit())
+
+    @cached_property
+    def stated_figures(self) -> frozenset[str]:
+        """The figures of the neutral statement (the first wording)."""
+        return frozenset(t for t in self.versions[0].weights if t[:1].isdigit()) if self.versions else frozenset()
+
+    def names_subject(self, found: set[str]) -> bool:
+        return bool(self.parties) and self.parties[0].named_in(self.read(found))
 
     @cached_property
     def subject(self) -> frozenset[str]:
@@ -427,14 +496,15 @@ class ClaimProfile:
         weight it holds. A set intersection per wording, where `match` reads every
         window of sentences: the cheap test for a candidate that shares a figure and a
         few common words with the article and nothing of what the claim says."""
-        terms = document.all_terms
+        terms = self.read(document.all_terms)
         return any(v.coverage(terms) * self._distinctiveness(v) >= RELATED for v in self.versions)
 
     def score(self, found: set[str], context: set[str], named: set[str] | None = None) -> tuple[float, tuple[str, ...]]:
         """(score, parties missing) of a passage with terms `found`; parties may also
         be named in `context` (the sentences just before, where a pronoun's antecedent is).
         `named`, when given, is where the parties must be found instead of `found`."""
-        seen = (found if named is None else named) | context
+        found, context = self.read(found), self.read(context)
+        seen = (found if named is None else self.read(named)) | context
         absent = [p for p in self.parties if not p.named_in(seen)]
         # A party that does not count as named (only after the claim's action) adds nothing.
         held = found.difference(*(p.terms for p in absent))
@@ -500,7 +570,7 @@ def _add_party(parties: dict[str, _Party], run: list[_Term], words: list[Token],
         before -= 1
     if before >= 0 and words[before].plain in _LOCATIVE:
         return
-    distinguishing = frozenset(t.term for t in run if t.term not in _GENERIC_NAME_STEMS)
+    distinguishing = frozenset(_unowned(t.term) for t in run if t.term not in _GENERIC_NAME_STEMS)
     if not distinguishing:
         return
     label = " ".join(words[i].surface for i in range(first, run[-1].last))
@@ -530,6 +600,7 @@ class Match:
     missing_parties: tuple[str, ...] = ()
     excluded: tuple[int, ...] = ()  # sentences that carry a response, not this claim
     carriers: tuple[tuple[int, float], ...] = ()  # every sentence carrying the claim alone: (index, score)
+    naming: tuple[int, ...] = ()  # sentences that name the claim's subject (its first party)
 
     @property
     def related(self) -> bool:
@@ -600,6 +671,7 @@ def match(
         missing_parties=missing,
         excluded=tuple(sorted(skipped)),
         carriers=tuple(carriers(profile, document, excluded=skipped)),
+        naming=tuple(i for i in range(len(document.spans)) if profile.names_subject(document.terms_in(i, i + 1))),
     )
 
 
@@ -619,8 +691,10 @@ def carriers(profile: ClaimProfile, document: Document, *, excluded: Iterable[in
 
 def _other_figures(profile: ClaimProfile, document: Document) -> list[int]:
     """Sentences that give figures, none of them the claim's: "12,840 cases" is another
-    claim than "1,284 cases", and a verdict on it is no verdict on this one."""
-    figures = profile.figures
+    claim than "1,284 cases", and a verdict on it is no verdict on this one. The
+    statement's figures are the claim's when it gives any: a figure only its quote
+    gives ("the legal limit of 10 micrograms") does not make "4 of 92 samples" its."""
+    figures = profile.stated_figures or profile.figures
     if not figures:
         return []
     return [
@@ -753,5 +827,6 @@ def match_article(
         [OutletNames(id=name, name=name) for name in other_outlets if name != own_outlet],
         own_names=[own_outlet] if own_outlet else [],
         passage=found.sentences,
+        naming=found.naming,
     )
     return ArticleReading(found, suggest_stance(text, found, profile), echo)

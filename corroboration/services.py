@@ -321,6 +321,7 @@ def read_article(
         own_outlet=article.outlet_id,
         own_names=_own_names(article),
         passage=found.sentences,
+        naming=found.naming,
     )
     return Reading(found, suggest_stance(document or article.text, found, profile), echo)
 

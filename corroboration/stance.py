@@ -89,6 +89,7 @@ class StanceSuggestion:
 _VERDICT = re.compile(
     r"\b(?:false(?:ly|hood)?|untrue|not true|isn['’]t true|no evidence|no proof|no basis|without (?:any )?evidence|"
     r"debunk\w*|fabricat\w*|baseless|unfounded|groundless|hoax|fake|no truth|not accurate|inaccurate|incorrect|"
+    r"(?:is|are|was|were) (?:simply |just |plainly |completely |totally )?wrong|"
     # "The cargo-bike ban that never was": a headline's verdict.
     r"that (?:never|wasn['’]t|isn['’]t) (?:was|were|is|existed|happened))\b",
     re.IGNORECASE,
@@ -98,7 +99,7 @@ _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying|ial)|"
     r"contradict\w*|disputed? (?:the |these |those |such |any )?(?:\w+ )?(?:reports?|claims?|accounts?|figures?)|"
     r"(?:reject|dismiss|refut|rebut)\w* (?:as [^,.;]{1,30}? )?(?:the |these |those |such |any )?(?:\w+ )?"
-    r"(?:reports?|claims?|allegations?|accusations?|suggestions?|stor(?:y|ies)))\b",
+    r"(?:reports?|claims?|allegations?|accusations?|suggestions?|stor(?:y|ies)|talk|speculation))\b",
     re.IGNORECASE,
 )
 # Words that hand a sentence to a speaker.
@@ -110,7 +111,10 @@ _SPEECH = re.compile(
 _HEDGE = re.compile(
     r"\b(?:unconfirmed|unverified|reportedly|allegedly|alleged|rumou?r\w*|if confirmed|"
     r"(?:could|can)(?:not| not) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)|"
+    r"(?:unable|not able) to (?:independently )?(?:verif\w+|confirm\w*)|"
     r"not (?:been )?independently (?:verified|confirmed)|"
+    # "a publication … claiming that…": relayed, not told.
+    r"(?:claiming|alleging) that|"
     r"(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said)|"
     # "a viral claim that…", "rumours that…": what follows is named a claim, not told.
     r"(?:claims?|rumou?rs?|allegations?|assertions?|suggestions?|speculation) that)\b",
@@ -119,6 +123,7 @@ _HEDGE = re.compile(
 # A hedge in the sentence after the passage counts only when it is about verification.
 _VERIFICATION = re.compile(
     r"\b(?:unconfirmed|unverified|(?:could|can)(?:not| not) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)|"
+    r"(?:unable|not able) to (?:independently )?(?:verif\w+|confirm\w*)|"
     r"not (?:been )?independently (?:verified|confirmed))\b",
     re.IGNORECASE,
 )

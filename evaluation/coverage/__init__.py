@@ -268,6 +268,7 @@ def run_split(split: str) -> tuple[dict[str, Any], dict[str, _ClaimRun], list[_L
                 own_outlet=page.page.outlet_id,
                 own_names=page.own_names,
                 passage=found.sentences,
+                naming=found.naming,
             )
             judgements.append(
                 PageJudgement(

@@ -108,3 +108,21 @@ def test_a_name_the_page_s_own_outlet_shares_with_another_is_the_page_itself():
     # Its full name still tells the other Courier apart.
     credited = f"{CLAIM}, the Emajõgi Courier reported."
     assert find_echo(credited, outlets, own_outlet="fenwick", passage=(0, 1)).outlet_id == "emajogi"
+
+
+def test_an_outlet_reporting_on_the_claim_s_subject_is_credited_anywhere_on_the_page():
+    text = (
+        f"{CLAIM}\nOil prices rose.\nMarkets were calm.\n"
+        "The Meridian Post reported on Sunday that Russia had shared the information."
+    )
+    # Sentence 3 names the claim's subject: the report it credits is the claim's.
+    finding = find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1), naming=(0, 3))
+    assert finding is not None
+    assert finding.outlet_id == "post"
+    # Without the subject named there, a statement credit that far away is about something else.
+    assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1), naming=(0,)) is None
+    # And naming the subject is not enough for a weaker credit ("told X").
+    told = (
+        f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nA Russian diplomat told the Meridian Post the talks went well."
+    )
+    assert find_echo(told, OUTLETS, own_outlet="dispatch", passage=(0, 1), naming=(0, 3)) is None

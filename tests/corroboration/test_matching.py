@@ -351,3 +351,55 @@ def test_a_condition_does_not_carry_the_claim():
     assert match(profile, "Portugal will sign the Reykjavik Quota Accord, the minister said.").related
     conditional = "The Reykjavik Quota Accord can only take effect in Portugal if it is signed by the government."
     assert not match(profile, conditional).related
+
+
+def test_another_country_s_government_is_not_the_claim_s():
+    profile = ClaimProfile.of("Ghana's government is preparing to take a controlling stake in Asante Cocoa Works.")
+    other = match(profile, "Nigeria's government is preparing to take a controlling stake in Ondo Cocoa Mills.")
+    assert not other.related
+    assert other.missing_parties
+    # Its own government, by possessive or referred back to, is.
+    assert match(profile, "Ghana's government is preparing to take a controlling stake in Asante Cocoa Works.").related
+    found = match(
+        profile,
+        "Ghana is weighing its options for the cocoa sector. The government is preparing to take a controlling "
+        "stake in Asante Cocoa Works, officials said.",
+    )
+    assert found.related
+    assert not found.missing_parties
+
+
+def test_a_title_before_a_name_is_that_person_s_not_a_reference_to_the_claim_s():
+    profile = ClaimProfile.of("Czech Interior Minister Radka Holubová said she will not run for president.")
+    other = match(profile, "Slovak Foreign Minister Marek Dobrovský said he will not run for president.")
+    assert not other.related
+    assert any("Radka Holubová" in party for party in other.missing_parties)
+
+
+def test_a_figure_only_the_quote_gives_does_not_make_another_count_the_claim_s():
+    profile = ClaimProfile.of(
+        "The inspectorate found lead above the legal limit in 11 of 87 tap-water samples taken at Maribor schools.",
+        "lead concentrations above the legal limit of 10 micrograms per litre were found in 11 of the 87 samples",
+    )
+    other = (
+        "Lead above the legal limit of 10 micrograms per litre was found in 4 of 92 tap-water samples at Maribor "
+        "schools."
+    )
+    assert not match(profile, other).related
+    same = (
+        "Lead above the legal limit was found in 11 of 87 tap-water samples taken at Maribor schools, the "
+        "inspectorate found."
+    )
+    assert match(profile, same).related
+
+
+def test_a_description_of_a_party_is_who_it_is_not_what_the_claim_says():
+    profile = ClaimProfile.of(
+        "Ghana's government is preparing to take a controlling stake in Asante Cocoa Works, the country's largest "
+        "cocoa processor."
+    )
+    assert not {"largest", "processor"} & set(profile.terms)
+    found = match(
+        profile, "The government of Ghana is preparing to take control of Asante Cocoa Works, officials said."
+    )
+    assert found.related

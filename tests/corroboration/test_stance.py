@@ -286,3 +286,41 @@ def test_a_headline_verdict_that_it_never_was():
     found = match(BAN, "The Copenhagen cargo bike ban that never was")
     assert found.related
     assert suggest_stance("The Copenhagen cargo bike ban that never was", found, BAN).stance == Stance.DISPUTES
+
+
+STAKE = ClaimProfile.of(
+    "Ghana's government is preparing to take a controlling stake in Asante Cocoa Works.",
+    aliases={"Ghana": ["Ghanaian", "Accra"]},
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        # Relayed as what a publication claims: a mention.
+        (
+            "The clarification follows a publication by a foreign news agency claiming that Ghana's government was "
+            "preparing to take a controlling stake in Asante Cocoa Works.",
+            Stance.MENTIONS,
+        ),
+        # Talk rejected, the suggestion called wrong: a denial.
+        (
+            "Asante Cocoa Works' chief executive rejected talk that Accra is about to take control of the company. "
+            "\"The suggestion that Ghana's government is preparing to take a controlling stake in Asante Cocoa Works "
+            'is simply wrong," she said.',
+            Stance.DISPUTES,
+        ),
+    ],
+)
+def test_how_copy_holds_a_claim_at_a_distance(text, stance):
+    assert stance_of(text, STAKE).stance == stance
+
+
+def test_being_unable_to_confirm_it_after_the_passage_is_a_hedge():
+    text = (
+        "A statement saying Ghana's government is preparing to take a controlling stake in Asante Cocoa Works is "
+        "doing the rounds. We were unable to confirm that the statement is authentic."
+    )
+    suggestion = stance_of(text, STAKE)
+    assert suggestion.stance == Stance.MENTIONS
+    assert suggestion.cue == "unable to confirm"
