@@ -435,10 +435,13 @@ class ClaimProfile:
     def read(self, found: set[str]) -> set[str]:
         """An article's terms as this claim reads them: a head noun owned by one of the
         claim's names is the head ("Ghana's government" → "the government"); owned by
-        another name, it refers to nothing of the claim ("Nigeria's government")."""
-        if not any(_OWNER in t for t in found):
-            return found
+        another name, it refers to nothing of the claim ("Nigeria's government").
+        `score`, `content` and `content_share` take terms read this way."""
         return {_unowned(t) for t in found if _OWNER not in t or t.partition(_OWNER)[2] in self.terms}
+
+    def sentences(self, document: Document) -> list[set[str]]:
+        """Each sentence's terms of `document` as this claim reads them (`read`), once."""
+        return [self.read(document.terms_in(i, i + 1)) for i in range(len(document.spans))]
 
     @cached_property
     def party_terms(self) -> frozenset[str]:
@@ -449,7 +452,6 @@ class ClaimProfile:
         holds, the better wording's (a wording less distinctive than the statement
         marked down as in `score`)."""
         names = self.party_terms
-        found = self.read(found)
         shares = []
         for version in self.versions:
             total = sum(w for t, w in version.weights.items() if t not in names)
@@ -461,7 +463,6 @@ class ClaimProfile:
         """The weight of what the claim says of its parties (its terms other than the
         parties' names) among `found`, the better wording's."""
         names = self.party_terms
-        found = self.read(found)
         return max(
             (sum(w for t, w in v.weights.items() if t in found and t not in names) for v in self.versions), default=0.0
         )
@@ -474,9 +475,6 @@ class ClaimProfile:
     def stated_figures(self) -> frozenset[str]:
         """The figures of the neutral statement (the first wording)."""
         return frozenset(t for t in self.versions[0].weights if t[:1].isdigit()) if self.versions else frozenset()
-
-    def names_subject(self, found: set[str]) -> bool:
-        return bool(self.parties) and self.parties[0].named_in(self.read(found))
 
     @cached_property
     def subject(self) -> frozenset[str]:
@@ -503,8 +501,7 @@ class ClaimProfile:
         """(score, parties missing) of a passage with terms `found`; parties may also
         be named in `context` (the sentences just before, where a pronoun's antecedent is).
         `named`, when given, is where the parties must be found instead of `found`."""
-        found, context = self.read(found), self.read(context)
-        seen = (found if named is None else self.read(named)) | context
+        seen = (found if named is None else named) | context
         absent = [p for p in self.parties if not p.named_in(seen)]
         # A party that does not count as named (only after the claim's action) adds nothing.
         held = found.difference(*(p.terms for p in absent))
@@ -628,7 +625,8 @@ def match(
     # expected to serve until 2028") does not part the sentences around it either.
     dated_elsewhere = set(_other_times(profile, document)) - excluded
     best: tuple[float, int, int, int, tuple[str, ...]] = (0.0, 0, 0, 0, ())
-    content = [profile.content(document.terms_in(i, i + 1)) for i in range(len(document.spans))]
+    read = profile.sentences(document)
+    content = [profile.content(terms) for terms in read]
     skipped = excluded | dated_elsewhere
     for start in range(len(document.spans)):
         if start in dated_elsewhere:
@@ -640,13 +638,13 @@ def match(
                 break
             if end in dated_elsewhere:
                 continue
-            found |= document.terms_in(end, end + 1)
+            found |= read[end]
             if content[end] > content[anchor]:
                 anchor = end
-            context = document.terms_in(start - CONTEXT, start)
+            context = _union(read, start - CONTEXT, start)
             # The parties count where the claim's action is said or before it: "Kuusk will
             # step down … Governor Lind thanked him" does not say Lind steps down.
-            score, missing = profile.score(found, context, document.terms_in(start, anchor + 1))
+            score, missing = profile.score(found, context, _union(read, start, anchor + 1))
             length = document.spans[end][1] - document.spans[start][0]
             # Strictly better, or as good and shorter: the shortest passage holding the claim.
             if score > best[0] + 1e-9 or (score > 0 and abs(score - best[0]) <= 1e-9 and length < best[3]):
@@ -670,20 +668,33 @@ def match(
         sentences=(first, last),
         missing_parties=missing,
         excluded=tuple(sorted(skipped)),
-        carriers=tuple(carriers(profile, document, excluded=skipped)),
-        naming=tuple(i for i in range(len(document.spans)) if profile.names_subject(document.terms_in(i, i + 1))),
+        carriers=tuple(carriers(profile, document, excluded=skipped, read=read)),
+        naming=tuple(i for i, terms in enumerate(read) if profile.parties and profile.parties[0].named_in(terms)),
     )
 
 
-def carriers(profile: ClaimProfile, document: Document, *, excluded: Iterable[int] = ()) -> list[tuple[int, float]]:
+def _union(read: Sequence[set[str]], first: int, last: int) -> set[str]:
+    """The terms of sentences [first, last), as read by one claim."""
+    return set().union(*read[max(first, 0) : max(last, 0)])
+
+
+def carriers(
+    profile: ClaimProfile,
+    document: Document,
+    *,
+    excluded: Iterable[int] = (),
+    read: Sequence[set[str]] | None = None,
+) -> list[tuple[int, float]]:
     """Every sentence that on its own (with the sentence before as context for the
-    parties) carries the claim: (index, score), for reading stance beyond the best passage."""
+    parties) carries the claim: (index, score), for reading stance beyond the best passage.
+    `read`: the document's sentences as the claim reads them, when already at hand."""
+    read = profile.sentences(document) if read is None else read
     skip = set(excluded)
     found = []
     for i in range(len(document.spans)):
         if i in skip:
             continue
-        score, _ = profile.score(document.terms_in(i, i + 1), document.terms_in(i - CONTEXT, i))
+        score, _ = profile.score(read[i], _union(read, i - CONTEXT, i))
         if score >= RELATED:
             found.append((i, score))
     return found

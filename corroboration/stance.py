@@ -250,7 +250,7 @@ def _read(text: str, words: list[Token], spans: list[Span], indexes: object, pro
     # The claim is a negation ("no plans to visit"); a passage that says what it negates
     # ("plans to visit") without the negation says the opposite. One that does not say
     # it at all ("has been interior minister for two years") says nothing of it.
-    says_it = not profile.negated or any(profile.negated & _forms(words, spans[i], profile) for i in chosen)
+    says_it = not profile.negated or any(profile.negated & _terms_of(_inside(words, spans[i]), profile) for i in chosen)
     if reading.kind == "asserted" and profile.negations and chosen and not says_it:
         # Carried by its parties and setting, not its action: it asserts the claim only
         # as the passage `match` chose, never as a sentence elsewhere on the page.
@@ -264,15 +264,13 @@ def _read(text: str, words: list[Token], spans: list[Span], indexes: object, pro
     return reading
 
 
-def _forms(words: list[Token], span: Span, profile: ClaimProfile) -> set[str]:
-    """The terms of a sentence's words, wordings folded ("stood down" → "~step down")."""
-    inside = [t for t in words if span[0] <= t.start < span[1]]
-    return {form for t in inside for form in term_forms(t.plain)} | {w.key for w in profile.aliases.wordings(inside)}
-
-
-def _quoted_terms(quoted: str, profile: ClaimProfile) -> set[str]:
-    words = tokens(quoted)
+def _terms_of(words: list[Token], profile: ClaimProfile) -> set[str]:
+    """The terms of some words, wordings folded ("stood down" → "~step down")."""
     return {form for t in words for form in term_forms(t.plain)} | {w.key for w in profile.aliases.wordings(words)}
+
+
+def _inside(words: list[Token], span: Span) -> list[Token]:
+    return [t for t in words if span[0] <= t.start < span[1]]
 
 
 def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> _Reading:
@@ -294,7 +292,7 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
             _speaker(text, words, span, cue.start() + start, profile),
         )
     hedge = _HEDGE.search(sentence) or next(
-        (q for q in _SCARE_QUOTE.finditer(sentence) if _quoted_terms(q.group(1), profile) & profile.terms), None
+        (q for q in _SCARE_QUOTE.finditer(sentence) if _terms_of(tokens(q.group(1)), profile) & profile.terms), None
     )
     if hedge is None and sentence.rstrip().endswith("?"):
         # A question asserts nothing: "Did the court strike down the ban?"
@@ -353,7 +351,7 @@ def negated_terms(text: str, words: list[Token], profile: ClaimProfile) -> froze
 def _governed(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> list[tuple[Span, set[str]]]:
     """Each negation in the sentence that governs one of the claim's own words, with the
     terms of the word it governs."""
-    inside = [t for t in words if span[0] <= t.start < span[1]]
+    inside = _inside(words, span)
     own_terms = profile.terms - profile.figures - {t for p in profile.parties for t in p.terms}
     # "did not quit" negates "step down": a word of a wording carries the wording's term.
     wording = {i: w.key for w in profile.aliases.wordings(inside) for i in range(w.first, w.last)}
