@@ -11,6 +11,8 @@ The rules, applied in this order, so that a page gets exactly one class:
    group's origin is the wire outlet's copy, else the earliest published, else the one
    with the smallest canonical URL (then the smallest id). A group is known by its
    origin's page id (`origin_group`).
+   The claim's own source (its first appearance, when the text is held) is a member
+   of its group whether or not it was matched: a copy of it is never the origin.
 3. The claim's first-appearance group is the group of the article it first appeared in;
    when the tracker holds no text of that article, the group of the earliest covering
    page from the same outlet. That group's origin is `origin`: the claim's own source,
@@ -144,6 +146,15 @@ def classify(
     for judgement in linked:
         page = by_id[judgement.page_id]
         members.setdefault(group_of(page), []).append(page)
+    # The claim's own source is a member of its story group even where no passage of it
+    # was matched: a copy of it is a copy, not the origin, unless a reviewer said the
+    # source does not carry the claim.
+    source = first_appearance.page_id if first_appearance else None
+    refused = any(j.page_id == source and j.confirmed == Stance.UNRELATED for j in judgements)
+    if source is not None and source in by_id and not refused and group_of(by_id[source]) in members:
+        group = members[group_of(by_id[source])]
+        if by_id[source] not in group:
+            group.append(by_id[source])
     origins = {key: min(group, key=_origin_key) for key, group in members.items()}
 
     first_group = _first_group(first_appearance, by_id, [by_id[j.page_id] for j in linked], group_of)

@@ -70,13 +70,16 @@ def outlet_names(name: str, aliases: Iterable[str] = ()) -> list[str]:
 
 
 _THE = r"(?:[Tt]he\s+)?"
+# When, between the verb and the credit: "first reported on Tuesday by", "last week by".
+_WHEN = r"(?:(?:on|last|earlier|late|early|this)\s+(?:[\w-]+\s+){0,2}?)?"
 _STRONG_BEFORE = [
-    r"(?:first|originally|initially|earlier|previously) (?:reported|published|revealed|broken|disclosed) (?:by|in|on)",
+    rf"(?:first|originally|initially|earlier|previously) (?:reported|published|revealed|broken|disclosed) {_WHEN}"
+    r"(?:by|in|on)",
     r"according to (?:a|an|the) (?:\w+ )?"
     r"(?:report|story|article|investigation|reporting|dispatch|exclusive) (?:by|in|from|of)",
-    r"as (?:first |originally |previously )?(?:reported|revealed|disclosed) (?:by|in|on)",
+    rf"as (?:first |originally |previously )?(?:reported|revealed|disclosed) {_WHEN}(?:by|in|on)",
     r"(?:a|the|an earlier) (?:report|story|article|investigation) (?:by|in|from)",
-    r"reported (?:first |earlier )?by",
+    rf"reported (?:first |earlier )?{_WHEN}by",
     r"first appeared (?:on|in)",
     r"(?:story|report|article) (?:was )?(?:first )?(?:published|reported|broken) (?:by|in|on)",
 ]
@@ -154,8 +157,10 @@ def find_echo(
     spans = sentence_spans(text)
     near = range(len(spans)) if passage is None else range(max(passage[0] - 1, 0), passage[1] + 1)
     about = set(naming)
-    strong: list[EchoFinding] = []
-    weak: list[EchoFinding] = []
+    # Each finding with where its name starts: at one credit, the name starting first is
+    # the longest ("the Manila Daily Ledger", not the "Daily Ledger" inside it).
+    strong: list[tuple[EchoFinding, int]] = []
+    weak: list[tuple[EchoFinding, int]] = []
     for index, (start, end) in enumerate(spans):
         sentence = text[start:end]
         for outlet, mention in candidates:
@@ -176,20 +181,23 @@ def find_echo(
                     kind,
                 )
                 if kind:
-                    strong.append(finding)
+                    strong.append((finding, found.start()))
                 elif index in near or (index in about and _REPORTED.match(after)):
-                    weak.append(finding)
+                    weak.append((finding, found.start()))
     found_all = strong or weak
     # The first credit; at one credit, the longest name ("the Northgate Observer", not the
     # "Northgate" another outlet goes by).
-    return min(found_all, key=lambda f: (f.cue_span[0], -f.cue_span[1])) if found_all else None
+    first = min(found_all, key=lambda f: (f[0].cue_span[0], -f[0].cue_span[1], f[1])) if found_all else None
+    return first[0] if first else None
 
 
 # What copy may put between a credit and the outlet's name: "told the public
-# broadcaster EBC", "according to the business daily Meridian Post".
+# broadcaster EBC", "according to the business daily Meridian Post", "told Brazilian
+# broadcaster TV Capibaribe", "told the Düsseldorf-based Morgenblatt".
 _DESCRIPTOR = (
-    r"(?:\s+(?:the|an?)\s+(?:[\w-]+\s+){0,2}(?:broadcaster|newspaper|news\s+agency|agency|daily|weekly|paper|"
-    r"magazine|channel|station|radio|network|website|site|outlet|tabloid|wire|wire\s+service))?"
+    r"(?:\s+(?:(?:the|an?)\s+)?(?:[\w-]+\s+){0,2}(?:broadcaster|newspaper|news\s+agency|agency|daily|weekly|paper|"
+    r"magazine|channel|station|radio|network|website|site|outlet|tabloid|wire|wire\s+service)"
+    r"|\s+the\s+(?:[\w-]+\s+)?[\w-]+-based)?"
 )
 
 

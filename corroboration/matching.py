@@ -51,6 +51,7 @@ from corroboration.text import (
     NEGATORS,
     Token,
     is_content,
+    is_verb_form,
     sentence_spans,
     stem,
     term_forms,
@@ -212,7 +213,7 @@ class Document:
                 head = _referring_head(words, end) if words[end].plain.endswith("'s") else None
                 if head is not None:  # "Portugal's fisheries minister": Portugal's minister
                     owned = _owned(_head_term(words[head].plain), folded.key)
-                    found.append(_Term(owned, first + end, first + head + 1))
+                    found.append(_Term(owned, first + folded.first, first + head + 1))
                 j = folded.last
                 continue
             plain = words[j].plain
@@ -275,9 +276,14 @@ def _referring_head(words: Sequence[Token], at: int) -> int | None:
         # "its fisheries minister", "their board": the body's own, named before.
         possessive = at
     elif words[at].plain == "the":
+        # "the ministry", "the Court", and with at most two words of what kind in lower
+        # case before the head: "the health ministry", "the prime minister".
+        for k in range(at + 1, min(at + 4, len(words))):
+            if stem(words[k].plain) in _HEAD_STEMS and (k == at + 1 or words[k].surface.islower()):
+                return k
+            if not words[k].surface.islower() or words[k].plain.endswith("'s") or not is_content(words[k].plain):
+                break
         k = at + 1
-        if k < len(words) and stem(words[k].plain) in _HEAD_STEMS:
-            return k
         if not (k < len(words) and words[k].plain.endswith("'s") and not words[k].capitalised):
             return None
         possessive = k
@@ -311,6 +317,30 @@ def _described(document: Document) -> set[str]:
             j += 1
     said_elsewhere = {t.term for terms in document.sentence_terms for t in terms if t.first not in inside}
     return {t.term for terms in document.sentence_terms for t in terms if t.first in inside} - said_elsewhere
+
+
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+
+
+def _restated(document: Document) -> tuple[set[str], dict[str, str]]:
+    """A figure the wording says again in brackets in other units ("84.12 billion rupees
+    (8,412 crore rupees)", "€2.1bn ($2.3bn)"): the terms said only in the brackets, and
+    each bracketed figure → the figure it restates (the last one before the bracket)."""
+    words, text = document.tokens, document.text
+    inside: set[int] = set()
+    equal: dict[str, str] = {}
+    for bracket in _PARENTHESIS.finditer(text):
+        within = [i for i, w in enumerate(words) if bracket.start() < w.start < bracket.end()]
+        before = [i for i, w in enumerate(words) if w.end <= bracket.start()][-3:]
+        stated = next((words[i].plain for i in reversed(before) if words[i].plain[:1].isdigit()), None)
+        figures = [words[i].plain for i in within if words[i].plain[:1].isdigit()]
+        if stated is None or not figures:
+            continue
+        inside.update(within)
+        equal.update((figure, term_forms(stated)[0]) for figure in figures)
+    said_elsewhere = {t.term for terms in document.sentence_terms for t in terms if t.first not in inside}
+    terms_inside = {t.term for terms in document.sentence_terms for t in terms if t.first in inside}
+    return terms_inside - said_elsewhere, {term_forms(k)[0]: v for k, v in equal.items() if k != v}
 
 
 def _head_term(plain: str) -> str:
@@ -368,6 +398,7 @@ class ClaimProfile:
     prospective: int = 0  # open or pending frames in the statement or quote: "is expected to step down" carries one
     times: frozenset[str] = frozenset()  # months and years the claim dates itself by: "at the end of June" → june
     negated: frozenset[str] = frozenset()  # the claim's own terms its negations govern: "will not run" → run
+    restated: tuple[tuple[str, str], ...] = ()  # a figure said again in other units → the figure: ("8412", "84.12")
     aliases: AliasTable = field(compare=False, repr=False, default_factory=AliasTable)
 
     @classmethod
@@ -395,12 +426,17 @@ class ClaimProfile:
         # name, shared between its words, not as two.
         share = {t: 1 / len(p.terms) for p in reversed(parties) for t in p.terms}
         versions = []
+        restated: dict[str, str] = {}
         for wording in (statement, quote):
             if not wording.strip():
                 continue
             # "Asante Cocoa Works, the country's largest cocoa processor": a description
             # of a party says who it is, not what the claim says of it.
-            described = _described(read[wording])
+            # "84.12 billion rupees (8,412 crore rupees)": the same figure said again in
+            # other units is one figure of the claim, either way a page gives it.
+            inside, equal = _restated(read[wording])
+            restated.update(equal)
+            described = _described(read[wording]) | inside
             weights = {
                 term: stats.weight(term, entity=table.is_entity(term), name=term in names) * share.get(term, 1.0)
                 for term in {_unowned(t) for t in read[wording].all_terms if t not in described or t in names}
@@ -418,6 +454,7 @@ class ClaimProfile:
             parties=profile.parties,
             negations=negations,
             negated=negated_terms(statement, read[statement].tokens, profile),
+            restated=tuple(sorted(restated.items())),
             prospective=prospective,
             times=frozenset(
                 t
@@ -437,7 +474,12 @@ class ClaimProfile:
         claim's names is the head ("Ghana's government" → "the government"); owned by
         another name, it refers to nothing of the claim ("Nigeria's government").
         `score`, `content` and `content_share` take terms read this way."""
-        return {_unowned(t) for t in found if _OWNER not in t or t.partition(_OWNER)[2] in self.terms}
+        read = {_unowned(t) for t in found if _OWNER not in t or t.partition(_OWNER)[2] in self.terms}
+        # A rounded figure is the claim's: "nearly 12,000" for 11,846; so is the figure in
+        # the other units the claim gives it in.
+        read |= {f for f in self.counts for t in read if t[:1].isdigit() and t != f and _near(t, f)}
+        read |= {figure for other, figure in self.restated if other in read}
+        return read
 
     def sentences(self, document: Document) -> list[set[str]]:
         """Each sentence's terms of `document` as this claim reads them (`read`), once."""
@@ -470,6 +512,11 @@ class ClaimProfile:
     @cached_property
     def figures(self) -> frozenset[str]:
         return frozenset(t for t in self.terms if t[:1].isdigit())
+
+    @cached_property
+    def counts(self) -> frozenset[str]:
+        """The claim's figures that count something rather than name a year."""
+        return frozenset(t for t in self.figures if not _YEAR.fullmatch(t))
 
     @cached_property
     def stated_figures(self) -> frozenset[str]:
@@ -523,10 +570,30 @@ def _negator(plain: str) -> bool:
 def _parties(document: Document, table: AliasTable) -> list[_Party]:
     """The names the statement is about: entities from the alias table and runs of
     capitalised words, except a sentence's first word when it is an ordinary word,
-    and names that only say where ("in the Middle East"). `document`: the statement."""
+    names that only say where ("in the Middle East"), and a place that only says whose
+    or where from the name after it is ("Canadian regional airline Tamarack Air",
+    "New Zealand's conservation minister"). `document`: the statement."""
+    words = document.tokens
+    parties: dict[str, _Party] = {}
+    runs = _name_runs(document, table)
+    for k, run in enumerate(runs):
+        if k + 1 < len(runs) and _qualifies(run, runs[k + 1], document, table):
+            if any(_OWNER not in t.term for t in runs[k + 1]):
+                continue
+            # "Ghana's government" names no one but Ghana's: the place is the party, and
+            # "the government" or "Accra" names it alike.
+            runs[k + 1] = [*run, *runs[k + 1]]
+            continue
+        _add_party(parties, run, words, table)
+    return list(parties.values())
+
+
+def _name_runs(document: Document, table: AliasTable) -> list[list[_Term]]:
+    """The statement's names in order, each as the run of adjacent terms it is made of:
+    "Tomas Vekic", "Estmark's Health Ministry" are one run each."""
     words = document.tokens
     lowercase = {t.plain for t in words if t.surface.islower()}
-    parties: dict[str, _Party] = {}
+    runs: list[list[_Term]] = []
     for s, (first, _) in enumerate(document.sentence_tokens):
         run: list[_Term] = []
         for term in [*document.sentence_terms[s], None]:
@@ -547,16 +614,57 @@ def _parties(document: Document, table: AliasTable) -> list[_Party]:
             )
             name = term if is_name else None
             # Adjacent names are one party: "Tomas Vekic", "Estmark's Health Ministry".
-            # Two terms of one word ("Accord" is the accord and "accord") stay one name.
-            if name is not None and run and name.first not in (run[-1].last, run[-1].first):
-                _add_party(parties, run, words, table)
+            # Terms over the same words ("Accord" is the accord and "accord"; "Zealand's
+            # conservation minister" and "conservation minister") stay one name.
+            # A head owned by the name before it starts a name of its own: "New Zealand's
+            # conservation minister" is the minister (see _qualifies).
+            owned = name is not None and _OWNER in name.term
+            if name is not None and run and (owned or not run[-1].first <= name.first <= run[-1].last):
+                runs.append(run)
                 run = []
             if name is not None:
                 run.append(name)
             elif run:
-                _add_party(parties, run, words, table)
+                runs.append(run)
                 run = []
-    return list(parties.values())
+    return runs
+
+
+# Endings of the adjective a place gives: "Canadian", "Portuguese", "Danish", "Czech".
+_DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish", "ch", "ic", "an", "i")
+# Words between a place and the name it qualifies that say what kind of party it is
+# ("regional airline", "state-owned copper company"), at most this many.
+_QUALIFIED_REACH = 4
+# Words that make the place the subject of a clause instead: "Iran has received".
+_CLAUSE_WORDS = frozenset(
+    """has have had is are was were will would can could may might should must did does do
+    to and or that which who""".split()  # noqa: SIM905
+)
+
+
+def _qualifies(run: list[_Term], following: list[_Term], document: Document, table: AliasTable) -> bool:
+    """Whether `run` is a place that only qualifies the name after it, in one noun
+    phrase: a possessive ("Chile's state-owned copper company Cuprandina", "New
+    Zealand's conservation minister") or an adjective of the place ("Portuguese club
+    Estrela do Tejo"), with at most a few lower-case words between and no verb. The
+    qualified name is the party; the place still weighs as a term of the claim."""
+    words, text = document.tokens, document.text
+    if len(run) != 1 or not table.is_entity(run[0].term):
+        return False
+    place = words[run[0].last - 1]
+    adjective = run[0].last - run[0].first == 1 and place.plain.endswith(_DEMONYM_ENDINGS)
+    if not (place.plain.endswith("'s") or adjective):
+        return False
+    between = words[run[0].last : following[0].first]
+    if len(between) > _QUALIFIED_REACH or re.search(
+        r"[,;:()\[\]—–]", text[place.end : words[following[0].first].start]
+    ):
+        return False
+    return all(w.surface.islower() and not _verb_like(w.plain) for w in between)
+
+
+def _verb_like(plain: str) -> bool:
+    return plain in _CLAUSE_WORDS or plain.endswith("ed") or is_verb_form(plain)
 
 
 def _add_party(parties: dict[str, _Party], run: list[_Term], words: list[Token], table: AliasTable) -> None:
@@ -616,16 +724,19 @@ def match(
     proposition; a sentence that carries one of them is left out of this claim's
     passages. Returns a `Match` (score 0 and an empty passage when nothing matches)."""
     document = text if isinstance(text, Document) else Document(text, profile.aliases)
-    excluded = (
-        set(_carriers(document, responses))
-        | set(_other_figures(profile, document))
-        | set(_prospective(profile, document))
-    )
+    replies = set(_carriers(document, responses))
+    read = profile.sentences(document)
+    # "… said it has no plans to cut jobs, a day after a media report said it intends to
+    # close the smelter": the reply's sentence carries this claim only in what it says
+    # the report said.
+    reported = {i: terms for i in replies if (terms := _reported_in(profile, document, i)) is not None}
+    for i, terms in reported.items():
+        read[i] = terms
+    excluded = (replies - set(reported)) | set(_other_figures(profile, document)) | set(_prospective(profile, document))
     # A sentence dated elsewhere says nothing of the claim, but an aside ("he had been
     # expected to serve until 2028") does not part the sentences around it either.
     dated_elsewhere = set(_other_times(profile, document)) - excluded
     best: tuple[float, int, int, int, tuple[str, ...]] = (0.0, 0, 0, 0, ())
-    read = profile.sentences(document)
     content = [profile.content(terms) for terms in read]
     skipped = excluded | dated_elsewhere
     for start in range(len(document.spans)):
@@ -705,14 +816,43 @@ def _other_figures(profile: ClaimProfile, document: Document) -> list[int]:
     claim than "1,284 cases", and a verdict on it is no verdict on this one. The
     statement's figures are the claim's when it gives any: a figure only its quote
     gives ("the legal limit of 10 micrograms") does not make "4 of 92 samples" its."""
-    figures = profile.stated_figures or profile.figures
+    figures = (profile.stated_figures or profile.figures) | {other for other, _ in profile.restated}
     if not figures:
         return []
-    return [
-        i
-        for i, terms in enumerate(document.sentence_terms)
-        if (own := {t.term for t in terms if t.term[:1].isdigit()}) and not own & figures
-    ]
+    # A year is when, not how many: "455,000 tonnes in the 2024/25 season" is another
+    # count than "488,000 tonnes in the 2025/26 season", whatever year the two share.
+    counts = {f for f in figures if not _YEAR.fullmatch(f)}
+    found = []
+    for i, terms in enumerate(document.sentence_terms):
+        first, last = document.sentence_tokens[i]
+        # "SANTIAGO, Nov 17 (Andes Wire) -": the dispatch's day is no figure of the story.
+        dateline = first + _dateline_end(document.tokens[first:last])
+        own = {t.term for t in terms if t.term[:1].isdigit() and t.first >= dateline}
+        own_counts = {f for f in own if not _YEAR.fullmatch(f)}
+        if (own and not any(_near(a, b) for a in own for b in figures)) or (
+            counts and own_counts and not any(_near(a, b) for a in own_counts for b in counts)
+        ):
+            found.append(i)
+    return found
+
+
+# A figure within this share of the claim's is the claim's, rounded: "more than 412,000"
+# for 412,600, "nearly 12,000" for 11,846 — not 455,000 for 488,000.
+ROUNDING = 0.02
+
+
+def _near(a: str, b: str) -> bool:
+    """Whether two figures are the same, or the same count with one of them rounded (a
+    year is never rounded: 2024 is not 2025)."""
+    if a == b:
+        return True
+    if _YEAR.fullmatch(a) or _YEAR.fullmatch(b):
+        return False
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    return max(x, y) >= 1000 and abs(x - y) <= ROUNDING * max(x, y)
 
 
 def _other_times(profile: ClaimProfile, document: Document) -> list[int]:
@@ -734,12 +874,30 @@ def _other_times(profile: ClaimProfile, document: Document) -> list[int]:
 def _times(sentence: Sequence[Token]) -> set[str]:
     """The months and years named in a sentence ("june", "2025"), months as copy writes
     them, capitalised, and "May" not where it could be the verb opening the sentence. A
-    weekday or "today" is relative to the day of writing and dates nothing."""
+    weekday or "today" is relative to the day of writing and dates nothing, and so does
+    a dateline's day ("SANTIAGO, Nov 17 (Andes Wire) -"): it dates the dispatch."""
+    start = _dateline_end(sentence)
     return {
         w.plain
         for i, w in enumerate(sentence)
-        if (w.plain in MONTHS and w.capitalised and (i > 0 or w.plain != "may")) or _YEAR.fullmatch(w.plain)
+        if i >= start
+        and ((w.plain in MONTHS and w.capitalised and (i > 0 or w.plain != "may")) or _YEAR.fullmatch(w.plain))
     }
+
+
+def _dateline_end(sentence: Sequence[Token]) -> int:
+    """Where a dateline opening the sentence ends: its place in capitals, then the
+    month and day ("SANTIAGO, Nov 17"); 0 when the sentence has none."""
+    if not (sentence and sentence[0].surface.isupper() and len(sentence[0].surface) > 1):
+        return 0
+    i = 0
+    while i < len(sentence) and sentence[i].surface.isupper() and len(sentence[i].surface) > 1:
+        i += 1
+    # The month in full or cut short: "November 17", "Nov 17", "Sept. 3".
+    month = sentence[i].plain.rstrip(".") if i + 1 < len(sentence) else ""
+    if len(month) >= 3 and any(m.startswith(month) for m in MONTHS) and re.fullmatch(r"\d{1,2}", sentence[i + 1].plain):
+        return i + 2
+    return i
 
 
 def _prospective(profile: ClaimProfile, document: Document) -> list[int]:
@@ -768,9 +926,40 @@ def _prospective_frames(profile: ClaimProfile, document: Document, index: int) -
                 break
             if not is_content(later.plain):
                 continue
-            hits += bool({*term_forms(later.plain), document.wording_at.get(k, "")} & own)
+            forms = {*term_forms(later.plain), document.wording_at.get(k, "")}
+            # "is expected to decide … a challenge to the tax": a decision still to come
+            # previews whatever the claim says was decided.
+            hits += bool(forms & own or forms & _DECIDING)
             break
     return hits
+
+
+# Verbs of deciding, which a frame puts ahead of any outcome: "is due to rule", "will decide".
+_DECIDING = frozenset(stem(w) for w in "decide rule hear consider weigh review deliberate".split())  # noqa: SIM905
+
+
+# What a reply says it replies to: "responding to reports that …", "after a media report
+# said …", "following claims that …".
+_REPLIED_TO = re.compile(
+    r"\b(?:reports?|claims?|speculation|rumou?rs?|suggestions?)\b(?:\s+(?:in|by|from|on)\s+[\w’'\- ]{1,40}?)?"
+    r"\s+(?:that|said|saying|suggesting|claiming)\b",
+    re.IGNORECASE,
+)
+
+
+def _reported_in(profile: ClaimProfile, document: Document, index: int) -> set[str] | None:
+    """The claim's terms in what sentence `index` says a report said (the words after
+    "reports that"), with the claim's parties the sentence names anywhere ("it intends"
+    is the company named before), when the sentence says so; None when it does not."""
+    start, end = document.spans[index]
+    said = _REPLIED_TO.search(document.text, start, end)
+    if said is None:
+        return None
+    terms = profile.read({t.term for t in document.sentence_terms[index]})
+    after = profile.read(
+        {t.term for t in document.sentence_terms[index] if document.tokens[t.first].start >= said.end()}
+    )
+    return after | (terms & profile.party_terms)
 
 
 def _carriers(document: Document, responses: Sequence[ClaimProfile]) -> list[int]:

@@ -89,6 +89,7 @@ class StanceSuggestion:
 _VERDICT = re.compile(
     r"\b(?:false(?:ly|hood)?|untrue|not true|isn['’]t true|no evidence|no proof|no basis|without (?:any )?evidence|"
     r"debunk\w*|fabricat\w*|baseless|unfounded|groundless|hoax|fake|no truth|not accurate|inaccurate|incorrect|"
+    r"misleading|"
     r"(?:is|are|was|were) (?:simply |just |plainly |completely |totally )?wrong|"
     # "The cargo-bike ban that never was": a headline's verdict.
     r"that (?:never|wasn['’]t|isn['’]t) (?:was|were|is|existed|happened))\b",
@@ -113,11 +114,26 @@ _HEDGE = re.compile(
     r"(?:could|can)(?:not| not) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)|"
     r"(?:unable|not able) to (?:independently )?(?:verif\w+|confirm\w*)|"
     r"not (?:been )?independently (?:verified|confirmed)|"
-    # "a publication … claiming that…": relayed, not told.
-    r"(?:claiming|alleging) that|"
-    r"(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said)|"
-    # "a viral claim that…", "rumours that…": what follows is named a claim, not told.
-    r"(?:claims?|rumou?rs?|allegations?|assertions?|suggestions?|speculation) that)\b",
+    r"(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said))\b",
+    re.IGNORECASE,
+)
+# Words that hand on what follows them as someone's claim or report, not the outlet's
+# own: a hedge only over the claim's words that come after them ("…, as reports that the
+# premier intends to call an early vote continued" relays the vote, not what was said
+# before it).
+_RELAYED = re.compile(
+    # "a publication … claiming that…", "a viral claim that…", "rumours that…".
+    r"\b(?:(?:claiming|alleging) that|"
+    r"(?:claims?|rumou?rs?|allegations?|assertions?|suggestions?|speculation) that|"
+    # A fact-check's "Claim: …" line.
+    r"^\W*(?:the |viral |what was )?claim(?:ed)?(?=\s*:)|"
+    # "Cuprandina is reported to have told journalists".
+    r"(?:is|are|was|were) (?:reported|said) to|"
+    # Reports nobody is named for: "Media reports last week said that…", "reports that
+    # the premier intends…", "according to reports", "several outlets have reported that".
+    r"(?:^\W*|(?:media|press|news|newspaper|local|recent|earlier|several|some|unnamed|other|foreign|"
+    r"unconfirmed|conflicting|as|where|amid|after|following|despite|to) )reports?\b(?! to\b)|"
+    r"(?:media|outlets|newspapers|the press),?(?: [\w'’-]+,?){0,10} (?:have |has )?(?:reported|said|say) that)\b",
     re.IGNORECASE,
 )
 # A hedge in the sentence after the passage counts only when it is about verification.
@@ -128,7 +144,9 @@ _VERIFICATION = re.compile(
     re.IGNORECASE,
 )
 # Words skipped when looking for what a negation governs ("no longer forbid" negates "forbid").
-_NEGATION_FILLERS = frozenset("longer more any such further yet also even ever always single one".split())  # noqa: SIM905
+_NEGATION_FILLERS = frozenset(
+    "longer more any such further yet also even ever always single one intention intentions intent".split()  # noqa: SIM905
+)
 _NEGATION_REACH = 4
 _CLAUSE_BREAK = re.compile(r"[,;:—–()“”\"]")
 # A concessive clause still open before a negation: the negation is a reply the
@@ -139,6 +157,14 @@ _CONCESSIVE = re.compile(r"\b(?:despite|in spite of|notwithstanding|even though)
 _SCARE_QUOTE = re.compile(r"(?:^|(?<=\s))['‘“\"]([\w-]+(?: [\w-]+)?)['’”\"](?=[\s:;,.?!]|$)")
 # "No." or "Short answer: no." after a question.
 _ANSWER_NO = re.compile(r"\s*(?:(?:the |the short |short )?answer(?: is)?:?\s*)?no\b\W*$", re.IGNORECASE)
+# A fact-check's rating, wherever it stands on the page: "We rate the claim Misleading.",
+# "Our rating: False". Only a rating that the claim is untrue is read.
+_RATING = re.compile(
+    r"\b(?:we rate (?:this|the|that|these) (?:claims?|statements?|posts?|figures?|assertions?) (?:as )?|"
+    r"(?:our )?(?:rating|verdict)\s*:\s*)[“\"']?(?:false|mostly false|misleading|incorrect|inaccurate|fake|"
+    r"fabricated|wrong|unsupported)\b",
+    re.IGNORECASE,
+)
 # A verdict sentence after the passage is read as about it when it is short.
 _VERDICT_SENTENCE_WORDS = 14
 
@@ -187,6 +213,11 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
         return _suggest(Stance.DISPUTES, passage, "The article itself says the claim is untrue")
     if passage.kind == "negation" and passage.voice == Voice.OUTLET:
         return _suggest(Stance.DISPUTES, passage, "The article states the opposite of the claim")
+    rating = _RATING.search(text)
+    if rating is not None and passage.kind in ("hedge", "asserted", "silent"):
+        where = next(span for span in spans if span[0] <= rating.start() < span[1] + 1)
+        reading = _Reading("verdict", rating.group(), rating.span(), where, Voice.OUTLET)
+        return _suggest(Stance.DISPUTES, reading, "The article rates the claim untrue")
     if passage.kind in ("denial", "verdict", "negation"):
         if asserted_elsewhere:
             return _suggest(
@@ -279,6 +310,8 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
     attributed = bool(_SPEECH.search(sentence))
     verdict = _VERDICT.search(sentence)
     denial = _DENIAL.search(sentence)
+    if denial and _CONCESSIVE.search(sentence[: denial.start()]):
+        denial = None  # "… despite the works council's denial": the reply the report is set against
     if verdict and not attributed and not denial:
         return _Reading("verdict", verdict.group(), _shift(verdict.span(), start), span, Voice.OUTLET)
     if denial or verdict:
@@ -291,8 +324,20 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
             span,
             _speaker(text, words, span, cue.start() + start, profile),
         )
-    hedge = _HEDGE.search(sentence) or next(
-        (q for q in _SCARE_QUOTE.finditer(sentence) if _terms_of(tokens(q.group(1)), profile) & profile.terms), None
+    own = profile.terms - profile.party_terms
+    hedge = (
+        _HEDGE.search(sentence)
+        or next((r for r in _RELAYED.finditer(sentence) if _terms_of(tokens(sentence[r.end() :]), profile) & own), None)
+        or next(
+            (
+                q
+                for q in _SCARE_QUOTE.finditer(sentence)
+                # “no intention” quotes what someone said; a scare quote holds a word apart.
+                if _terms_of(tokens(q.group(1)), profile) & profile.terms
+                and not any(t.plain in NEGATORS for t in tokens(q.group(1)))
+            ),
+            None,
+        )
     )
     if hedge is None and sentence.rstrip().endswith("?"):
         # A question asserts nothing: "Did the court strike down the ban?"
@@ -369,8 +414,11 @@ def _governed(text: str, words: list[Token], span: Span, profile: ClaimProfile) 
                 break
             if later.plain in _NEGATION_FILLERS or not is_content(later.plain):
                 continue
-            # The first content word is what the negation governs.
-            governed = {*term_forms(later.plain), wording.get(k, "")} & own_terms
+            # The first content word is what the negation governs; "not the 412,870 the
+            # airline says" puts the claim's own count in question.
+            governed = {*term_forms(later.plain), wording.get(k, "")} & (
+                own_terms | (profile.counts if token.plain == "not" else frozenset())
+            )
             if governed:
                 hits.append(((token.start, later.end), governed))
             break

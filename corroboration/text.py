@@ -124,14 +124,26 @@ def normalize(text: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """Every word of `text` with its offsets."""
-    found = []
+    found: list[Token] = []
     for match in _WORD.finditer(text):
         surface = match.group()
         plain = surface.lower().replace("’", "'")
         # "1,284" keeps its digits together; "U.S." loses its dots.
         plain = plain.replace(",", "") if plain[:1].isdigit() else plain.replace(".", "")
+        plain = _ABBREVIATED.get(plain, plain)
+        if found and _YEAR_RANGE_END.fullmatch(plain) and _YEAR_RANGE.fullmatch(text[found[-1].start : match.start()]):
+            # "2025-26" and "2025/26" name both years: the second is 2026.
+            century = int(found[-1].plain[:2]) + (int(plain) < int(found[-1].plain[2:]))
+            plain = f"{century}{plain}"
         found.append(Token(match.start(), match.end(), surface, plain))
     return found
+
+
+# A season or fiscal year: "2025-26", "2025/26", "2025–26".
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d[-/–]")
+_YEAR_RANGE_END = re.compile(r"\d\d")
+# Abbreviations copy writes for a word a claim spells out.
+_ABBREVIATED = {"rs": "rupees"}
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -219,6 +231,32 @@ _IRREGULAR = {
 }
 
 
+# Nouns news copy makes of a verb, where the stemmer keeps the two apart ("decision",
+# "decided"): "no decision has been taken" and "has not been decided" say one thing.
+# Only nouns whose everyday sense is the verb's act ("agreement", also a document, is
+# not here).
+_DERIVED = {
+    form: base
+    for base, forms in {
+        "decide": "decision decisions",
+        "close": "closure closures",
+        "acquire": "acquisition acquisitions",
+        "deny": "denial denials",
+        "sell": "sale sales",
+        "pay": "payment payments",
+        "suspend": "suspension suspensions",
+        "depart": "departure departures",
+        "intend": "intention intentions",
+    }.items()
+    for form in forms.split()
+}
+
+
+def is_verb_form(plain: str) -> bool:
+    """Whether a plain word is an irregular form of a verb news copy reports with ("said", "gave")."""
+    return plain in _IRREGULAR
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem of a plain word, possessive dropped: provided,
@@ -229,7 +267,7 @@ def stem(word: str) -> str:
     word = word.replace("'", "")
     if not word or word[0].isdigit():
         return word
-    return _STEMMER.stemWord(_IRREGULAR.get(word, word))
+    return _STEMMER.stemWord(_IRREGULAR.get(word) or _DERIVED.get(word, word))
 
 
 def term_forms(plain: str) -> list[str]:

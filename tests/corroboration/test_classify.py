@@ -114,3 +114,20 @@ def test_the_result_does_not_depend_on_the_order_pages_arrive_in(pages, judgemen
     assert rows == expected_rows
     assert ledger_of(rows) == ledger_of(expected_rows)
     assert ledger_of(reversed(rows)) == ledger_of(expected_rows)
+
+
+def test_a_copy_of_the_claim_s_source_is_syndicated_though_the_source_was_not_matched():
+    # The wire's original (the claim's first appearance) carries no judgement: no passage
+    # of it was matched. Its copies are still copies of it, not the origin.
+    copies = [j for j in JUDGEMENTS if j.page_id in ("copy1", "copy2", "own")]
+    rows = classify(pages=PAGES, judgements=copies, first_appearance=FirstAppearance(page_id="wire"))
+    assert classes(rows) == {
+        "copy1": Independence.SYNDICATED,
+        "copy2": Independence.SYNDICATED,
+        "own": Independence.INDEPENDENT,
+    }
+    assert {row.origin_group for row in rows if row.page_id != "own"} == {"wire"}
+    # A reviewer who said the source does not carry the claim takes it out of the group.
+    refused = [*copies, PageJudgement("wire", Stance.SUPPORTS, 0.2, confirmed=Stance.UNRELATED)]
+    rows = classify(pages=PAGES, judgements=refused, first_appearance=FirstAppearance(page_id="wire"))
+    assert classes(rows)["copy1"] == Independence.ORIGIN

@@ -126,3 +126,37 @@ def test_an_outlet_reporting_on_the_claim_s_subject_is_credited_anywhere_on_the_
         f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nA Russian diplomat told the Meridian Post the talks went well."
     )
     assert find_echo(told, OUTLETS, own_outlet="dispatch", passage=(0, 1), naming=(0, 3)) is None
+
+
+def test_at_one_credit_the_name_that_starts_first_is_the_outlet_s():
+    # "the Manila Daily" reads like "the business daily"; the whole name is still the credit's.
+    outlets = [
+        OutletNames("sbl", "Santiago Business Ledger", ["the Ledger"]),
+        OutletNames("mdl", "Manila Daily Ledger", ["the Ledger"]),
+    ]
+    text = f"{CLAIM}\nThe tax was a fee in disguise, according to a report in the Manila Daily Ledger."
+    assert find_echo(text, outlets, own_outlet="dispatch", passage=(0, 1)).outlet_id == "mdl"
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "The plans were first reported on Tuesday by the Meridian Post.",
+        "The figures were first reported on Friday morning by the Meridian Post.",
+        "As reported last week by the Meridian Post, officials were briefed.",
+    ],
+)
+def test_a_story_credit_may_say_when_before_whom(credit):
+    text = f"{CLAIM}\nOil prices rose.\nMarkets were calm.\n{credit}"
+    finding = find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1))
+    assert finding is not None
+    assert (finding.outlet_id, finding.strong) == ("post", True)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["told Brazilian broadcaster Meridian Post", "told the Düsseldorf-based Meridian Post"],
+)
+def test_a_credit_may_describe_the_outlet_it_names(credit):
+    text = f"{CLAIM}, three officials {credit}."
+    assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1)).outlet_id == "post"

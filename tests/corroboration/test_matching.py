@@ -403,3 +403,93 @@ def test_a_description_of_a_party_is_who_it_is_not_what_the_claim_says():
         profile, "The government of Ghana is preparing to take control of Asante Cocoa Works, officials said."
     )
     assert found.related
+
+
+def test_a_place_that_only_says_whose_or_where_from_is_not_a_party():
+    breach = ClaimProfile.of(
+        "Canadian regional airline Northwind Air said a breach of its booking system exposed the records of "
+        "318,400 passengers.",
+        aliases={"Canada": ["Canadian"]},
+    )
+    assert [p.label for p in breach.parties] == ["Northwind Air"]
+    page = "Northwind Air said a breach of its booking system had exposed the records of 318,400 passengers."
+    assert match(breach, page).related
+    # The airline is still the party: another Canadian airline's breach is another claim.
+    other = "Canadian regional airline Polar Wings said a breach of its booking system exposed passenger records."
+    assert not match(breach, other).related
+    minister = ClaimProfile.of(
+        "Rua Island is free of rats after nine years of trapping, New Zealand's conservation minister announced.",
+        aliases={"New Zealand": ["Aotearoa"]},
+    )
+    assert [p.label for p in minister.parties] == ["Rua Island", "New Zealand's conservation minister"]
+    page = "The conservation minister said on Thursday that Rua Island is free of rats after nine years of trapping."
+    assert match(minister, page).related
+
+
+def test_the_head_of_a_body_or_title_refers_back_with_words_of_what_kind_before_it():
+    profile = ClaimProfile.of(
+        "The Croatian prime minister's office said no decision has been taken on the date of the election.",
+        aliases={"Andrija Lovrić": ["the Croatian prime minister", "Lovrić"]},
+    )
+    page = (
+        "Asked about the plan, the prime minister's office said no decision has been taken on the date of the election."
+    )
+    assert match(profile, page).related
+
+
+def test_a_verb_s_noun_meets_the_verb():
+    profile = ClaimProfile.of("The Harbour Board said no decision has been taken on the date of the vote.")
+    page = "The date of the vote has not been decided, the Harbour Board said on Friday."
+    assert match(profile, page).score > match(profile, "The Harbour Board said the vote was taken.").score
+    assert match(profile, page).related
+
+
+def test_a_season_and_a_fiscal_year_name_both_years():
+    profile = ClaimProfile.of(
+        "Deccan Rural Bank wrote off 6,120 crore rupees of farm loans in the fiscal year ended March 2026."
+    )
+    assert match(profile, "Deccan Rural Bank wrote off Rs 6,120 crore of farm loans in 2025-26.").related
+
+
+def test_a_count_rounded_is_the_claim_s_another_count_is_not():
+    profile = ClaimProfile.of("Fjordvik salmon farms lost 412,600 fish to escapes in 2025, the directorate said.")
+    rounded = "Fjordvik salmon farms lost more than 412,000 fish to escapes last year, the directorate said."
+    assert match(profile, rounded).related
+    # A year in common does not make another count the claim's.
+    season = ClaimProfile.of("Farmers delivered 488,000 tonnes of cocoa beans in the 2025/26 main crop season.")
+    assert not match(season, "Farmers delivered 455,000 tonnes of cocoa beans in the 2024/25 main crop season.").related
+
+
+def test_a_figure_said_again_in_other_units_is_one_figure():
+    profile = ClaimProfile.of(
+        "Deccan Rural Bank wrote off 61.2 billion rupees (6,120 crore rupees) of farm loans last year."
+    )
+    assert "6120" not in profile.terms
+    assert match(profile, "Deccan Rural Bank wrote off Rs 6,120 crore of farm loans last year.").related
+
+
+def test_a_dateline_s_day_is_no_figure_of_the_story():
+    profile = ClaimProfile.of("Cuprandina plans to close its Las Lajas smelter in 2027.")
+    page = "SANTIAGO, Nov 17 (Andes Wire) - Cuprandina plans to close its Las Lajas smelter next year, sources said."
+    assert match(profile, page).related
+    assert not match(profile, "Cuprandina plans to close 17 of its 40 Las Lajas furnaces next year.").related
+
+
+def test_a_decision_still_to_come_previews_the_outcome():
+    profile = ClaimProfile.of("The Supreme Court struck down the province's tax on mobile-phone towers.")
+    preview = "The Supreme Court is expected to decide next week on the province's tax on mobile-phone towers."
+    assert not match(profile, preview).related
+
+
+def test_a_reply_sentence_carries_the_claim_in_what_it_says_the_report_said():
+    claim = ClaimProfile.of("Cuprandina plans to close its Las Lajas smelter in 2027.")
+    reply = ClaimProfile.of("Cuprandina said it has no plans to cut jobs in 2026.")
+    text = (
+        "Cuprandina said on Wednesday it has no plans to cut jobs in 2026, a day after a media report said it "
+        "intends to close its Las Lajas smelter in 2027."
+    )
+    found = match(claim, text, responses=[reply])
+    assert found.related
+    assert suggest_stance(text, found, claim).stance.value == "mentions"
+    # Without the report's words the reply carries nothing of the claim.
+    assert not match(claim, "Cuprandina said it has no plans to cut jobs in 2026.", responses=[reply]).related

@@ -324,3 +324,82 @@ def test_being_unable_to_confirm_it_after_the_passage_is_a_hedge():
     suggestion = stance_of(text, STAKE)
     assert suggestion.stance == Stance.MENTIONS
     assert suggestion.cue == "unable to confirm"
+
+
+MILL = ClaimProfile.of(
+    "Varnholt Steel plans to close its Ostmark rolling mill in 2027.",
+    aliases={"Varnholt Steel": ["Varnholt"], "Ostmark rolling mill": ["Ostmark mill"]},
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Media reports last week said that Varnholt Steel plans to close its Ostmark rolling mill in 2027.",
+        "Reports published on Monday, citing two managers, said Varnholt plans to close the Ostmark mill in 2027.",
+        "Several outlets, citing people close to the board, have reported that Varnholt plans to close its "
+        "Ostmark mill in 2027.",
+        "Varnholt Steel is reported to plan to close its Ostmark rolling mill in 2027.",
+        "Claim: Varnholt Steel plans to close its Ostmark rolling mill in 2027.",
+    ],
+)
+def test_reports_nobody_is_named_for_relay_the_claim(text):
+    suggestion = stance_of(text, MILL)
+    assert suggestion.stance == Stance.MENTIONS, suggestion.reason
+
+
+def test_a_relayed_report_hedges_only_what_comes_after_it():
+    reply = ClaimProfile.of("Varnholt Steel said no decision has been taken on the future of its Ostmark mill.")
+    text = (
+        "No decision has been taken on the future of its Ostmark mill, Varnholt Steel said on Friday, as reports "
+        "that the company will close the plant next year unsettled its workers."
+    )
+    assert stance_of(text, reply).stance == Stance.SUPPORTS
+    # The same words before the claim's do relay it.
+    relayed = "As reports spread, Varnholt Steel is said to have taken no decision on the future of its Ostmark mill."
+    assert stance_of(relayed, reply).stance == Stance.MENTIONS
+
+
+def test_a_fact_check_s_rating_anywhere_on_the_page_disputes():
+    text = (
+        "Claim: Varnholt Steel plans to close its Ostmark rolling mill in 2027.\n"
+        "The company's filings show a modernisation plan for the mill running to 2030.\n"
+        "Two union officials said they had been told nothing of a closure.\n"
+        "We rate the claim Misleading."
+    )
+    suggestion = stance_of(text, MILL)
+    assert suggestion.stance == Stance.DISPUTES
+    assert suggestion.cue == "We rate the claim Misleading"
+    rated = "Varnholt Steel plans to close its Ostmark rolling mill in 2027, a post says.\nOur rating: False"
+    assert stance_of(rated, MILL).stance == Stance.DISPUTES
+
+
+def test_no_intention_of_doing_what_the_claim_says_denies_it():
+    text = "Varnholt Steel said it has no intention of closing its Ostmark rolling mill in 2027."
+    assert stance_of(text, MILL).stance == Stance.DISPUTES
+
+
+def test_a_denial_the_report_is_set_against_is_no_denial():
+    text = (
+        "Varnholt Steel plans to close its Ostmark rolling mill in 2027 despite the works council's denial, "
+        "suppliers told the Gazette."
+    )
+    assert stance_of(text, MILL).stance == Stance.SUPPORTS
+
+
+def test_not_the_claim_s_own_count_puts_it_in_question():
+    leak = ClaimProfile.of("Skyline Rail said a breach exposed the records of 204,310 passengers.")
+    text = (
+        "The files put up for sale hold records of about 610,000 passengers, an analysis by Data Watch found, "
+        "not the 204,310 that Skyline Rail said a breach exposed."
+    )
+    assert stance_of(text, leak).stance == Stance.DISPUTES
+
+
+def test_a_quoted_negation_is_a_quote_not_scare_quotes():
+    election = ClaimProfile.of("Prime Minister Ilse Varga intends to call an early election for the autumn.")
+    text = (
+        "Prime Minister Ilse Varga intends to call an early election for the autumn, three party officials said, "
+        "although in May she spoke of “no intention” to do so."
+    )
+    assert stance_of(text, election).stance == Stance.SUPPORTS
