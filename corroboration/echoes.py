@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from corroboration.text import sentence_spans
+from corroboration.text import ANONYMITY_CONDITION, NOT_AUTHORIZED, sentence_spans
 
 __all__ = ["EchoFinding", "OutletNames", "find_echo", "outlet_names"]
 
@@ -108,6 +108,16 @@ _WEAK_AFTER = [
 ]
 
 
+# Sources who go unnamed: "people familiar with the plans", "two officials who were not
+# authorized to speak publicly", "sources close to the club".
+_ANONYMOUS = re.compile(
+    r"\b(?:familiar with|close to|with (?:direct )?knowledge of|briefed on|unnamed|anonymous|sources?)\b|"
+    + NOT_AUTHORIZED
+    + "|"
+    + ANONYMITY_CONDITION.pattern,
+    re.IGNORECASE,
+)
+_TOLD = re.compile(r"(?:told|confirmed to)\b", re.IGNORECASE)
 # The outlet as the one who reported: "X reported on Sunday that …".
 _REPORTED = re.compile(r",? (?:reported|revealed|disclosed|has learned|learned)\b", re.IGNORECASE)
 
@@ -217,7 +227,10 @@ def _cue(before: str, after: str, mention: re.Match[str], sentence: str) -> tupl
     for pattern in _WEAK_BEFORE:
         hit = re.search(rf"\b{pattern}{_DESCRIPTOR}$", before, re.IGNORECASE)
         if hit:
-            return False, (hit.start(), mention.end())
+            # "Three people familiar with the plans told the Morgenblatt": the sources the
+            # story rests on are that outlet's, a credit for the story wherever it stands.
+            clause = re.split(r"[.;:!?]", before[: hit.start()])[-1]
+            return bool(_TOLD.match(hit.group()) and _ANONYMOUS.search(clause)), (hit.start(), mention.end())
     for pattern in _WEAK_AFTER:
         hit = re.match(pattern, after, re.IGNORECASE)
         if hit:

@@ -160,3 +160,14 @@ def test_a_story_credit_may_say_when_before_whom(credit):
 def test_a_credit_may_describe_the_outlet_it_names(credit):
     text = f"{CLAIM}, three officials {credit}."
     assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1)).outlet_id == "post"
+
+
+def test_unnamed_sources_telling_another_outlet_credit_the_story_anywhere():
+    told = "Three people familiar with the plans told the Meridian Post about the move."
+    text = f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nThe weather was mild.\n{told}"
+    finding = find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1))
+    assert finding is not None
+    assert (finding.outlet_id, finding.strong) == ("post", True)
+    # A named speaker telling another outlet something, that far away, may be about anything.
+    named = text.replace("Three people familiar with the plans", "The harbour master")
+    assert find_echo(named, OUTLETS, own_outlet="dispatch", passage=(0, 1)) is None
