@@ -49,6 +49,7 @@ from corroboration.stance import Stance, StanceSuggestion, negated_terms, sugges
 from corroboration.text import (
     MONTHS,
     NEGATORS,
+    RELAYED,
     Token,
     is_content,
     is_verb_form,
@@ -938,26 +939,17 @@ def _prospective_frames(profile: ClaimProfile, document: Document, index: int) -
 _DECIDING = frozenset(stem(w) for w in "decide rule hear consider weigh review deliberate".split())  # noqa: SIM905
 
 
-# What a reply says it replies to: "responding to reports that …", "after a media report
-# said …", "following claims that …".
-_REPLIED_TO = re.compile(
-    r"\b(?:reports?|claims?|speculation|rumou?rs?|suggestions?)\b(?:\s+(?:in|by|from|on)\s+[\w’'\- ]{1,40}?)?"
-    r"\s+(?:that|said|saying|suggesting|claiming)\b",
-    re.IGNORECASE,
-)
-
-
 def _reported_in(profile: ClaimProfile, document: Document, index: int) -> set[str] | None:
     """The claim's terms in what sentence `index` says a report said (the words after
     "reports that"), with the claim's parties the sentence names anywhere ("it intends"
     is the company named before), when the sentence says so; None when it does not."""
     start, end = document.spans[index]
-    said = _REPLIED_TO.search(document.text, start, end)
+    said = RELAYED.search(document.text[start:end])
     if said is None:
         return None
     terms = profile.read({t.term for t in document.sentence_terms[index]})
     after = profile.read(
-        {t.term for t in document.sentence_terms[index] if document.tokens[t.first].start >= said.end()}
+        {t.term for t in document.sentence_terms[index] if document.tokens[t.first].start >= start + said.end()}
     )
     return after | (terms & profile.party_terms)
 

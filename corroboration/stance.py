@@ -42,7 +42,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from corroboration.text import NEGATORS, Token, caveat_spans, is_content, sentence_spans, stem, term_forms, tokens
+from corroboration.text import (
+    NEGATORS,
+    RELAYED,
+    Token,
+    caveat_spans,
+    is_content,
+    sentence_spans,
+    stem,
+    term_forms,
+    tokens,
+)
 
 if TYPE_CHECKING:
     from corroboration.matching import ClaimProfile, Document, Match
@@ -115,25 +125,6 @@ _HEDGE = re.compile(
     r"(?:unable|not able) to (?:independently )?(?:verif\w+|confirm\w*)|"
     r"not (?:been )?independently (?:verified|confirmed)|"
     r"(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said))\b",
-    re.IGNORECASE,
-)
-# Words that hand on what follows them as someone's claim or report, not the outlet's
-# own: a hedge only over the claim's words that come after them ("…, as reports that the
-# premier intends to call an early vote continued" relays the vote, not what was said
-# before it).
-_RELAYED = re.compile(
-    # "a publication … claiming that…", "a viral claim that…", "rumours that…".
-    r"\b(?:(?:claiming|alleging) that|"
-    r"(?:claims?|rumou?rs?|allegations?|assertions?|suggestions?|speculation) that|"
-    # A fact-check's "Claim: …" line.
-    r"^\W*(?:the |viral |what was )?claim(?:ed)?(?=\s*:)|"
-    # "Cuprandina is reported to have told journalists".
-    r"(?:is|are|was|were) (?:reported|said) to|"
-    # Reports nobody is named for: "Media reports last week said that…", "reports that
-    # the premier intends…", "according to reports", "several outlets have reported that".
-    r"(?:^\W*|(?:media|press|news|newspaper|local|recent|earlier|several|some|unnamed|other|foreign|"
-    r"unconfirmed|conflicting|as|where|amid|after|following|despite|to) )reports?\b(?! to\b)|"
-    r"(?:media|outlets|newspapers|the press),?(?: [\w'’-]+,?){0,10} (?:have |has )?(?:reported|said|say) that)\b",
     re.IGNORECASE,
 )
 # A hedge in the sentence after the passage counts only when it is about verification.
@@ -327,7 +318,7 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
     own = profile.terms - profile.party_terms
     hedge = (
         _HEDGE.search(sentence)
-        or next((r for r in _RELAYED.finditer(sentence) if _terms_of(tokens(sentence[r.end() :]), profile) & own), None)
+        or next((r for r in RELAYED.finditer(sentence) if _terms_of(tokens(sentence[r.end() :]), profile) & own), None)
         or next(
             (
                 q

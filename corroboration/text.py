@@ -82,6 +82,29 @@ def without_caveats(text: str) -> str:
     return CAVEAT.sub(lambda m: " " * len(m.group()), text)
 
 
+# Words that hand on what follows them as someone's claim or report, not the outlet's
+# own. Stance reads them as a hedge over the claim's words after them only ("…, as
+# reports that the premier intends to call an early vote continued" relays the vote, not
+# what was said before it); matching reads what follows them in a reply's sentence as
+# the report the reply answers ("…, a day after a media report said it intends to close
+# the smelter").
+RELAYED = re.compile(
+    # "a publication … claiming that…", "a viral claim that…", "rumours that…".
+    r"\b(?:(?:claiming|alleging) that|"
+    r"(?:claims?|rumou?rs?|allegations?|assertions?|suggestions?|speculation) that|"
+    # A fact-check's "Claim: …" line.
+    r"^\W*(?:the |viral |what was )?claim(?:ed)?(?=\s*:)|"
+    # "Cuprandina is reported to have told journalists".
+    r"(?:is|are|was|were) (?:reported|said) to|"
+    # Reports nobody is named for: "Media reports last week said that…", "reports that
+    # the premier intends…", "according to reports", "several outlets have reported that".
+    r"(?:^\W*|(?:media|press|news|newspaper|local|recent|earlier|several|some|unnamed|other|foreign|"
+    r"unconfirmed|conflicting|as|where|amid|after|following|despite|to) )reports?\b(?! to\b)|"
+    r"(?:media|outlets|newspapers|the press),?(?: [\w'’-]+,?){0,10} (?:have |has )?(?:reported|said|say) that)\b",
+    re.IGNORECASE,
+)
+
+
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     "u.s u.k u.n e.u mr mrs ms dr st gen col lt sen rep gov prof jan feb mar apr aug sept sep oct nov dec vs".split()  # noqa: SIM905
