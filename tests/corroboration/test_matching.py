@@ -7,11 +7,13 @@ import re
 
 import pytest
 import trafilatura
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corroboration.aliases import AliasTable
 from corroboration.echoes import OutletNames, find_echo
 from corroboration.matching import ClaimProfile, Document, TermStats, match, responses_to
-from corroboration.stance import suggest_stance
+from corroboration.stance import Stance, suggest_stance
 from demo.corpus import CORPUS_DIR, CORPUS_OUTLETS, PAGES
 
 STATEMENT = (
@@ -493,3 +495,49 @@ def test_a_reply_sentence_carries_the_claim_in_what_it_says_the_report_said():
     assert suggest_stance(text, found, claim).stance.value == "mentions"
     # Without the report's words the reply carries nothing of the claim.
     assert not match(claim, "Cuprandina said it has no plans to cut jobs in 2026.", responses=[reply]).related
+
+
+# Pieces a page is made of: characters, and the words the newer rules look for.
+_PIECES = st.sampled_from(
+    [
+        *"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.;:()[]-—–'’“”\"?!\n/%€$£",
+        "Nov ",
+        "SANTIAGO, ",
+        "(AP) — ",
+        " reports that ",
+        "Claim: ",
+        " not the ",
+        "Canadian ",
+        "'s ",
+        " 2025-26 ",
+        " Rs ",
+        " (8,412 crore) ",
+    ]
+)
+
+
+def _texts(max_pieces):
+    return st.lists(_PIECES, max_size=max_pieces).map("".join)
+
+
+@given(
+    statement=_texts(60),
+    page=_texts(300),
+)
+@settings(max_examples=150, deadline=None)
+def test_reading_never_fails_on_any_claim_or_page(statement, page):
+    """Whatever an editor types and whatever a fetched page holds, a claim is profiled
+    and a page read to a result (related or not), never an exception."""
+    profile = ClaimProfile.of(statement, statement[::-1], aliases={"Canada": ["Canadian"]})
+    reply = ClaimProfile.of("Cuprandina said it has no plans to cut jobs (1,200 jobs) in 2026.")
+    found = match(profile, page, responses=[reply])
+    assert 0.0 <= found.score <= 1.0
+    suggestion = suggest_stance(page, found, profile)
+    assert suggestion.stance in set(Stance)
+    find_echo(page, [OutletNames("ap", "The Associated Press", ["AP"])], passage=found.sentences)
+    # The same noise round a passage that does carry a claim: read through to a stance.
+    closure = ClaimProfile.of("Cuprandina plans to close its Las Lajas smelter (Fundición Las Lajas) in 2027.")
+    carried = f"{page[:150]}\nCuprandina plans to close its Las Lajas smelter in 2027.\n{page[150:]}"
+    found = match(closure, carried, responses=[reply])
+    assert found.related
+    assert suggest_stance(carried, found, closure).stance in set(Stance)
