@@ -12,7 +12,9 @@ The rules, applied in this order, so that a page gets exactly one class:
    with the smallest canonical URL (then the smallest id). A group is known by its
    origin's page id (`origin_group`).
    The claim's own source (its first appearance, when the text is held) is a member
-   of its group whether or not it was matched: a copy of it is never the origin.
+   of its group whether or not it was matched, so the origin is chosen among its
+   matched copies and it: a copy becomes the origin only by the rule above (the wire's
+   copy, or an earlier one), never because the source itself was not matched.
 3. The claim's first-appearance group is the group of the article it first appeared in;
    when the tracker holds no text of that article, the group of the earliest covering
    page from the same outlet. That group's origin is `origin`: the claim's own source,
@@ -147,8 +149,8 @@ def classify(
         page = by_id[judgement.page_id]
         members.setdefault(group_of(page), []).append(page)
     # The claim's own source is a member of its story group even where no passage of it
-    # was matched: a copy of it is a copy, not the origin, unless a reviewer said the
-    # source does not carry the claim.
+    # was matched (unless a reviewer said it does not carry the claim): its copies are
+    # measured against it for the origin.
     source = first_appearance.page_id if first_appearance else None
     refused = any(j.page_id == source and j.confirmed == Stance.UNRELATED for j in judgements)
     if source is not None and source in by_id and not refused and group_of(by_id[source]) in members:

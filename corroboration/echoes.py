@@ -111,10 +111,11 @@ _WEAK_AFTER = [
 # Sources who go unnamed: "people familiar with the plans", "two officials who were not
 # authorized to speak publicly", "sources close to the club".
 _ANONYMOUS = re.compile(
-    r"\b(?:familiar with|close to|with (?:direct )?knowledge of|briefed on|unnamed|anonymous|sources?)\b|"
-    + NOT_AUTHORIZED
-    + "|"
-    + ANONYMITY_CONDITION.pattern,
+    # The sources as the subject: "people familiar with the plans", "two officials who
+    # were not authorized to speak", "sources close to the club", "unnamed bankers".
+    r"\b(?:people|persons|sources?|officials?|insiders?|executives?|managers?|bankers?|diplomats?|"
+    r"members?|employees?|staff)\b[^.;:!?]{0,60}?(?:\b(?:familiar with|close to|with (?:direct )?knowledge of|"
+    r"briefed on)\b|" + NOT_AUTHORIZED + "|" + ANONYMITY_CONDITION.pattern + r")|\b(?:unnamed|anonymous)\s+\w+",
     re.IGNORECASE,
 )
 _TOLD = re.compile(r"(?:told|confirmed to)\b", re.IGNORECASE)

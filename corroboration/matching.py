@@ -225,6 +225,10 @@ class Document:
                 term = _head_term(words[head].plain)
                 if plain.endswith("'s") and words[j].capitalised:
                     term = _owned(term, term_forms(plain)[0] if term_forms(plain) else plain)
+                elif plain == "the" and head == j + 2 and not words[j + 1].plain.endswith("'s"):
+                    # "the foreign ministry" is not the claim's health ministry, nor "the
+                    # former president" its president: the word of what kind must be the claim's.
+                    term = _owned(term, stem(words[j + 1].plain))
                 found.append(_Term(term, first + j, first + head + 1))
             elif (
                 words[j].capitalised
@@ -277,9 +281,10 @@ def _referring_head(words: Sequence[Token], at: int) -> int | None:
         # "its fisheries minister", "their board": the body's own, named before.
         possessive = at
     elif words[at].plain == "the":
-        # "the ministry", "the Court", and with at most two words of what kind in lower
-        # case before the head: "the health ministry", "the prime minister".
-        for k in range(at + 1, min(at + 4, len(words))):
+        # "the ministry", "the Court", and with one word of what kind in lower case
+        # before the head: "the health ministry", "the prime minister" (which refer back
+        # only to a claim that says that word: `_Term` owned by it, see Document._terms).
+        for k in range(at + 1, min(at + 3, len(words))):
             if stem(words[k].plain) in _HEAD_STEMS and (k == at + 1 or words[k].surface.islower()):
                 return k
             if not words[k].surface.islower() or words[k].plain.endswith("'s") or not is_content(words[k].plain):
@@ -321,6 +326,13 @@ def _described(document: Document) -> set[str]:
 
 
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
+# A figure in units or money: what may be said again in other units.
+_MEASURE = re.compile(
+    r"(?:[$€£¥₹]|\bRs\.?\s?|\b[A-Z]{3}\s)\s?\d|\d[\d,.]*\s?(?:%|(?:per ?cent|percent|million|billion|trillion|"
+    r"crores?|lakhs?|thousand|bn|m|rupees|dollars|euros|pounds|yen|yuan|francs|kroner|kronor|pesos|rand|"
+    r"km|kilometres|kilometers|miles|hectares|acres|tonnes|tons|kg|kilograms|litres|liters|gallons|mm|millimetres)\b)",
+    re.IGNORECASE,
+)
 
 
 def _restated(document: Document) -> tuple[set[str], dict[str, str]]:
@@ -331,6 +343,11 @@ def _restated(document: Document) -> tuple[set[str], dict[str, str]]:
     inside: set[int] = set()
     equal: dict[str, str] = {}
     for bracket in _PARENTHESIS.finditer(text):
+        # Only a measure restates a measure: "(8,412 crore rupees)" after "84.12 billion
+        # rupees", never "(including 3 children)" after "12 people".
+        lead = text[max(0, bracket.start() - 30) : bracket.start()]
+        if not (_MEASURE.match(bracket.group(1).strip()) and _MEASURE.search(lead)):
+            continue
         within = [i for i, w in enumerate(words) if bracket.start() < w.start < bracket.end()]
         before = [i for i, w in enumerate(words) if w.end <= bracket.start()][-3:]
         stated = next((words[i].plain for i in reversed(before) if words[i].plain[:1].isdigit()), None)
@@ -400,6 +417,8 @@ class ClaimProfile:
     times: frozenset[str] = frozenset()  # months and years the claim dates itself by: "at the end of June" → june
     negated: frozenset[str] = frozenset()  # the claim's own terms its negations govern: "will not run" → run
     restated: tuple[tuple[str, str], ...] = ()  # a figure said again in other units → the figure: ("8412", "84.12")
+    words: frozenset[str] = frozenset()  # stems of every word of the wordings, names included
+    years: frozenset[str] = frozenset()  # figures the wordings write as years: "2025", not "2,000"
     aliases: AliasTable = field(compare=False, repr=False, default_factory=AliasTable)
 
     @classmethod
@@ -456,6 +475,8 @@ class ClaimProfile:
             negations=negations,
             negated=negated_terms(statement, read[statement].tokens, profile),
             restated=tuple(sorted(restated.items())),
+            words=frozenset(stem(t.plain) for own in read.values() for t in own.tokens if is_content(t.plain)),
+            years=frozenset(y for own in read.values() for y in _years(own.tokens)),
             prospective=prospective,
             times=frozenset(
                 t
@@ -475,7 +496,7 @@ class ClaimProfile:
         claim's names is the head ("Ghana's government" → "the government"); owned by
         another name, it refers to nothing of the claim ("Nigeria's government").
         `score`, `content` and `content_share` take terms read this way."""
-        read = {_unowned(t) for t in found if _OWNER not in t or t.partition(_OWNER)[2] in self.terms}
+        read = {_unowned(t) for t in found if _OWNER not in t or t.partition(_OWNER)[2] in self.owners}
         # A rounded figure is the claim's: "nearly 12,000" for 11,846; so is the figure in
         # the other units the claim gives it in.
         read |= {f for f in self.counts for t in read if t[:1].isdigit() and t != f and _near(t, f)}
@@ -515,9 +536,16 @@ class ClaimProfile:
         return frozenset(t for t in self.terms if t[:1].isdigit())
 
     @cached_property
+    def owners(self) -> frozenset[str]:
+        """What may own a head noun that refers back to the claim: its terms, and the
+        stems of every word its wordings use, names folded or not ("prime" in "the
+        Croatian prime minister's office")."""
+        return self.terms | self.words
+
+    @cached_property
     def counts(self) -> frozenset[str]:
         """The claim's figures that count something rather than name a year."""
-        return frozenset(t for t in self.figures if not _YEAR.fullmatch(t))
+        return frozenset(t for t in self.figures if t not in self.years)
 
     @cached_property
     def stated_figures(self) -> frozenset[str]:
@@ -653,7 +681,13 @@ def _qualifies(run: list[_Term], following: list[_Term], document: Document, tab
     if len(run) != 1 or not table.is_entity(run[0].term):
         return False
     place = words[run[0].last - 1]
-    adjective = run[0].last - run[0].first == 1 and place.plain.endswith(_DEMONYM_ENDINGS)
+    # An adjective is a one-word alias of a place, not its own name ("Canadian" for
+    # Canada; "Pakistan accuses India" keeps Pakistan), ending as adjectives of places do.
+    adjective = (
+        run[0].last - run[0].first == 1
+        and place.plain != table.names.get(run[0].term, "").lower()
+        and place.plain.endswith(_DEMONYM_ENDINGS)
+    )
     if not (place.plain.endswith("'s") or adjective):
         return False
     between = words[run[0].last : following[0].first]
@@ -665,7 +699,14 @@ def _qualifies(run: list[_Term], following: list[_Term], document: Document, tab
 
 
 def _verb_like(plain: str) -> bool:
-    return plain in _CLAUSE_WORDS or plain.endswith("ed") or is_verb_form(plain)
+    """A word that may be a verb: an auxiliary, a past form, or one ending in "-s"
+    ("accuses", "warns"; "sports club" is read as a verb too, and the place kept)."""
+    return (
+        plain in _CLAUSE_WORDS
+        or plain.endswith("ed")
+        or (plain.endswith("s") and not plain.endswith("ss"))
+        or is_verb_form(plain)
+    )
 
 
 def _add_party(parties: dict[str, _Party], run: list[_Term], words: list[Token], table: AliasTable) -> None:
@@ -730,7 +771,7 @@ def match(
     # "… said it has no plans to cut jobs, a day after a media report said it intends to
     # close the smelter": the reply's sentence carries this claim only in what it says
     # the report said.
-    reported = {i: terms for i in replies if (terms := _reported_in(profile, document, i)) is not None}
+    reported = {i: terms for i in replies if (terms := _reported_in(profile, document, i, responses)) is not None}
     for i, terms in reported.items():
         read[i] = terms
     excluded = (replies - set(reported)) | set(_other_figures(profile, document)) | set(_prospective(profile, document))
@@ -822,14 +863,14 @@ def _other_figures(profile: ClaimProfile, document: Document) -> list[int]:
         return []
     # A year is when, not how many: "455,000 tonnes in the 2024/25 season" is another
     # count than "488,000 tonnes in the 2025/26 season", whatever year the two share.
-    counts = {f for f in figures if not _YEAR.fullmatch(f)}
+    counts = figures - profile.years
     found = []
     for i, terms in enumerate(document.sentence_terms):
         first, last = document.sentence_tokens[i]
         # "SANTIAGO, Nov 17 (Andes Wire) -": the dispatch's day is no figure of the story.
         dateline = first + _dateline_end(document.tokens[first:last])
         own = {t.term for t in terms if t.term[:1].isdigit() and t.first >= dateline}
-        own_counts = {f for f in own if not _YEAR.fullmatch(f)}
+        own_counts = own - _years(document.tokens[first:last])
         if (own and not any(_near(a, b) for a in own for b in figures)) or (
             counts and own_counts and not any(_near(a, b) for a in own_counts for b in counts)
         ):
@@ -842,18 +883,32 @@ def _other_figures(profile: ClaimProfile, document: Document) -> list[int]:
 ROUNDING = 0.02
 
 
-def _near(a: str, b: str) -> bool:
-    """Whether two figures are the same, or the same count with one of them rounded (a
-    year is never rounded: 2024 is not 2025)."""
-    if a == b:
+def _near(page: str, claim: str) -> bool:
+    """Whether a page's figure is the claim's: the same, or the claim's rounded — within
+    ROUNDING of it and rounder ("412,000" for 412,600; not "200,720" for 204,310). A
+    year is never rounded: 2024 is not 2025."""
+    if page == claim:
         return True
-    if _YEAR.fullmatch(a) or _YEAR.fullmatch(b):
+    if _YEAR.fullmatch(page) or _YEAR.fullmatch(claim):
         return False
     try:
-        x, y = float(a), float(b)
+        x, y = float(page), float(claim)
     except ValueError:
         return False
-    return max(x, y) >= 1000 and abs(x - y) <= ROUNDING * max(x, y)
+    return y >= 1000 and abs(x - y) <= ROUNDING * y and _zeros(x) > _zeros(y)
+
+
+def _zeros(figure: float) -> int:
+    """Trailing zeros of a figure's whole part: 412,000 → 3, 412,600 → 2."""
+    whole = int(figure)
+    if figure != whole or whole == 0:
+        return 0
+    return len(str(whole)) - len(str(whole).rstrip("0"))
+
+
+def _years(words: Sequence[Token]) -> set[str]:
+    """The figures some words write as years: "2025", "2025-26" → 2026; not "2,000"."""
+    return {t.plain for t in words if _YEAR.fullmatch(t.plain) and "," not in t.surface}
 
 
 def _other_times(profile: ClaimProfile, document: Document) -> list[int]:
@@ -928,30 +983,50 @@ def _prospective_frames(profile: ClaimProfile, document: Document, index: int) -
             if not is_content(later.plain):
                 continue
             forms = {*term_forms(later.plain), document.wording_at.get(k, "")}
-            # "is expected to decide … a challenge to the tax": a decision still to come
-            # previews whatever the claim says was decided.
-            hits += bool(forms & own or forms & _DECIDING)
+            # "is expected to decide next week on the province's tax": a decision still to
+            # come on what the claim is about previews whatever the claim says was decided.
+            hits += bool(
+                forms & own
+                or (forms & _DECIDING and _about(document, k + 1, first + len(words), own | profile.party_terms))
+            )
             break
     return hits
+
+
+def _about(document: Document, start: int, last: int, claim: frozenset[str]) -> bool:
+    """Whether one of the claim's words or names follows token `start`, in the same
+    clause and within a dozen words ("decide as early as next week a challenge to a
+    Bukidnon provincial tax"); tokens [start, last) are the sentence's rest."""
+    for k in range(start, min(start + 3 * _PROSPECTIVE_REACH, last)):
+        later = document.tokens[k]
+        if re.search(r"[,;:—–()“”\"]", document.text[document.tokens[start - 1].end : later.start]):
+            return False
+        if {*term_forms(later.plain), document.wording_at.get(k, "")} & claim:
+            return True
+    return False
 
 
 # Verbs of deciding, which a frame puts ahead of any outcome: "is due to rule", "will decide".
 _DECIDING = frozenset(stem(w) for w in "decide rule hear consider weigh review deliberate".split())  # noqa: SIM905
 
 
-def _reported_in(profile: ClaimProfile, document: Document, index: int) -> set[str] | None:
-    """The claim's terms in what sentence `index` says a report said (the words after
-    "reports that"), with the claim's parties the sentence names anywhere ("it intends"
-    is the company named before), when the sentence says so; None when it does not."""
+def _reported_in(
+    profile: ClaimProfile, document: Document, index: int, responses: Sequence[ClaimProfile]
+) -> set[str] | None:
+    """The claim's terms in what sentence `index` of a reply says a report said (the
+    words after "reports that"), with the claim's parties the sentence names anywhere
+    ("it intends" is the company named before); None when the sentence says no report
+    said anything, or when the words after the cue are the reply itself ("Following
+    local reports, Cuprandina said it has no plans to close the smelter")."""
     start, end = document.spans[index]
     said = RELAYED.search(document.text[start:end])
     if said is None:
         return None
+    following = {t.term for t in document.sentence_terms[index] if document.tokens[t.first].start >= start + said.end()}
+    if any(reply.score(reply.read(following), set())[0] >= RELATED for reply in responses):
+        return None
     terms = profile.read({t.term for t in document.sentence_terms[index]})
-    after = profile.read(
-        {t.term for t in document.sentence_terms[index] if document.tokens[t.first].start >= start + said.end()}
-    )
-    return after | (terms & profile.party_terms)
+    return profile.read(following) | (terms & profile.party_terms)
 
 
 def _carriers(document: Document, responses: Sequence[ClaimProfile]) -> list[int]:

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from corroboration.rating_labels import SEED_LABELS
 from corroboration.text import (
     NEGATORS,
     RELAYED,
@@ -99,7 +100,8 @@ class StanceSuggestion:
 _VERDICT = re.compile(
     r"\b(?:false(?:ly|hood)?|untrue|not true|isn['’]t true|no evidence|no proof|no basis|without (?:any )?evidence|"
     r"debunk\w*|fabricat\w*|baseless|unfounded|groundless|hoax|fake|no truth|not accurate|inaccurate|incorrect|"
-    r"misleading|"
+    # "is misleading", not "fined for misleading investors".
+    r"(?:is|are|was|were|be|been) (?:\w+ )?misleading|"
     r"(?:is|are|was|were) (?:simply |just |plainly |completely |totally )?wrong|"
     # "The cargo-bike ban that never was": a headline's verdict.
     r"that (?:never|wasn['’]t|isn['’]t) (?:was|were|is|existed|happened))\b",
@@ -123,8 +125,7 @@ _HEDGE = re.compile(
     r"\b(?:unconfirmed|unverified|reportedly|allegedly|alleged|rumou?r\w*|if confirmed|"
     r"(?:could|can)(?:not| not) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)|"
     r"(?:unable|not able) to (?:independently )?(?:verif\w+|confirm\w*)|"
-    r"not (?:been )?independently (?:verified|confirmed)|"
-    r"(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said))\b",
+    r"not (?:been )?independently (?:verified|confirmed))\b",
     re.IGNORECASE,
 )
 # A hedge in the sentence after the passage counts only when it is about verification.
@@ -150,12 +151,30 @@ _SCARE_QUOTE = re.compile(r"(?:^|(?<=\s))['‘“\"]([\w-]+(?: [\w-]+)?)['’”
 _ANSWER_NO = re.compile(r"\s*(?:(?:the |the short |short )?answer(?: is)?:?\s*)?no\b\W*$", re.IGNORECASE)
 # A fact-check's rating, wherever it stands on the page: "We rate the claim Misleading.",
 # "Our rating: False". Only a rating that the claim is untrue is read.
+_UNTRUE_LABELS = "|".join(
+    sorted(
+        (
+            r"[\s-]+".join(re.escape(word) for word in label.split())
+            for value in ("false", "mostly_false", "misleading")
+            for label in SEED_LABELS[value]
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# "We rate the claim Misleading." names the claim it rates, wherever it stands; a bare
+# "Our rating: False" or "Verdict: False" is the page's only on a fact-check that sets
+# out the claim it checks ("Claim: …"), not in a sidebar of other fact-checks.
 _RATING = re.compile(
-    r"\b(?:we rate (?:this|the|that|these) (?:claims?|statements?|posts?|figures?|assertions?) (?:as )?|"
-    r"(?:our )?(?:rating|verdict)\s*:\s*)[“\"']?(?:false|mostly false|misleading|incorrect|inaccurate|fake|"
-    r"fabricated|wrong|unsupported)\b",
+    rf"\bwe rate (?:this|the|that|these) (?:claims?|statements?|posts?|figures?|assertions?) (?:as )?"
+    rf"[“\"']?(?:{_UNTRUE_LABELS})(?![\w-])",
     re.IGNORECASE,
 )
+_RATING_LINE = re.compile(
+    rf"\b(?:our )?(?:rating|verdict)\s*:\s*[“\"']?(?:{_UNTRUE_LABELS})(?![\w-])",
+    re.IGNORECASE,
+)
+_CLAIM_LINE = re.compile(r"(?:^|\n)\W*(?:the |viral |what was )?claim(?:ed)?\s*:", re.IGNORECASE)
 # A verdict sentence after the passage is read as about it when it is short.
 _VERDICT_SENTENCE_WORDS = 14
 
@@ -204,7 +223,7 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
         return _suggest(Stance.DISPUTES, passage, "The article itself says the claim is untrue")
     if passage.kind == "negation" and passage.voice == Voice.OUTLET:
         return _suggest(Stance.DISPUTES, passage, "The article states the opposite of the claim")
-    rating = _RATING.search(text)
+    rating = _RATING.search(text) or (_RATING_LINE.search(text) if _CLAIM_LINE.search(text) else None)
     if rating is not None and passage.kind in ("hedge", "asserted", "silent"):
         where = next(span for span in spans if span[0] <= rating.start() < span[1] + 1)
         reading = _Reading("verdict", rating.group(), rating.span(), where, Voice.OUTLET)
@@ -318,7 +337,14 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
     own = profile.terms - profile.party_terms
     hedge = (
         _HEDGE.search(sentence)
-        or next((r for r in RELAYED.finditer(sentence) if _terms_of(tokens(sentence[r.end() :]), profile) & own), None)
+        or next(
+            (
+                r
+                for r in RELAYED.finditer(sentence)
+                if _terms_of(tokens(sentence[r.end() :]), profile) & own or not re.search(r"\w", sentence[r.end() :])
+            ),
+            None,
+        )
         or next(
             (
                 q

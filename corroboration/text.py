@@ -83,24 +83,31 @@ def without_caveats(text: str) -> str:
 
 
 # Words that hand on what follows them as someone's claim or report, not the outlet's
-# own. Stance reads them as a hedge over the claim's words after them only ("…, as
-# reports that the premier intends to call an early vote continued" relays the vote, not
-# what was said before it); matching reads what follows them in a reply's sentence as
+# own. Stance reads them as a hedge over the claim's words after them, or over the whole
+# sentence when they close it ("…, posts online claim."), never over words before them
+# ("…, as reports that the premier intends to call an early vote continued" relays the
+# vote, not what was said before it); matching reads what follows them in a reply's sentence as
 # the report the reply answers ("…, a day after a media report said it intends to close
 # the smelter").
 RELAYED = re.compile(
     # "a publication … claiming that…", "a viral claim that…", "rumours that…".
-    r"\b(?:(?:claiming|alleging) that|"
-    r"(?:claims?|rumou?rs?|allegations?|assertions?|suggestions?|speculation) that|"
+    r"\b(?:claiming|alleging) that\b"
+    r"|\b(?:claims?|rumou?rs?|allegations?|assertions?|suggestions?|speculation) that\b"
     # A fact-check's "Claim: …" line.
-    r"^\W*(?:the |viral |what was )?claim(?:ed)?(?=\s*:)|"
-    # "Cuprandina is reported to have told journalists".
-    r"(?:is|are|was|were) (?:reported|said) to|"
+    r"|^\W*(?:the |viral |what was )?claim(?:ed)?(?=\s*:)"
+    # "Cuprandina is reported to have told journalists" (not "were reported to police").
+    r"|\b(?:is|are|was|were) (?:reported|said) to (?:have|be)\b"
     # Reports nobody is named for: "Media reports last week said that…", "reports that
     # the premier intends…", "according to reports", "several outlets have reported that".
-    r"(?:^\W*|(?:media|press|news|newspaper|local|recent|earlier|several|some|unnamed|other|foreign|"
-    r"unconfirmed|conflicting|as|where|amid|after|following|despite|to) )reports?\b(?! to\b)|"
-    r"(?:media|outlets|newspapers|the press),?(?: [\w'’-]+,?){0,10} (?:have |has )?(?:reported|said|say) that)\b",
+    r"|(?:^\W*|\b(?:media|press|news|newspaper|local|recent|earlier|several|some|unnamed|other|foreign|"
+    r"unconfirmed|conflicting|as|where|amid|after|following|despite|(?:responding|reacting|replying|in response) to) )"
+    r"reports?\b(?! to\b)"
+    r"|\baccording to (?:media |press |news |local )?reports\b"
+    # …but not the outlet's own contact with them: "speaking to the media, she said that".
+    r"|(?<!to the )(?<!with the )(?<!told the )(?<!told )(?<!to )"
+    r"\b(?:media|outlets|newspapers|the press),?(?: [\w'’-]+,?){0,10} (?:have |has )?(?:reported|said|say) that\b"
+    # "Posts shared since the weekend claim…", "social media users say…".
+    r"|\b(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said)\b",
     re.IGNORECASE,
 )
 
@@ -154,8 +161,15 @@ def tokens(text: str) -> list[Token]:
         # "1,284" keeps its digits together; "U.S." loses its dots.
         plain = plain.replace(",", "") if plain[:1].isdigit() else plain.replace(".", "")
         plain = _ABBREVIATED.get(plain, plain)
-        if found and _YEAR_RANGE_END.fullmatch(plain) and _YEAR_RANGE.fullmatch(text[found[-1].start : match.start()]):
-            # "2025-26" and "2025/26" name both years: the second is 2026.
+        if (
+            found
+            and _YEAR_RANGE_END.fullmatch(plain)
+            and _YEAR_RANGE.fullmatch(text[found[-1].start : match.start()])
+            and int(plain) == (int(found[-1].plain[2:]) + 1) % 100
+            and not _DATE_GOES_ON.match(text, match.end())
+        ):
+            # "2025-26" and "2025/26" name both years: the second is 2026 (but "2025-11-17"
+            # is a date, and "2019-24" no season).
             century = int(found[-1].plain[:2]) + (int(plain) < int(found[-1].plain[2:]))
             plain = f"{century}{plain}"
         found.append(Token(match.start(), match.end(), surface, plain))
@@ -165,6 +179,7 @@ def tokens(text: str) -> list[Token]:
 # A season or fiscal year: "2025-26", "2025/26", "2025–26".
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d[-/–]")
 _YEAR_RANGE_END = re.compile(r"\d\d")
+_DATE_GOES_ON = re.compile(r"[-/–]\d")
 # Abbreviations copy writes for a word a claim spells out.
 _ABBREVIATED = {"rs": "rupees"}
 
@@ -256,8 +271,8 @@ _IRREGULAR = {
 
 # Nouns news copy makes of a verb, where the stemmer keeps the two apart ("decision",
 # "decided"): "no decision has been taken" and "has not been decided" say one thing.
-# Only nouns whose everyday sense is the verb's act ("agreement", also a document, is
-# not here).
+# Only nouns whose everyday sense is the verb's act: "agreement" (a document), "sales"
+# (turnover), "payments" and "departures" (flights) are not here.
 _DERIVED = {
     form: base
     for base, forms in {
@@ -265,10 +280,7 @@ _DERIVED = {
         "close": "closure closures",
         "acquire": "acquisition acquisitions",
         "deny": "denial denials",
-        "sell": "sale sales",
-        "pay": "payment payments",
         "suspend": "suspension suspensions",
-        "depart": "departure departures",
         "intend": "intention intentions",
     }.items()
     for form in forms.split()

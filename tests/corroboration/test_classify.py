@@ -127,6 +127,10 @@ def test_a_copy_of_the_claim_s_source_is_syndicated_though_the_source_was_not_ma
         "own": Independence.INDEPENDENT,
     }
     assert {row.origin_group for row in rows if row.page_id != "own"} == {"wire"}
+    # The origin is still chosen by the rule: a source copied from the wire leaves the wire the origin.
+    wire_copied = [*copies, PageJudgement("wire", Stance.SUPPORTS, 1.0)]
+    rows = classify(pages=PAGES, judgements=wire_copied, first_appearance=FirstAppearance(page_id="copy1"))
+    assert classes(rows)["wire"] == Independence.ORIGIN
     # A reviewer who said the source does not carry the claim takes it out of the group.
     refused = [*copies, PageJudgement("wire", Stance.SUPPORTS, 0.2, confirmed=Stance.UNRELATED)]
     rows = classify(pages=PAGES, judgements=refused, first_appearance=FirstAppearance(page_id="wire"))

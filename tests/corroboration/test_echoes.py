@@ -168,6 +168,12 @@ def test_unnamed_sources_telling_another_outlet_credit_the_story_anywhere():
     finding = find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1))
     assert finding is not None
     assert (finding.outlet_id, finding.strong) == ("post", True)
-    # A named speaker telling another outlet something, that far away, may be about anything.
-    named = text.replace("Three people familiar with the plans", "The harbour master")
-    assert find_echo(named, OUTLETS, own_outlet="dispatch", passage=(0, 1)) is None
+    # A named speaker telling another outlet something, that far away, may be about anything,
+    # whatever ordinary words stand before it.
+    for named in (
+        "The harbour master told the Meridian Post about the move.",
+        "Close to 300 dock workers marched on Sunday, the harbour master told the Meridian Post.",
+        "The mayor, who is close to the governor, told the Meridian Post about the move.",
+    ):
+        far = f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nThe weather was mild.\n{named}"
+        assert find_echo(far, OUTLETS, own_outlet="dispatch", passage=(0, 1)) is None, named

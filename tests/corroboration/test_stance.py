@@ -339,7 +339,8 @@ MILL = ClaimProfile.of(
         "Reports published on Monday, citing two managers, said Varnholt plans to close the Ostmark mill in 2027.",
         "Several outlets, citing people close to the board, have reported that Varnholt plans to close its "
         "Ostmark mill in 2027.",
-        "Varnholt Steel is reported to plan to close its Ostmark rolling mill in 2027.",
+        "Varnholt Steel is reported to be planning to close its Ostmark rolling mill in 2027.",
+        "Varnholt Steel plans to close its Ostmark rolling mill in 2027, posts shared online claim.",
         "Claim: Varnholt Steel plans to close its Ostmark rolling mill in 2027.",
     ],
 )
@@ -358,6 +359,14 @@ def test_a_relayed_report_hedges_only_what_comes_after_it():
     # The same words before the claim's do relay it.
     relayed = "As reports spread, Varnholt Steel is said to have taken no decision on the future of its Ostmark mill."
     assert stance_of(relayed, reply).stance == Stance.MENTIONS
+    # The outlet speaking to the media, or posts about something else, relay nothing.
+    for own in (
+        "Speaking to the media on Friday, Varnholt's chief executive said that the company plans to close its "
+        "Ostmark rolling mill in 2027.",
+        "Varnholt Steel confirmed on Friday it plans to close its Ostmark rolling mill in 2027, after posts online "
+        "said the site had been sold.",
+    ):
+        assert stance_of(own, MILL).stance == Stance.SUPPORTS, own
 
 
 def test_a_fact_check_s_rating_anywhere_on_the_page_disputes():
@@ -370,8 +379,16 @@ def test_a_fact_check_s_rating_anywhere_on_the_page_disputes():
     suggestion = stance_of(text, MILL)
     assert suggestion.stance == Stance.DISPUTES
     assert suggestion.cue == "We rate the claim Misleading"
-    rated = "Varnholt Steel plans to close its Ostmark rolling mill in 2027, a post says.\nOur rating: False"
+    rated = "Claim: Varnholt Steel plans to close its Ostmark rolling mill in 2027.\nOur rating: False"
     assert stance_of(rated, MILL).stance == Stance.DISPUTES
+    # Another fact-check's rating in a sidebar, or "misleading" said of something else, is no verdict.
+    sidebar = (
+        "Varnholt Steel plans to close its Ostmark rolling mill in 2027, two managers said.\n"
+        "Related fact-checks: Did Varnholt dump slag in the river? Our rating: False"
+    )
+    assert stance_of(sidebar, MILL).stance == Stance.SUPPORTS
+    fined = "Varnholt Steel, fined last year for misleading investors, plans to close its Ostmark rolling mill in 2027."
+    assert stance_of(fined, MILL).stance == Stance.SUPPORTS
 
 
 def test_no_intention_of_doing_what_the_claim_says_denies_it():

@@ -51,15 +51,19 @@ def test_irregular_forms_meet_their_verb():
 def test_a_verb_s_noun_meets_the_verb_where_the_stemmer_parts_them():
     assert stem("decision") == stem("decided") == stem("decide")
     assert stem("closure") == stem("close")
-    assert stem("sale") == stem("sell")
     # A noun that is also a thing of its own keeps its sense.
     assert stem("agreement") != stem("agree")
+    assert stem("sales") != stem("sell")
+    assert stem("payments") != stem("pay")
 
 
 def test_a_season_or_fiscal_year_names_both_years_and_rupees_are_rupees():
     assert terms("2025-26") == ["2025", "2026"]
     assert terms("the 2024/25 season")[:2] == ["2024", "2025"]
     assert terms("1999-00") == ["1999", "2000"]
+    # A date is no season, nor a span of years.
+    assert terms("2025-11-17") == ["2025", "11", "17"]
+    assert terms("2019-24") == ["2019", "24"]
     assert terms("Rs 6,120 crore") == [stem("rupees"), "6120", "crore"]
     # A range of other numbers is not a year range.
     assert terms("pages 12-16") == ["page", "12", "16"]
