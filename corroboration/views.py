@@ -17,6 +17,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from claims.models import Claim, Status
 from claims.services import claim_editable_by
+from core.ids import parse_id
 from core.views import PageRequest, newsroom_member_required
 from corroboration.classify import Independence, Row
 from corroboration.forms import CoverageUrlForm, StanceForm
@@ -208,7 +209,7 @@ def accept_credibility(request: PageRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
     version = request.POST.get("version", "")
     try:
-        grade = credibility_accept(actor=request.user, claim=claim, version=int(version) if version.isdigit() else None)
+        grade = credibility_accept(actor=request.user, claim=claim, version=parse_id(version))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:

@@ -28,6 +28,7 @@ from claims.views import NEW_SOURCE_FIELDS, claim_url
 from claims.views import _attribution_values as claim_form_values
 from claims.views import _place_errors as place_claim_errors
 from core.forms import add_service_errors, error_messages
+from core.ids import parse_id
 from core.services import Conflict
 from core.views import PageRequest, newsroom_member_required
 from extraction.forms import (
@@ -176,8 +177,9 @@ def _place_errors(
     others: dict[str, list[str]] = {}
     for name, texts in error_messages(exc).items():
         parts = name.split(".")
-        if parts[0] == "relations" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(kept):
-            kept[int(parts[1])].add_error(None, texts)
+        index = parse_id(parts[1]) if parts[0] == "relations" and len(parts) > 1 else None
+        if index is not None and index < len(kept):
+            kept[index].add_error(None, texts)
         else:
             others[name] = texts
     if others:

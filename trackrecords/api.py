@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.ids import parse_id
 from core.policy import Action
 from core.viewsets import ApiViewSet
 from sources.models import Outlet, Source
@@ -56,7 +57,7 @@ class OutletTrackRecordViewSet(ApiViewSet):
 
     @extend_schema(summary="An outlet's track record", responses={200: OutletTrackRecordSerializer})
     def list(self, request: Request, outlet_id: str) -> Response:
-        outlet = get_object_or_404(Outlet, pk=outlet_id if outlet_id.isdigit() else 0)
+        outlet = get_object_or_404(Outlet, pk=parse_id(outlet_id) or 0)
         return Response(OutletTrackRecordSerializer(outlet_record_data(outlet)).data)
 
 
@@ -69,7 +70,7 @@ class SourceTrackRecordViewSet(ApiViewSet):
 
     @extend_schema(summary="A source's track record", responses={200: SourceTrackRecordSerializer})
     def list(self, request: Request, source_id: str) -> Response:
-        source = get_object_or_404(Source, pk=source_id if source_id.isdigit() else 0)
+        source = get_object_or_404(Source, pk=parse_id(source_id) or 0)
         record = TrackRecord.objects.of_source(source)
         data = {
             **part_data(record.all if record is not None else Part()),

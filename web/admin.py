@@ -45,6 +45,7 @@ from claims.services import (
     relation_update,
 )
 from core.admin import ServiceAdmin, all_values, bullet_list, changed_values, history_table
+from core.ids import parse_id
 from core.roles import assignable_users
 from core.services import Conflict
 from core.views import signed_in
@@ -220,8 +221,9 @@ class AssigneeFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assignee_id=int(value))
+        assignee = parse_id(value)
+        if assignee is not None:
+            return queryset.filter(assignee_id=assignee)
         return queryset
 
 
@@ -369,7 +371,7 @@ class ClaimAdmin(ServiceAdmin):
     def transition_view(self, request: HttpRequest, name: str, pk: int | None = None) -> HttpResponse:
         if name != ASSIGN and name not in RULES:
             raise Http404("No such transition.")
-        ids = [pk] if pk else [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()]
+        ids = [pk] if pk else [i for part in request.GET.get("ids", "").split(",") if (i := parse_id(part)) is not None]
         claims = list(Claim.objects.filter(pk__in=ids).order_by("pk"))
         done_url = reverse("admin:claims_claim_change", args=[pk]) if pk else reverse("admin:claims_claim_changelist")
         if not claims:
@@ -381,7 +383,8 @@ class ClaimAdmin(ServiceAdmin):
             actor = signed_in(request)
             for claim in claims:
                 seen = request.POST.get(f"version-{claim.pk}", "")
-                version = int(seen) if seen.isdigit() else claim.version
+                version = parse_id(seen)
+                version = claim.version if version is None else version
                 try:
                     if name == ASSIGN:
                         assignment_create(
