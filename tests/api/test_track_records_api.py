@@ -84,8 +84,8 @@ def test_a_record_with_no_published_verdicts_is_empty_and_an_unknown_subject_is_
 
 @pytest.mark.parametrize("spelled", ["³", "٣", "12a", "99999999999999999999"])
 def test_an_id_that_is_no_row_id_is_a_404_never_a_500(callers, spelled):
-    """"³" is a digit to str.isdigit, not to int; "٣" is a digit to int; neither is an
-    id a client gets from us, and neither is a number beyond a bigint."""
+    """A superscript three is a digit to str.isdigit, not to int; an Arabic-Indic three is
+    a digit to int; neither is an id a client gets from us, nor is a number beyond a bigint."""
     for kind in ("outlets", "sources"):
         response = callers["read_token_editor"].get(f"/api/v1/{kind}/{spelled}/track-record/")
         assert response.status_code == 404, (kind, spelled, response.status_code)
