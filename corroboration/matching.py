@@ -246,6 +246,22 @@ class Document:
         return found
 
     @cached_property
+    def times(self) -> list[set[str]]:
+        """Each sentence's months and years (`_times`), read once for every claim."""
+        return [_times(self.tokens[first:last]) for first, last in self.sentence_tokens]
+
+    @cached_property
+    def figures(self) -> list[tuple[set[str], set[str]]]:
+        """Each sentence's figures after its dateline, and which of them it writes as
+        years ("2025", not "2,000"), read once for every claim."""
+        found = []
+        for (first, last), terms in zip(self.sentence_tokens, self.sentence_terms, strict=True):
+            dateline = first + _dateline_end(self.tokens[first:last])
+            own = {t.term for t in terms if t.term[:1].isdigit() and t.first >= dateline}
+            found.append((own, own & _years(self.tokens[first:last])))
+        return found
+
+    @cached_property
     def wording_at(self) -> dict[int, str]:
         """Token index → the wording key of the phrase it is part of ("stood" in
         "stood down" → "~step down")."""
@@ -328,7 +344,7 @@ def _described(document: Document) -> set[str]:
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 # A figure in units or money: what may be said again in other units.
 _MEASURE = re.compile(
-    r"(?:[$€£¥₹]|\bRs\.?\s?|\b[A-Z]{3}\s)\s?\d|\d[\d,.]*\s?(?:%|(?:per ?cent|percent|million|billion|trillion|"
+    r"(?:[$€£¥₹]|\bRs\.?\s?)\s?\d|\d[\d,.]*\s?(?:%|(?:per ?cent|percent|million|billion|trillion|"
     r"crores?|lakhs?|thousand|bn|m|rupees|dollars|euros|pounds|yen|yuan|francs|kroner|kronor|pesos|rand|"
     r"km|kilometres|kilometers|miles|hectares|acres|tonnes|tons|kg|kilograms|litres|liters|gallons|mm|millimetres)\b)",
     re.IGNORECASE,
@@ -865,12 +881,9 @@ def _other_figures(profile: ClaimProfile, document: Document) -> list[int]:
     # count than "488,000 tonnes in the 2025/26 season", whatever year the two share.
     counts = figures - profile.years
     found = []
-    for i, terms in enumerate(document.sentence_terms):
-        first, last = document.sentence_tokens[i]
-        # "SANTIAGO, Nov 17 (Andes Wire) -": the dispatch's day is no figure of the story.
-        dateline = first + _dateline_end(document.tokens[first:last])
-        own = {t.term for t in terms if t.term[:1].isdigit() and t.first >= dateline}
-        own_counts = own - _years(document.tokens[first:last])
+    # "SANTIAGO, Nov 17 (Andes Wire) -": the dispatch's day is no figure of the story.
+    for i, (own, years) in enumerate(document.figures):
+        own_counts = own - years
         if (own and not any(_near(a, b) for a in own for b in figures)) or (
             counts and own_counts and not any(_near(a, b) for a in own_counts for b in counts)
         ):
@@ -920,8 +933,8 @@ def _other_times(profile: ClaimProfile, document: Document) -> list[int]:
     figures = profile.figures - profile.times
     return [
         i
-        for i, (first, last) in enumerate(document.sentence_tokens)
-        if (own := _times(document.tokens[first:last]))
+        for i, own in enumerate(document.times)
+        if own
         and not own & profile.times
         and not (figures and any(t.term in figures for t in document.sentence_terms[i]))
     ]

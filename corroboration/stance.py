@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 
 from corroboration.rating_labels import SEED_LABELS
 from corroboration.text import (
+    CLAIM_LINE,
     NEGATORS,
     RELAYED,
     Token,
@@ -174,7 +175,7 @@ _RATING_LINE = re.compile(
     rf"\b(?:our )?(?:rating|verdict)\s*:\s*[“\"']?(?:{_UNTRUE_LABELS})(?![\w-])",
     re.IGNORECASE,
 )
-_CLAIM_LINE = re.compile(r"(?:^|\n)\W*(?:the |viral |what was )?claim(?:ed)?\s*:", re.IGNORECASE)
+_CLAIM_LINE = re.compile(CLAIM_LINE, re.IGNORECASE | re.MULTILINE)
 # A verdict sentence after the passage is read as about it when it is short.
 _VERDICT_SENTENCE_WORDS = 14
 

@@ -89,12 +89,14 @@ def without_caveats(text: str) -> str:
 # vote, not what was said before it); matching reads what follows them in a reply's sentence as
 # the report the reply answers ("…, a day after a media report said it intends to close
 # the smelter").
+# A fact-check's "Claim: …" line, at the start of a sentence or of a line of the page.
+CLAIM_LINE = r"^\W*(?:the |viral |what was )?claim(?:ed)?(?=\s*:)"
 RELAYED = re.compile(
     # "a publication … claiming that…", "a viral claim that…", "rumours that…".
     r"\b(?:claiming|alleging) that\b"
     r"|\b(?:claims?|rumou?rs?|allegations?|assertions?|suggestions?|speculation) that\b"
     # A fact-check's "Claim: …" line.
-    r"|^\W*(?:the |viral |what was )?claim(?:ed)?(?=\s*:)"
+    r"|" + CLAIM_LINE +
     # "Cuprandina is reported to have told journalists" (not "were reported to police").
     r"|\b(?:is|are|was|were) (?:reported|said) to (?:have|be)\b"
     # Reports nobody is named for: "Media reports last week said that…", "reports that
@@ -278,7 +280,6 @@ _DERIVED = {
     for base, forms in {
         "decide": "decision decisions",
         "close": "closure closures",
-        "acquire": "acquisition acquisitions",
         "deny": "denial denials",
         "suspend": "suspension suspensions",
         "intend": "intention intentions",
