@@ -21,7 +21,10 @@ Who speaks decides how much a denial weighs:
    there was no evidence that…", "Harbor United denied that…") — disputes it. The
    reason says whose denial it is.
 4. A hedged carrier ("unverified reports", "could not be independently verified",
-   "posts claim") or a weak match only mentions the claim.
+   "posts claim") or a weak match only mentions the claim; so does a page on which the
+   outlet says, anywhere after it carries the claim, that it could not confirm it ("The
+   Courier has not been able to verify the total independently"), and a fact-check that
+   rates the claim unproven.
 
 A negation counts against the claim only when it governs one of the claim's own words
 ("Russia has not provided…"), and only beyond the negations the claim itself carries
@@ -42,7 +45,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from corroboration.rating_labels import SEED_LABELS
+from corroboration.rating_labels import SEED_LABELS, rating_key
 from corroboration.text import (
     CLAIM_LINE,
     NEGATORS,
@@ -131,10 +134,21 @@ _HEDGE = re.compile(
 )
 # A hedge in the sentence after the passage counts only when it is about verification.
 _VERIFICATION = re.compile(
-    r"\b(?:unconfirmed|unverified|(?:could|can)(?:not| not) (?:be )?(?:independently )?(?:verif\w+|confirm\w*)|"
-    r"(?:unable|not able) to (?:independently )?(?:verif\w+|confirm\w*)|"
-    r"not (?:been )?independently (?:verified|confirmed))\b",
+    r"\b(?:unconfirmed|unverified|(?:could|can)(?:not| not) (?:yet )?(?:be )?(?:independently )?"
+    r"(?:verif\w+|confirm\w*|check\w*)|"
+    r"(?:unable|not (?:yet )?(?:been )?able) to (?:independently )?(?:verif\w+|confirm\w*|check\w*)|"
+    r"not (?:been )?independently (?:verified|confirmed|checked))\b",
     re.IGNORECASE,
+)
+# What the outlet says it could not confirm, when it is not the claim's sentence or the
+# next: a definite reference back to something reported.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:the|those|these|that|this|its|their|his|her) (?P<words>[\w-]+(?:['’]s)?(?: [\w-]+)?)", re.IGNORECASE
+)
+_CLAUSE_START = re.compile(r"[,;:—–]|\band\b|\bbut\b")
+_REPORTED = frozenset(
+    "report reports claim claims figure figures total totals finding findings declaration announcement statement "  # noqa: SIM905
+    "account accounts number numbers count data study paper story stories".split()
 )
 # Words skipped when looking for what a negation governs ("no longer forbid" negates "forbid").
 _NEGATION_FILLERS = frozenset(
@@ -151,14 +165,16 @@ _SCARE_QUOTE = re.compile(r"(?:^|(?<=\s))['‘“\"]([\w-]+(?: [\w-]+)?)['’”
 # "No." or "Short answer: no." after a question.
 _ANSWER_NO = re.compile(r"\s*(?:(?:the |the short |short )?answer(?: is)?:?\s*)?no\b\W*$", re.IGNORECASE)
 # A fact-check's rating, wherever it stands on the page: "We rate the claim Misleading.",
-# "Our rating: False". Only a rating that the claim is untrue is read.
-_UNTRUE_LABELS = "|".join(
+# "Our rating: False". A rating that the claim is untrue disputes it; one that it is
+# unproven ("Our rating: Unproven") leaves the page a mention. Other ratings are not read.
+_RATED = {
+    rating_key(label): value
+    for value in ("false", "mostly_false", "misleading", "unproven")
+    for label in SEED_LABELS[value]
+}
+_LABELS = "|".join(
     sorted(
-        (
-            r"[\s-]+".join(re.escape(word) for word in label.split())
-            for value in ("false", "mostly_false", "misleading")
-            for label in SEED_LABELS[value]
-        ),
+        (r"[\s-]+".join(re.escape(word) for word in key.split()) for key in _RATED),
         key=len,
         reverse=True,
     )
@@ -168,11 +184,11 @@ _UNTRUE_LABELS = "|".join(
 # out the claim it checks ("Claim: …"), not in a sidebar of other fact-checks.
 _RATING = re.compile(
     rf"\bwe rate (?:this|the|that|these) (?:claims?|statements?|posts?|figures?|assertions?) (?:as )?"
-    rf"[“\"']?(?:{_UNTRUE_LABELS})(?![\w-])",
+    rf"[“\"']?(?P<label>{_LABELS})(?![\w-])",
     re.IGNORECASE,
 )
 _RATING_LINE = re.compile(
-    rf"\b(?:our )?(?:rating|verdict)\s*:\s*[“\"']?(?:{_UNTRUE_LABELS})(?![\w-])",
+    rf"\b(?:our )?(?:rating|verdict)\s*:\s*[“\"']?(?P<label>{_LABELS})(?![\w-])",
     re.IGNORECASE,
 )
 _CLAIM_LINE = re.compile(CLAIM_LINE, re.IGNORECASE | re.MULTILINE)
@@ -224,9 +240,17 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
         return _suggest(Stance.DISPUTES, passage, "The article itself says the claim is untrue")
     if passage.kind == "negation" and passage.voice == Voice.OUTLET:
         return _suggest(Stance.DISPUTES, passage, "The article states the opposite of the claim")
-    rating = _RATING.search(text) or (_RATING_LINE.search(text) if _CLAIM_LINE.search(text) else None)
+    rating = _RATING.search(text) or (
+        _RATING_LINE.search(text) if _checks_this_claim(text, words, spans, found, profile) else None
+    )
     if rating is not None and passage.kind in ("hedge", "asserted", "silent"):
         where = next(span for span in spans if span[0] <= rating.start() < span[1] + 1)
+        if _RATED[rating_key(rating.group("label"))] == "unproven":
+            return _suggest(
+                Stance.MENTIONS,
+                _Reading("hedge", rating.group(), rating.span(), where, Voice.OUTLET),
+                "The article rates the claim unproven",
+            )
         reading = _Reading("verdict", rating.group(), rating.span(), where, Voice.OUTLET)
         return _suggest(Stance.DISPUTES, reading, "The article rates the claim untrue")
     if passage.kind in ("denial", "verdict", "negation"):
@@ -238,11 +262,13 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
                 f"is reported as a reply",
             )
         return _suggest(Stance.DISPUTES, passage, f"The article reports a denial by {_whom(passage.voice)}")
+    # The outlet saying it could not confirm the claim outweighs its carrying it unhedged.
+    unconfirmed = _unconfirmed(text, spans, found, profile)
     if passage.kind == "hedge":
         unhedged = (
             [r for _, s, r in others if r.kind == "asserted" and s >= SUPPORT] if hedged_after else asserted_elsewhere
         )
-        if unhedged:
+        if unhedged and unconfirmed is None:
             return _suggest(Stance.SUPPORTS, unhedged[0], "The article carries the claim without hedging")
         return _suggest(Stance.MENTIONS, passage, "The article carries the claim with a hedge")
     # Asserted in the passage.
@@ -252,10 +278,55 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
     )
     if strong_debunk is not None:
         return _suggest(Stance.DISPUTES, strong_debunk, "The article itself says the claim is untrue")
+    if unconfirmed is not None:
+        return _suggest(Stance.MENTIONS, unconfirmed, "The article says it could not confirm the claim")
     reason = "The article carries the claim without denial or hedge"
     if denial_elsewhere is not None:
         reason += f"; a denial by {_whom(denial_elsewhere.voice)} is reported as a reply"
     return StanceSuggestion(Stance.SUPPORTS, reason + ".", sentence=found.passage)
+
+
+def _checks_this_claim(text: str, words: list[Token], spans: list[Span], found: Match, profile: ClaimProfile) -> bool:
+    """Whether the page is a fact-check setting out this claim: its "Claim: …" line
+    carries it, negated as the claim is (a check of another claim rates that one: "Claim:
+    the company will close the mill" is not the company's "no plans to close the mill")."""
+    carrying = {i for i, _ in found.carriers} | set(range(*found.sentences))
+    return any(
+        i in carrying and bool(_negations(text, words, span, profile)) == bool(profile.negations)
+        for line in _CLAIM_LINE.finditer(text)
+        for i, span in enumerate(spans)
+        if span[0] <= line.start() < span[1]
+    )
+
+
+def _unconfirmed(text: str, spans: list[Span], found: Match, profile: ClaimProfile) -> _Reading | None:
+    """The outlet saying, anywhere on the page, that it could not confirm what a sentence
+    carrying the claim (or the sentence before it) reports: "The Courier has not been able
+    to confirm the fee", "…, which could not be independently verified"."""
+    carrying = {i for i, _ in found.carriers} | set(range(*found.sentences))
+    if not carrying:
+        return None
+    for i, span in enumerate(spans):
+        if i < min(carrying):
+            continue  # doubt about what the page reported before it carries the claim
+        sentence = text[span[0] : span[1]]
+        cue = _VERIFICATION.search(sentence)
+        if cue is None or _SPEECH.search(_CLAUSE_START.split(sentence[: cue.start()])[-1]):
+            continue  # "…, an official said they could not confirm": someone else's doubt
+        if i in carrying or i - 1 in carrying or _refers_back(sentence, profile):
+            return _Reading("hedge", cue.group(), _shift(cue.span(), span[0]), span, Voice.OUTLET)
+    return None
+
+
+def _refers_back(sentence: str, profile: ClaimProfile) -> bool:
+    """A definite reference to what was reported: "the findings", "the minister's
+    declaration", "those reports", or one of the claim's own words ("the fee")."""
+    own = profile.terms - profile.party_terms
+    for reference in _BACK_REFERENCE.finditer(sentence):
+        words = reference.group("words")
+        if _REPORTED & set(words.lower().split()) or _terms_of(tokens(words), profile) & own:
+            return True
+    return False
 
 
 def _suggest(stance: Stance, reading: _Reading, reason: str) -> StanceSuggestion:

@@ -391,6 +391,33 @@ def test_a_fact_check_s_rating_anywhere_on_the_page_disputes():
     assert stance_of(fined, MILL).stance == Stance.SUPPORTS
 
 
+@pytest.mark.parametrize(
+    "rating", ["We rate the claim Unproven.", "Our rating: Unsubstantiated", "Verdict: no evidence"]
+)
+def test_a_fact_check_rating_the_claim_unproven_makes_a_mention(rating):
+    text = (
+        "Claim: Varnholt Steel plans to close its Ostmark rolling mill in 2027.\n"
+        "Varnholt Steel plans to close its Ostmark rolling mill in 2027, a union newsletter said on Monday.\n"
+        f"{rating}"
+    )
+    suggestion = stance_of(text, MILL)
+    assert suggestion.stance == Stance.MENTIONS
+    assert suggestion.reason.startswith("The article rates the claim unproven")
+    assert suggestion.voice == Voice.OUTLET
+
+
+def test_a_fact_checks_rating_of_another_claim_says_nothing_of_this_one():
+    # The check rates the report of a closure; the company's denial, which it quotes, is
+    # another claim, and the page carries it on the record.
+    denial = ClaimProfile.of("Varnholt Steel said it has no plans to close its Ostmark rolling mill.")
+    text = (
+        "Claim: Varnholt Steel will close its Ostmark rolling mill in 2027.\n"
+        "Our rating: False\n"
+        "Varnholt Steel told the Courier on Monday that it has no plans to close its Ostmark rolling mill."
+    )
+    assert stance_of(text, denial).stance == Stance.SUPPORTS
+
+
 def test_no_intention_of_doing_what_the_claim_says_denies_it():
     text = "Varnholt Steel said it has no intention of closing its Ostmark rolling mill in 2027."
     assert stance_of(text, MILL).stance == Stance.DISPUTES
@@ -420,3 +447,53 @@ def test_a_quoted_negation_is_a_quote_not_scare_quotes():
         "although in May she spoke of “no intention” to do so."
     )
     assert stance_of(text, election).stance == Stance.SUPPORTS
+
+
+RAINS = ClaimProfile.of(
+    "Nairobi's March–May 2026 long rains were the wettest on record there, with 1,184.6 millimetres of rainfall."
+)
+RAINS_REPORT = (
+    "Kenya's weather authority says the long rains that ended last month were the wettest Nairobi has ever "
+    "recorded, putting the total at 1,184.6 millimetres.\n"
+    "The county government declared a flood emergency on April 22.\n"
+    "Insurers expect a wave of property claims.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "doubt",
+    [
+        "The Courier has not been able to verify the total independently.",
+        "Until then the authority's declaration cannot be independently checked.",
+        "Climatologists said they could not yet say whether any earlier season was wetter, and the Courier "
+        "has not been able to confirm those figures.",
+    ],
+)
+def test_the_outlet_saying_further_down_that_it_could_not_confirm_what_it_reported_makes_a_mention(doubt):
+    suggestion = stance_of(RAINS_REPORT + doubt, RAINS)
+    assert suggestion.stance == Stance.MENTIONS
+    assert suggestion.voice == Voice.OUTLET
+    assert "could not confirm" in suggestion.reason
+    assert suggestion.cue in doubt
+
+
+def test_the_outlets_doubt_about_something_else_leaves_the_report_supporting():
+    unrelated_doubt = "Nobody could confirm how many roads had been closed."  # refers back to nothing reported
+    assert stance_of(RAINS_REPORT + unrelated_doubt, RAINS).stance == Stance.SUPPORTS
+
+
+def test_doubt_about_a_report_before_the_claim_is_no_doubt_about_the_claim():
+    # The page doubts the reports it relayed first, then carries the company's statement,
+    # which is the claim: the statement is on the record.
+    profile = ClaimProfile.of("Cuprandina said it has no plans to cut jobs this year.")
+    text = (
+        "Reports on Tuesday, citing two unnamed sources, said Cuprandina plans to close its Mejillones smelter.\n"
+        "The Courier has not been able to verify those reports independently.\n"
+        "Cuprandina said in a statement on Wednesday that it has no plans to cut jobs this year."
+    )
+    assert stance_of(text, profile).stance == Stance.SUPPORTS
+
+
+def test_someone_elses_inability_to_confirm_is_not_the_outlets():
+    text = RAINS_REPORT + "A climatologist at the university said she could not confirm the total."
+    assert stance_of(text, RAINS).stance == Stance.SUPPORTS
