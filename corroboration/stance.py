@@ -23,8 +23,8 @@ Who speaks decides how much a denial weighs:
 4. A hedged carrier ("unverified reports", "could not be independently verified",
    "posts claim") or a weak match only mentions the claim; so does a page on which the
    outlet says, anywhere after it carries the claim, that it could not confirm it ("The
-   Courier has not been able to verify the total independently"), and a fact-check that
-   rates the claim unproven.
+   Courier has not been able to verify the total independently"), even beside a denial
+   it reports, and a fact-check that rates the claim unproven.
 
 A negation counts against the claim only when it governs one of the claim's own words
 ("Russia has not provided…"), and only beyond the negations the claim itself carries
@@ -137,7 +137,9 @@ _VERIFICATION = re.compile(
     r"\b(?:unconfirmed|unverified|(?:could|can)(?:not| not) (?:yet )?(?:be )?(?:independently )?"
     r"(?:verif\w+|confirm\w*|check\w*)|"
     r"(?:unable|not (?:yet )?(?:been )?able) to (?:independently )?(?:verif\w+|confirm\w*|check\w*)|"
-    r"not (?:been )?independently (?:verified|confirmed|checked))\b",
+    r"not (?:been )?independently (?:verified|confirmed|checked)|"
+    r"(?:nobody|no one) has (?:yet )?confirmed|(?:has|have) not (?:yet )?been (?:officially |publicly )?confirmed|"
+    r"yet to be (?:independently |officially )?(?:verified|confirmed))\b",
     re.IGNORECASE,
 )
 # What the outlet says it could not confirm, when it is not the claim's sentence or the
@@ -253,6 +255,11 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
             )
         reading = _Reading("verdict", rating.group(), rating.span(), where, Voice.OUTLET)
         return _suggest(Stance.DISPUTES, reading, "The article rates the claim untrue")
+    # The outlet saying it could not confirm the claim holds it at a distance, whether the
+    # page carries it unhedged or under someone's denial.
+    unconfirmed = _unconfirmed(text, spans, found, profile)
+    if passage.kind in ("denial", "verdict", "negation") and unconfirmed is not None:
+        return _suggest(Stance.MENTIONS, unconfirmed, "The article says it could not confirm the claim")
     if passage.kind in ("denial", "verdict", "negation"):
         if asserted_elsewhere:
             return _suggest(
@@ -262,8 +269,6 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
                 f"is reported as a reply",
             )
         return _suggest(Stance.DISPUTES, passage, f"The article reports a denial by {_whom(passage.voice)}")
-    # The outlet saying it could not confirm the claim outweighs its carrying it unhedged.
-    unconfirmed = _unconfirmed(text, spans, found, profile)
     if passage.kind == "hedge":
         unhedged = (
             [r for _, s, r in others if r.kind == "asserted" and s >= SUPPORT] if hedged_after else asserted_elsewhere

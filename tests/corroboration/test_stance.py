@@ -467,6 +467,8 @@ RAINS_REPORT = (
         "Until then the authority's declaration cannot be independently checked.",
         "Climatologists said they could not yet say whether any earlier season was wetter, and the Courier "
         "has not been able to confirm those figures.",
+        "Nobody has confirmed the total on the record.",
+        "The figure has yet to be independently verified.",
     ],
 )
 def test_the_outlet_saying_further_down_that_it_could_not_confirm_what_it_reported_makes_a_mention(doubt):
@@ -475,6 +477,19 @@ def test_the_outlet_saying_further_down_that_it_could_not_confirm_what_it_report
     assert suggestion.voice == Voice.OUTLET
     assert "could not confirm" in suggestion.reason
     assert suggestion.cue in doubt
+
+
+def test_the_outlet_that_could_not_confirm_a_report_it_relays_with_a_denial_only_mentions_it():
+    # Neither the report's sources nor the denial are the outlet's: it stands behind neither.
+    profile = ClaimProfile.of("Estrela do Tejo has agreed a fee of €38 million with Piracema for Caio Brandão.")
+    text = (
+        "Several outlets have reported that Estrela do Tejo agreed a €38 million fee with Piracema for Caio "
+        "Brandão; both clubs have denied it.\n"
+        "The Courier has not been able to confirm the fee or the agreement."
+    )
+    suggestion = stance_of(text, profile)
+    assert suggestion.stance == Stance.MENTIONS
+    assert suggestion.cue == "not been able to confirm"
 
 
 def test_the_outlets_doubt_about_something_else_leaves_the_report_supporting():
