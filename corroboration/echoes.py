@@ -71,7 +71,10 @@ def outlet_names(name: str, aliases: Iterable[str] = ()) -> list[str]:
 
 _THE = r"(?:[Tt]he\s+)?"
 # When, between the verb and the credit: "first reported on Tuesday by", "last week by".
-_WHEN = r"(?:(?:on|last|earlier|late|early|this)\s+(?:[\w-]+\s+){0,2}?)?"
+_WHEN = (
+    r"(?:(?:(?:on|last|earlier|late|early|this)\s+(?:[\w-]+\s+){0,2}?)"
+    r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today)\s+(?:(?:morning|afternoon|evening|night)\s+)?)?"
+)
 _STRONG_BEFORE = [
     rf"(?:first|originally|initially|earlier|previously) (?:reported|published|revealed|broken|disclosed) {_WHEN}"
     r"(?:by|in|on)",
@@ -80,15 +83,20 @@ _STRONG_BEFORE = [
     rf"as (?:first |originally |previously )?(?:reported|revealed|disclosed) {_WHEN}(?:by|in|on)",
     r"(?:a|the|an earlier) (?:report|story|article|investigation) (?:by|in|from)",
     rf"reported (?:first |earlier )?{_WHEN}by",
+    # "first carried by the Meridian wire service", "figures carried by the MPA newswire".
+    rf"carried (?:first |earlier )?{_WHEN}by",
+    r"(?:a|the|an earlier) (?:piece|post|article) (?:on|in)",
+    # Credit lines: "Source: Gazeta Desportiva", "h/t CESW", "via the Courier".
+    r"(?:^|\W)(?:sources?|credit|h/t|hat tip(?: to)?|via)\s*:?",
     r"first appeared (?:on|in)",
     r"(?:story|report|article) (?:was )?(?:first )?(?:published|reported|broken) (?:by|in|on)",
 ]
 _STRONG_AFTER = [
-    r",? which (?:first )?(?:reported|broke|revealed)",
+    r",? which (?:first )?(?:reported|broke|revealed|carried)",
     r" (?:was|were) (?:the )?first to report",
-    r" first reported",
+    r" first (?:reported|carried)",
     r" contributed to this (?:report|story|article)",
-    r" broke the (?:story|news)",
+    r" broke (?:the|this) (?:story|news)",
 ]
 _WEAK_BEFORE = [
     r"according to",
@@ -98,6 +106,13 @@ _WEAK_BEFORE = [
     r"in an interview with",
     r"quoted by",
     r"confirmed to",
+    # "…, per Gazeta Desportiva", "in a statement to Northwire", "comments were made to the
+    # Archipelago Ledger", "in an interview published on Tuesday by the North Star Ledger".
+    r"per",
+    r"(?:statement|comments?|remarks?) (?:were |was )?(?:made |given )?to",
+    rf"interview (?:published|aired|broadcast) {_WHEN}by",
+    # A fact-check's finding relayed: "the fact-checkers at ClearCheck Canada found".
+    r"fact[- ]checkers? (?:at|from|of)",
 ]
 _WEAK_AFTER = [
     r",? (?:reported|reports|said|says|wrote|writes|revealed|learned|has learned|disclosed)\b",
@@ -118,6 +133,8 @@ _ANONYMOUS = re.compile(
     r"briefed on)\b|" + NOT_AUTHORIZED + "|" + ANONYMITY_CONDITION.pattern + r")|\b(?:unnamed|anonymous)\s+\w+",
     re.IGNORECASE,
 )
+# The claim's words given to the outlet: "The ministry's comments were made to the Ledger".
+_GIVEN_TO = re.compile(r"(?:statement|comments?|remarks?) (?:were |was )?(?:made |given )?to\b", re.IGNORECASE)
 _TOLD = re.compile(r"(?:told|confirmed to)\b", re.IGNORECASE)
 # The outlet as the one who reported: "X reported on Sunday that …".
 _REPORTED = re.compile(r",? (?:reported|revealed|disclosed|has learned|learned)\b", re.IGNORECASE)
@@ -141,6 +158,7 @@ def find_echo(
     own_names: Iterable[str] = (),
     passage: tuple[int, int] | None = None,
     naming: Iterable[int] = (),
+    carrying: Iterable[int] = (),
 ) -> EchoFinding | None:
     """The first credit on the page to another known outlet, preferring story credits
     over statement credits; None when the article credits nobody else.
@@ -150,7 +168,9 @@ def find_echo(
     statement credits count only there and in the sentence on either side. Without a
     passage they count anywhere. `naming` are the sentences that name the claim's subject:
     an outlet said to have reported something there ("The Weekly reported on Sunday that
-    Holubová had ruled herself out") is credited for it wherever the sentence is."""
+    Holubová had ruled herself out") is credited for it wherever the sentence is.
+    `carrying` are the sentences that carry the claim on their own: a statement credit
+    there ("Cuprandina told Sur Press it had no plans to cut jobs") counts as at the passage."""
     outlets = list(outlets)
     own_keys = {_key(n) for n in own_names}
     # Every name the page's own outlet goes by, shared with another outlet or not.
@@ -166,12 +186,14 @@ def find_echo(
     if not candidates:
         return None
     spans = sentence_spans(text)
-    near = range(len(spans)) if passage is None else range(max(passage[0] - 1, 0), passage[1] + 1)
+    near = set(range(len(spans)) if passage is None else range(max(passage[0] - 1, 0), passage[1] + 1))
+    near |= set(carrying)
     about = set(naming)
     # Each finding with where its name starts: at one credit, the name starting first is
     # the longest ("the Manila Daily Ledger", not the "Daily Ledger" inside it).
     strong: list[tuple[EchoFinding, int]] = []
     weak: list[tuple[EchoFinding, int]] = []
+    elsewhere: list[tuple[EchoFinding, int]] = []
     for index, (start, end) in enumerate(spans):
         sentence = text[start:end]
         for outlet, mention in candidates:
@@ -193,12 +215,22 @@ def find_echo(
                 )
                 if kind:
                     strong.append((finding, found.start()))
-                elif index in near or (index in about and _REPORTED.match(after)):
+                elif index in near:
                     weak.append((finding, found.start()))
-    found_all = strong or weak
+                elif index in about and (_REPORTED.match(after) or _GIVEN_TO.match(finding.cue)):
+                    elsewhere.append((finding, found.start()))
+    # A credit at the claim's passage ("told the news agency Northwire") before one for
+    # another report about its subject further off ("The Nordic Ledger reported …").
+    found_all = strong or weak or elsewhere
     # The first credit; at one credit, the longest name ("the Northgate Observer", not the
     # "Northgate" another outlet goes by).
-    first = min(found_all, key=lambda f: (f[0].cue_span[0], -f[0].cue_span[1], f[1])) if found_all else None
+    # A name two outlets go by ("the Ledger") is the one the page names in full elsewhere.
+    in_full = {outlet.id for outlet, _ in candidates if re.search(_mention_pattern([outlet.name]), text)}
+    first = (
+        min(found_all, key=lambda f: (f[0].cue_span[0], -f[0].cue_span[1], f[1], f[0].outlet_id not in in_full))
+        if found_all
+        else None
+    )
     return first[0] if first else None
 
 

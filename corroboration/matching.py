@@ -79,6 +79,10 @@ RELATED = 0.5
 MAX_WINDOW = 3
 # A passage that leaves out a party the claim is about is worth this much of its score.
 MISSING_PARTY = 0.5
+# …and one that leaves out only the claim's source ("…, according to the Ghana Cocoa
+# Board", "The Czech Athletics Federation said …") while naming the others, this much:
+# a page may report what was said without saying who said it first.
+MISSING_SOURCE = 0.7
 # A quote carrying less than this share of the statement's weight is marked down.
 QUOTE_DISTINCTIVENESS = 0.8
 # Parties may be named this many sentences before a passage ("it", "the club" after the name).
@@ -435,6 +439,7 @@ class ClaimProfile:
     restated: tuple[tuple[str, str], ...] = ()  # a figure said again in other units → the figure: ("8412", "84.12")
     words: frozenset[str] = frozenset()  # stems of every word of the wordings, names included
     years: frozenset[str] = frozenset()  # figures the wordings write as years: "2025", not "2,000"
+    sources: frozenset[str] = frozenset()  # labels of parties the statement names as its source
     aliases: AliasTable = field(compare=False, repr=False, default_factory=AliasTable)
 
     @classmethod
@@ -488,6 +493,7 @@ class ClaimProfile:
         return cls(
             versions=profile.versions,
             parties=profile.parties,
+            sources=_sources(statement, profile.parties),
             negations=negations,
             negated=negated_terms(statement, read[statement].tokens, profile),
             restated=tuple(sorted(restated.items())),
@@ -605,7 +611,29 @@ class ClaimProfile:
         if said < RELATED:
             coverage = min(coverage, max(said, coverage * MISSING_PARTY))
         missing = tuple(p.label for p in absent)
-        return coverage * (MISSING_PARTY if missing else 1.0), missing
+        if not missing:
+            return coverage, missing
+        only_source = len(absent) < len(self.parties) and all(p.label in self.sources for p in absent)
+        return coverage * (MISSING_SOURCE if only_source else MISSING_PARTY), missing
+
+
+# Who a statement says said it: "…, according to the Ghana Cocoa Board", "…, the
+# federation said.", "The Czech Athletics Federation said (that) …".
+_SOURCE_VERBS = r"(?:said|says|announced|reported|confirmed|stated|declared|told)"
+
+
+def _sources(statement: str, parties: Sequence[_Party]) -> frozenset[str]:
+    """The parties a statement names only as the source of what it reports."""
+    found = set()
+    for party in parties:
+        name = re.escape(party.label)
+        if (
+            re.search(rf"\baccording to (?:the |an? )?{name}\b", statement, re.IGNORECASE)
+            or re.search(rf",\s*(?:the |an? )?{name}\s+{_SOURCE_VERBS}\b[^,]*$", statement, re.IGNORECASE)
+            or re.match(rf"\W*(?:the )?{name}\s+{_SOURCE_VERBS}\b", statement, re.IGNORECASE)
+        ):
+            found.add(party.label)
+    return frozenset(found)
 
 
 def _negator(plain: str) -> bool:
@@ -1108,5 +1136,6 @@ def match_article(
         own_names=[own_outlet] if own_outlet else [],
         passage=found.sentences,
         naming=found.naming,
+        carrying=[i for i, _ in found.carriers],
     )
     return ArticleReading(found, suggest_stance(text, found, profile), echo)

@@ -72,6 +72,8 @@ Span = tuple[int, int]
 # weights every linked passage between 0.5 and 0.6 on the development splits was a
 # report of the claim in other words (docs/coverage-evaluation.md, "Test splits").
 SUPPORT = 0.5
+# …and from this share up it is told on the article's own sourcing beside a denial.
+OVER_DENIAL = 0.6
 
 
 class Stance(StrEnum):
@@ -108,9 +110,20 @@ _VERDICT = re.compile(
     r"(?:is|are|was|were|be|been) (?:\w+ )?misleading|"
     r"(?:is|are|was|were) (?:simply |just |plainly |completely |totally )?wrong|"
     # "The cargo-bike ban that never was": a headline's verdict.
-    r"that (?:never|wasn['’]t|isn['’]t) (?:was|were|is|existed|happened))\b",
+    r"that (?:never|wasn['’]t|isn['’]t) (?:was|were|is|existed|happened)|"
+    r"(?:did not|didn['’]t|does not|doesn['’]t) (?:survive|withstand) scrutiny|(?:does|did) not (?:hold|stand) up|"
+    r"(?:is|are|was|were) not supported by (?:the )?(?:evidence|data|facts|figures|results|record))\b",
     re.IGNORECASE,
 )
+# A sentence that opens by referring back to what was relayed: "It is mostly false: …",
+# "The claim did not survive scrutiny.", "This claim is false as stated".
+_BACK_SUBJECT = re.compile(
+    r"^\W*(?:(?:but|however|in fact|in short),?\s+)?(?:it|this|that|(?:the|this|that|these|those|such) "
+    r"(?:[\w-]+ ){0,2}?(?:claims?|posts?|rumou?rs?|stor(?:y|ies)|reports?|figures?|assertions?|allegations?))\b",
+    re.IGNORECASE,
+)
+# How far into such a sentence its verdict may stand.
+_BACK_VERDICT_WORDS = 8
 # Someone denying a report or a claim.
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying|ial)|"
@@ -157,6 +170,11 @@ _NEGATION_FILLERS = frozenset(
     "longer more any such further yet also even ever always single one intention intentions intent".split()  # noqa: SIM905
 )
 _NEGATION_REACH = 4
+# Verbs of evidence: negated, they deny the clause they introduce ("did not find that").
+_EVIDENTIAL = frozenset(
+    "find finds found show shows showed shown prove proves proved proven establish establishes established "  # noqa: SIM905
+    "demonstrate demonstrates demonstrated suggest suggests suggested".split()
+)
 _CLAUSE_BREAK = re.compile(r"[,;:—–()“”\"]")
 # A concessive clause still open before a negation: the negation is a reply the
 # sentence sets its report against ("despite the insistence that no ban exists").
@@ -261,10 +279,14 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
     if passage.kind in ("denial", "verdict", "negation") and unconfirmed is not None:
         return _suggest(Stance.MENTIONS, unconfirmed, "The article says it could not confirm the claim")
     if passage.kind in ("denial", "verdict", "negation"):
-        if asserted_elsewhere:
+        # The claim told on the article's own sourcing outweighs a denial only where it
+        # is told in full: a loose echo in the denier's account ("According to him, the
+        # minister and her colleagues were united…") is part of the denial.
+        told = [r for _, s, r in carried if r.kind == "asserted" and s >= OVER_DENIAL]
+        if told:
             return _suggest(
                 Stance.SUPPORTS,
-                asserted_elsewhere[0],
+                told[0],
                 f"The article carries the claim on its own sourcing; the denial by {_whom(passage.voice)} "
                 f"is reported as a reply",
             )
@@ -275,6 +297,25 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
         )
         if unhedged and unconfirmed is None:
             return _suggest(Stance.SUPPORTS, unhedged[0], "The article carries the claim without hedging")
+        # Relayed, then judged further down: "The claim did not survive scrutiny."
+        judged = next(
+            (
+                (spans[i], v)
+                for i in range(last, len(spans))
+                if (v := _back_verdict(text[spans[i][0] : spans[i][1]])) is not None
+            ),
+            None,
+        )
+        if judged is not None:
+            (start, end), verdict = judged
+            reading = _Reading("verdict", verdict.group(), _shift(verdict.span(), start), (start, end), Voice.OUTLET)
+            return _suggest(Stance.DISPUTES, reading, "The article relays the claim, then says it is untrue")
+        # Relayed, then contradicted: "Posts claim the study proved it … The study did not
+        # find that the vaccine causes diabetes", "… the ministry said it is not banning stoves".
+        answer = next((r for _, _, r in others if r.kind in ("verdict", "denial", "negation")), None)
+        if answer is not None:
+            whose = "itself says it is untrue" if answer.voice == Voice.OUTLET else f"a denial by {_whom(answer.voice)}"
+            return _suggest(Stance.DISPUTES, answer, f"The article relays the claim, then {whose}")
         return _suggest(Stance.MENTIONS, passage, "The article carries the claim with a hedge")
     # Asserted in the passage.
     strong_debunk = next(
@@ -413,12 +454,14 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
         )
     own = profile.terms - profile.party_terms
     hedge = (
-        _HEDGE.search(sentence)
+        # "…does not comment on rumours" is the claim's own word, not a hedge on it.
+        next((h for h in _HEDGE.finditer(sentence) if not _own_words(h.group(), profile)), None)
         or next(
             (
                 r
                 for r in RELAYED.finditer(sentence)
-                if _terms_of(tokens(sentence[r.end() :]), profile) & own or not re.search(r"\w", sentence[r.end() :])
+                if (_terms_of(tokens(sentence[r.end() :]), profile) & own or not re.search(r"\w", sentence[r.end() :]))
+                and not _own_words(r.group(), profile)
             ),
             None,
         )
@@ -436,9 +479,18 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
     if hedge is None and sentence.rstrip().endswith("?"):
         # A question asserts nothing: "Did the court strike down the ban?"
         hedge = re.search(r"\?", sentence)
-    if hedge:
-        return _Reading("hedge", hedge.group(), _shift(hedge.span(), start), span)
     negation = _negation(text, words, span, profile)
+    # "The council says there is no federal ban, after a viral claim that…": the sentence
+    # denies a claim before it relays it. Said before relaying a news report ("…, a day
+    # after a media report said…"), it is the reply the report is set against.
+    denies_first = (
+        hedge is not None
+        and negation is not None
+        and negation[0] < start + hedge.start()
+        and "report" not in hedge.group().lower()
+    )
+    if hedge and not denies_first:
+        return _Reading("hedge", hedge.group(), _shift(hedge.span(), start), span)
     if negation is not None:
         voice = _speaker(text, words, span, negation[0], profile) if attributed else Voice.OUTLET
         return _Reading("negation", text[negation[0] : negation[1]], negation, span, voice)
@@ -456,7 +508,7 @@ def _following(
     if answer:
         return _Reading("verdict", answer.group(), _shift(answer.span(), span[0]), span, Voice.OUTLET)
     verdict = _VERDICT.search(sentence) or _DENIAL.search(sentence)
-    if verdict and len(sentence.split()) <= _VERDICT_SENTENCE_WORDS:
+    if verdict and (len(sentence.split()) <= _VERDICT_SENTENCE_WORDS or _back_verdict(sentence) is not None):
         cue_span = _shift(verdict.span(), span[0])
         if _SPEECH.search(sentence):
             return _Reading(
@@ -467,6 +519,17 @@ def _following(
     if verification:
         return _Reading("hedge", verification.group(), _shift(verification.span(), span[0]), span)
     return None
+
+
+def _back_verdict(sentence: str) -> re.Match[str] | None:
+    """The verdict of a sentence that opens by referring back to what was relayed ("It
+    is mostly false: …", "The claim did not survive scrutiny"), in the outlet's voice."""
+    if not _BACK_SUBJECT.match(sentence):
+        return None
+    verdict = _VERDICT.search(sentence)
+    if verdict is None or len(sentence[: verdict.start()].split()) > _BACK_VERDICT_WORDS:
+        return None
+    return None if _SPEECH.search(sentence[: verdict.start()]) else verdict
 
 
 def _negation(text: str, words: list[Token], span: Span, profile: ClaimProfile) -> Span | None:
@@ -508,15 +571,44 @@ def _governed(text: str, words: list[Token], span: Span, profile: ClaimProfile) 
                 break
             if later.plain in _NEGATION_FILLERS or not is_content(later.plain):
                 continue
+            if later.plain in _EVIDENTIAL and k + 1 < len(inside) and inside[k + 1].plain == "that":
+                # "The study did not find that the vaccine causes diabetes": what the
+                # evidence does not show is the clause after "that".
+                clause = _clause_after(text, inside, k + 2)
+                governed = _terms_of(clause, profile) & own_terms
+                if governed:
+                    hits.append(((token.start, later.end), governed))
+                break
             # The first content word is what the negation governs; "not the 412,870 the
-            # airline says" puts the claim's own count in question.
-            governed = {*term_forms(later.plain), wording.get(k, "")} & (
-                own_terms | (profile.counts if token.plain == "not" else frozenset())
-            )
+            # airline says" puts the claim's own count in question. One word may qualify
+            # it: "no federal ban".
+            own = own_terms | (profile.counts if token.plain == "not" else frozenset())
+            governed = {*term_forms(later.plain), wording.get(k, "")} & own
+            after = inside[k + 1] if k + 1 < len(inside) else None
+            if not governed and after is not None and not _CLAUSE_BREAK.search(text[later.end : after.start]):
+                governed = {*term_forms(after.plain), wording.get(k + 1, "")} & own
+                later = after if governed else later
             if governed:
                 hits.append(((token.start, later.end), governed))
             break
     return hits
+
+
+def _own_words(cue: str, profile: ClaimProfile) -> bool:
+    """Whether a cue's words are all the claim's own ("rumours" in a claim that the
+    company "does not comment on rumours")."""
+    stems = {stem(t.plain) for t in tokens(cue) if is_content(t.plain)}
+    return bool(stems) and stems <= profile.words
+
+
+def _clause_after(text: str, words: list[Token], first: int) -> list[Token]:
+    """The words from `first` to the end of their clause."""
+    clause: list[Token] = []
+    for k in range(first, len(words)):
+        if clause and _CLAUSE_BREAK.search(text[clause[-1].end : words[k].start]):
+            break
+        clause.append(words[k])
+    return clause
 
 
 def _speaker(text: str, words: list[Token], span: Span, cue_at: int, profile: ClaimProfile) -> Voice:

@@ -177,3 +177,86 @@ def test_unnamed_sources_telling_another_outlet_credit_the_story_anywhere():
     ):
         far = f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nThe weather was mild.\n{named}"
         assert find_echo(far, OUTLETS, own_outlet="dispatch", passage=(0, 1)) is None, named
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "The figures were first carried by The Associated Press.",
+        "The numbers were carried first on Tuesday by the AP wire service.",
+        "The Associated Press, which first carried the figures, cited the bulletin.",
+        "The end-of-season numbers were carried Tuesday morning by the Associated Press.",
+        "Source: The Associated Press",
+        "h/t AP for the statement.",
+        "Credit where it's due: the team over at the AP broke this story.",
+        "I first read about it in a piece on the AP, which every reader should see.",
+    ],
+)
+def test_carried_by_credit_lines_and_broke_this_story_credit_the_story_anywhere(credit):
+    text = f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nThe weather was mild.\n{credit}"
+    finding = find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1))
+    assert finding is not None, finding
+    assert finding.outlet_id == "ap", finding
+    assert finding.strong
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Russia has provided Iran with information to strike U.S. warships, per the Associated Press.",
+        "In a statement to the AP, the Pentagon said Russia has provided Iran with information to strike warships.",
+        "The Pentagon's comments were made to the Associated Press, a U.S. news agency, on Tuesday.",
+        "The Pentagon said so in an interview published Tuesday morning by the AP.",
+    ],
+)
+def test_statement_credits_in_other_wordings_count_at_the_claim(credit):
+    finding = find_echo(credit, OUTLETS, own_outlet="dispatch", passage=(0, 1))
+    assert finding is not None, finding
+    assert finding.outlet_id == "ap", finding
+    assert not finding.strong
+    assert find_echo(f"{CLAIM}\nOil prices rose.\nMarkets were calm.\n{credit}", OUTLETS, passage=(0, 1)) is None
+
+
+def test_a_credit_at_the_claims_passage_wins_over_another_report_about_its_subject():
+    # The page carries the company's reply; the report it answers is another outlet's.
+    text = (
+        "The Meridian Post reported on Monday that Norvald planned to cut 1,800 jobs.\n"
+        "Union leaders asked for a meeting.\n"
+        "Norvald told the AP on Tuesday that it has no plans to close its office in Trondheim."
+    )
+    finding = find_echo(text, OUTLETS, own_outlet="dispatch", passage=(2, 3), naming=[0, 2])
+    assert finding is not None
+    assert finding.outlet_id == "ap"
+    # Without a credit at the passage, the report about its subject is still an echo.
+    alone = text.replace("told the AP on Tuesday", "said on Tuesday")
+    assert find_echo(alone, OUTLETS, own_outlet="dispatch", passage=(2, 3), naming=[0, 2]).outlet_id == "post"
+
+
+def test_a_name_two_outlets_share_is_the_one_the_page_names_in_full():
+    outlets = [
+        OutletNames("archipelago", "The Archipelago Ledger", ["the Ledger"]),
+        OutletNames("nordic", "Nordic Ledger", ["the Ledger"]),
+    ]
+    text = (
+        "Norvald plans to cut 1,800 jobs, the Ledger's report said on Monday.\n"
+        "Shares fell.\nThe Nordic Ledger is an Oslo business daily."
+    )
+    assert find_echo(text, outlets, passage=(0, 1)).outlet_id == "nordic"
+
+
+def test_a_statement_credit_in_any_sentence_carrying_the_claim_counts():
+    # The claim said again, to another outlet, further down the page.
+    text = (
+        f"{CLAIM}\nOil prices rose.\nMarkets were calm.\n"
+        "A Pentagon official told the AP that Russia has provided Iran with information to strike warships."
+    )
+    assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1)) is None
+    finding = find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1), carrying=[0, 3])
+    assert finding is not None
+    assert finding.outlet_id == "ap"
+
+
+def test_the_claims_words_given_to_an_outlet_credit_it_where_the_subject_is_named():
+    text = f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nRussia's comments were made to the AP on Tuesday."
+    assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1), naming=(0, 3)).outlet_id == "ap"
+    assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1), naming=(0,)) is None

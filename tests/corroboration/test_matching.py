@@ -571,3 +571,35 @@ def test_reading_never_fails_on_any_claim_or_page(statement, page):
     found = match(closure, carried, responses=[reply])
     assert found.related
     assert suggest_stance(carried, found, closure).stance in set(Stance)
+
+
+SOURCED_ALIASES = {"Czech Athletics Federation": ["ČAS"], "Czech Republic": ["Czech"], "Bank of Ghana": ["BoG"]}
+
+
+def test_a_page_may_report_the_claim_without_its_source_but_not_without_its_subject():
+    profile = ClaimProfile.of(
+        "The Czech Athletics Federation said Markéta Vondrušková set a Czech women's marathon record of 2:22:41 "
+        "at the Bratislava Castle Marathon.",
+        aliases=SOURCED_ALIASES,
+    )
+    assert profile.sources == {"Czech Athletics Federation"}
+    unsourced = (
+        "Markéta Vondrušková set a Czech women's marathon record of 2:22:41 at the Bratislava Castle Marathon "
+        "on Sunday, finishing third."
+    )
+    found = match(profile, unsourced)
+    assert found.missing_parties == ("Czech Athletics Federation",)
+    assert found.related
+    # Without the runner, the federation's name and the race are not the claim.
+    assert not match(profile, "The Czech Athletics Federation said the Bratislava Castle Marathon went well.").related
+
+
+def test_the_source_of_a_statement_is_read_from_how_it_is_attributed():
+    assert ClaimProfile.of(
+        "Farmers in Ghana delivered 488,000 tonnes of cocoa beans, according to the Ghana Cocoa Board."
+    ).sources == {"Ghana Cocoa Board"}
+    assert ClaimProfile.of(
+        "Annual inflation fell to 6.9% in April, the Bank of Ghana said.", aliases=SOURCED_ALIASES
+    ).sources == {"Bank of Ghana"}
+    # The party a claim is about is no source, whoever is quoted.
+    assert not ClaimProfile.of("Halvorsen Appliances recalled 40,000 pressure cookers.").sources

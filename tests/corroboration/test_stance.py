@@ -512,3 +512,107 @@ def test_doubt_about_a_report_before_the_claim_is_no_doubt_about_the_claim():
 def test_someone_elses_inability_to_confirm_is_not_the_outlets():
     text = RAINS_REPORT + "A climatologist at the university said she could not confirm the total."
     assert stance_of(text, RAINS).stance == Stance.SUPPORTS
+
+
+STOVES = ClaimProfile.of(
+    "The Canadian federal government is banning private wood-burning stoves in homes from January 1, 2027.",
+    aliases={"Canada": ["Canadian", "Ottawa", "federal government"]},
+)
+
+
+@pytest.mark.parametrize(
+    "relayed",
+    [
+        "Posts shared tens of thousands of times on Facebook, X and TikTok say Ottawa will ban private "
+        "wood-burning stoves in homes from January 1, 2027.",
+        '"Ottawa will ban every private wood-burning stove in homes from January 1, 2027," the post declared.',
+    ],
+)
+def test_posts_relay_what_they_say_however_long_their_description(relayed):
+    suggestion = stance_of(relayed + "\nThe department has not commented.", STOVES)
+    assert suggestion.stance == Stance.MENTIONS
+    assert suggestion.cue.lower().startswith("post")
+
+
+def test_a_hedge_word_that_is_the_claims_own_is_no_hedge():
+    profile = ClaimProfile.of(
+        "A Norvald Systems spokesperson said the company does not comment on rumours but has no plans to close "
+        "its office in Trondheim."
+    )
+    text = (
+        'Norvald Systems spokesperson Marte Solbakken said the company "does not comment on rumours" but has no '
+        "plans to close its office in Trondheim."
+    )
+    assert stance_of(text, profile).stance == Stance.SUPPORTS
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # The outlet's own words, a sentence that carries the claim negated.
+        "The Graz study did not find that the MMR vaccine causes type 1 diabetes in children.",
+        # A denial by someone, further down.
+        "The lead author of the Medical University of Graz study said the MMR vaccine does not cause type 1 "
+        "diabetes in children.",
+        # A verdict that refers back to what was relayed, however long its sentence.
+        "It is false: the researchers compared 3,412 children with diabetes and found the same vaccination rate "
+        "among those without it.",
+        "The claim did not survive scrutiny.",
+    ],
+)
+def test_a_relayed_claim_answered_further_down_is_disputed(answer):
+    profile = ClaimProfile.of(
+        "A study by researchers at the Medical University of Graz shows that the MMR vaccine causes type 1 "
+        "diabetes in children."
+    )
+    text = (
+        "Social media posts claiming that a study by the Medical University of Graz proved the MMR vaccine causes "
+        "type 1 diabetes in children have been shared 60,000 times.\n"
+        "The posts cite a table from the paper's supplementary material.\n"
+        "Several parents' groups have asked paediatricians about it.\n"
+        f"{answer}"
+    )
+    suggestion = stance_of(text, profile)
+    assert suggestion.stance == Stance.DISPUTES, suggestion
+
+
+def test_a_sentence_that_denies_a_claim_before_relaying_it_disputes_it():
+    text = (
+        "The Hearth and Stove Council says there is no federal ban on private wood-burning stoves in homes, after "
+        "a viral online claim that Ottawa will ban them from January 1, 2027."
+    )
+    assert stance_of(text, STOVES).stance == Stance.DISPUTES
+
+
+def test_a_reply_said_before_relaying_a_news_report_is_no_denial_of_it():
+    profile = ClaimProfile.of("Estrela do Tejo has agreed a fee of €38 million with Piracema for Caio Brandão.")
+    text = (
+        "The agent of Caio Brandão said on Tuesday that the player has not agreed to join any club, hours after "
+        "reports in Portugal said Estrela do Tejo had agreed to pay Piracema a fee of €38 million for him."
+    )
+    assert stance_of(text, profile).stance == Stance.MENTIONS
+
+
+def test_not_supported_by_the_results_is_a_verdict():
+    text = (
+        "Claim: The Canadian federal government is banning private wood-burning stoves in homes from January 1, "
+        "2027.\nThe claim is not supported by the evidence."
+    )
+    assert stance_of(text, STOVES).stance == Stance.DISPUTES
+
+
+def test_a_loose_echo_of_the_claim_in_the_deniers_account_does_not_outweigh_the_denial():
+    profile = ClaimProfile.of(
+        "Ghana's Finance Minister Abena Serwaa Owusu-Ansah has offered her resignation to the President."
+    )
+    text = (
+        'The party\'s communications director, Yaw Nkansah, has described as "a fabrication" a newspaper story '
+        "claiming that the Finance Minister, Abena Serwaa Owusu-Ansah, has offered her resignation to the "
+        "President.\nHe spoke on a morning show in Accra on Wednesday.\n"
+        "According to him, Finance Minister Owusu-Ansah and her cabinet colleagues were united behind the President."
+    )
+    found = match(profile, text)
+    assert [score for _, score in found.carriers][-1] < 0.6  # the last sentence barely carries the claim
+    suggestion = suggest_stance(text, found, profile)
+    assert suggestion.stance == Stance.DISPUTES
+    assert suggestion.voice == Voice.THIRD_PARTY

@@ -1,7 +1,9 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from corroboration.text import (
+    RELAYED,
     containment,
     proper_names,
     sentence_spans,
@@ -106,3 +108,17 @@ def test_text_tools_never_fail_on_any_input(text):
         assert 0 <= start < end <= len(text)
     terms(text)
     proper_names(text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "relayed"),
+    [
+        ("Posts shared tens of thousands of times on Facebook, X and TikTok say Ottawa will ban stoves.", True),
+        ('"Ottawa will ban every wood-burning stove," the post declared.', True),
+        ("Social media users claim the ban starts in January.", True),
+        ("Online sales rose 5%, helped by the holiday season, the company said.", False),
+        ("The company posts results on Tuesday, analysts said.", False),
+    ],
+)
+def test_posts_and_users_relay_what_they_say_and_nothing_else_does(sentence, relayed):
+    assert bool(RELAYED.search(sentence)) is relayed
