@@ -182,7 +182,9 @@ def find_echo(
         names = outlet_names(outlet.name, outlet.aliases)
         if outlet.id == own_outlet or own_keys & {_key(n) for n in names}:
             continue
-        candidates.append((outlet, _mention_pattern(names)))
+        mention = _mention_pattern(names)
+        if re.search(mention, text):  # only outlets the page names are read sentence by sentence
+            candidates.append((outlet, mention))
     if not candidates:
         return None
     spans = sentence_spans(text)
