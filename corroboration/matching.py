@@ -240,9 +240,11 @@ class Document:
                 and words[j - 1].capitalised
                 and stem(plain) in _HEAD_STEMS
                 and not (j + 1 < len(words) and words[j + 1].capitalised)
+                and not (j + 2 < len(words) and words[j + 1].plain == "of" and words[j + 2].capitalised)
             ):
                 # "nine Supreme Court judges": the body by its own title, without its country;
-                # "Foreign Minister Marek Dobrovský" is the title of the name that follows.
+                # "Foreign Minister Marek Dobrovský" is the title of the name that follows,
+                # and "the Minnesota Court of Appeals" another court than the Supreme Court.
                 found.append(_Term(_head_term(plain), first + j, first + j + 1))
             if is_content(plain):
                 found.extend(_Term(form, first + j, first + j + 1) for form in term_forms(plain))

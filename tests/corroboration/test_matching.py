@@ -603,3 +603,18 @@ def test_the_source_of_a_statement_is_read_from_how_it_is_attributed():
     ).sources == {"Bank of Ghana"}
     # The party a claim is about is no source, whoever is quoted.
     assert not ClaimProfile.of("Halvorsen Appliances recalled 40,000 pressure cookers.").sources
+
+
+def test_another_court_of_the_same_title_does_not_name_the_claims_court():
+    profile = ClaimProfile.of(
+        "The Minnesota Supreme Court struck down St. Paul's ordinance banning natural-gas hookups in new buildings.",
+        aliases={"Minnesota Supreme Court": ["state Supreme Court"], "Minnesota": ["Minn."]},
+    )
+    appeals = (
+        "The Minnesota Court of Appeals on Monday upheld St. Paul's ordinance banning natural-gas hookups in new "
+        "buildings, ruling 2-1 that the city acted within its powers."
+    )
+    assert "Minnesota Supreme Court" in match(profile, appeals).missing_parties
+    # The court by its own title, without its state, still names it.
+    judges = "Five Supreme Court judges struck down St. Paul's ordinance banning natural-gas hookups in new buildings."
+    assert not match(profile, judges).missing_parties
