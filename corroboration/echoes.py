@@ -75,6 +75,11 @@ _WHEN = (
     r"(?:(?:(?:on|last|earlier|late|early|this)\s+(?:[\w-]+\s+){0,2}?)"
     r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today)\s+(?:(?:morning|afternoon|evening|night)\s+)?)?"
 )
+# What an outlet carries when it carries a story: not a game or a debate.
+_CARRIED_WHAT = (
+    r"(?:reports?|stor(?:y|ies)|news|figures|numbers|comments|remarks|statements?|interview|article|quotes?|"
+    r"results|confirmation|announcement)"
+)
 _STRONG_BEFORE = [
     rf"(?:first|originally|initially|earlier|previously) (?:reported|published|revealed|broken|disclosed) {_WHEN}"
     r"(?:by|in|on)",
@@ -83,18 +88,25 @@ _STRONG_BEFORE = [
     rf"as (?:first |originally |previously )?(?:reported|revealed|disclosed) {_WHEN}(?:by|in|on)",
     r"(?:a|the|an earlier) (?:report|story|article|investigation) (?:by|in|from)",
     rf"reported (?:first |earlier )?{_WHEN}by",
-    # "first carried by the Meridian wire service", "figures carried by the MPA newswire".
-    rf"carried (?:first |earlier )?{_WHEN}by",
+    # "The figures were first carried by the Meridian wire service", "His comments were
+    # carried by the CPA"; not "the game was carried by Fox".
+    rf"{_CARRIED_WHAT}(?:\s+(?:were|was|had been|have been))?(?:\s+(?:first|earlier))?\s+carried\s+"
+    rf"(?:first |earlier )?{_WHEN}by",
     r"(?:a|the|an earlier) (?:piece|post|article) (?:on|in)",
-    # Credit lines: "Source: Gazeta Desportiva", "h/t CESW", "via the Courier".
-    r"(?:^|\W)(?:sources?|credit|h/t|hat tip(?: to)?|via)\s*:?",
+    # Credit lines, at the start of the line: "Source: Gazeta Desportiva", "h/t CESW".
+    r"^\W*(?:sources?\s*:|credit\s*:|h/t|hat tip(?: to)?|via)",
     r"first appeared (?:on|in)",
     r"(?:story|report|article) (?:was )?(?:first )?(?:published|reported|broken) (?:by|in|on)",
 ]
 _STRONG_AFTER = [
-    r",? which (?:first )?(?:reported|broke|revealed|carried)",
+    r",? which (?:first )?(?:reported|broke|revealed)",
+    rf",? which (?:first )?carried (?:the|its|his|her) (?:[\w'’-]+ )?{_CARRIED_WHAT}",
     r" (?:was|were) (?:the )?first to report",
-    r" first (?:reported|carried)",
+    r" first reported",
+    # "…, which the Meridian news agency first carried on Tuesday"; not "Fox first carried
+    # the game".
+    r"(?:\s+(?:news\s+)?(?:agency|wire(?:\s+service)?|newspaper|daily|broadcaster))?\s+first\s+carried\b"
+    r"(?!\s+(?:the|a|an|its)\s+(?:[\w-]+\s+)?(?:game|match|debate|race|fight|event|broadcast|coverage)\b)",
     r" contributed to this (?:report|story|article)",
     r" broke (?:the|this) (?:story|news)",
 ]

@@ -240,7 +240,7 @@ class Document:
                 and words[j - 1].capitalised
                 and stem(plain) in _HEAD_STEMS
                 and not (j + 1 < len(words) and words[j + 1].capitalised)
-                and not (j + 2 < len(words) and words[j + 1].plain == "of" and words[j + 2].capitalised)
+                and not (j + 2 < len(words) and words[j + 1].plain == "of" and words[j + 2].plain in _OTHER_COURTS)
             ):
                 # "nine Supreme Court judges": the body by its own title, without its country;
                 # "Foreign Minister Marek Dobrovský" is the title of the name that follows,
@@ -292,6 +292,9 @@ class Document:
 
 
 _REFERRING = frozenset({"the", "its", "their"})
+# What follows "Court of" in the name of another court than a supreme one: "the Minnesota
+# Court of Appeals" (the Supreme Court of Canada is its country's).
+_OTHER_COURTS = frozenset("appeal appeals justice cassation arbitration claims session auditors first".split())  # noqa: SIM905
 
 
 def _referring_head(words: Sequence[Token], at: int) -> int | None:
@@ -621,7 +624,7 @@ class ClaimProfile:
 
 # Who a statement says said it: "…, according to the Ghana Cocoa Board", "…, the
 # federation said.", "The Czech Athletics Federation said (that) …".
-_SOURCE_VERBS = r"(?:said|says|announced|reported|confirmed|stated|declared|told)"
+_SOURCE_VERBS = r"(?:said|says|stated|told)"
 
 
 def _sources(statement: str, parties: Sequence[_Party]) -> frozenset[str]:
@@ -632,7 +635,13 @@ def _sources(statement: str, parties: Sequence[_Party]) -> frozenset[str]:
         if (
             re.search(rf"\baccording to (?:the |an? )?{name}\b", statement, re.IGNORECASE)
             or re.search(rf",\s*(?:the |an? )?{name}\s+{_SOURCE_VERBS}\b[^,]*$", statement, re.IGNORECASE)
-            or re.match(rf"\W*(?:the )?{name}\s+{_SOURCE_VERBS}\b", statement, re.IGNORECASE)
+            # "The federation said Vondrušková set a record", not "Germany said it will send
+            # tanks": the source's clause has a subject of its own.
+            or re.match(
+                rf"\W*(?:the )?{name}\s+{_SOURCE_VERBS}\s+(?:that\s+)?(?!(?:it|they|he|she|we|its|their|his|her)\b)",
+                statement,
+                re.IGNORECASE,
+            )
         ):
             found.add(party.label)
     return frozenset(found)

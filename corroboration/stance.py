@@ -115,11 +115,14 @@ _VERDICT = re.compile(
     r"(?:is|are|was|were) not supported by (?:the )?(?:evidence|data|facts|figures|results|record))\b",
     re.IGNORECASE,
 )
-# A sentence that opens by referring back to what was relayed: "It is mostly false: …",
-# "The claim did not survive scrutiny.", "This claim is false as stated".
+# A sentence that opens by referring back to what was relayed: "The claim did not survive
+# scrutiny.", "This claim is false as stated"; a bare "It"/"This"/"That" only as the
+# subject of the verdict ("It is mostly false: …"), not "It was a false start".
 _BACK_SUBJECT = re.compile(
-    r"^\W*(?:(?:but|however|in fact|in short),?\s+)?(?:it|this|that|(?:the|this|that|these|those|such) "
-    r"(?:[\w-]+ ){0,2}?(?:claims?|posts?|rumou?rs?|stor(?:y|ies)|reports?|figures?|assertions?|allegations?))\b",
+    r"^\W*(?:(?:but|however|in fact|in short),?\s+)?(?:(?:it|this|that)(?=\s+(?:is|was|['’]s)\s+(?:\w+\s+)?"
+    r"(?:false|untrue|not true|wrong|misleading|inaccurate|incorrect|baseless|unfounded)"
+    r"(?:\s*(?:[:;,.!?—–]|$)|\s+(?:as|and|but|because|in|on)\b))|(?:the|this|that|these|those|such) "
+    r"(?:[\w-]+ ){0,2}?(?:claims?|posts?|rumou?rs?|stor(?:y|ies)|reports?|figures?|assertions?|allegations?)\b)",
     re.IGNORECASE,
 )
 # How far into such a sentence its verdict may stand.
@@ -148,11 +151,12 @@ _HEDGE = re.compile(
 # A hedge in the sentence after the passage counts only when it is about verification.
 _VERIFICATION = re.compile(
     r"\b(?:unconfirmed|unverified|(?:could|can)(?:not| not) (?:yet )?(?:be )?(?:independently )?"
-    r"(?:verif\w+|confirm\w*|check\w*)|"
-    r"(?:unable|not (?:yet )?(?:been )?able) to (?:independently )?(?:verif\w+|confirm\w*|check\w*)|"
+    r"(?:verif\w+|confirm\w*|check(?:ed)?(?!\s+(?:in|out|on)\b))|"
+    r"(?:unable|not (?:yet )?(?:been )?able) to (?:independently )?(?:verif\w+|confirm\w*|check(?!\s+(?:in|out|on)\b))|"
     r"not (?:been )?independently (?:verified|confirmed|checked)|"
-    r"(?:nobody|no one) has (?:yet )?confirmed|(?:has|have) not (?:yet )?been (?:officially |publicly )?confirmed|"
-    r"yet to be (?:independently |officially )?(?:verified|confirmed))\b",
+    # "Nobody has confirmed those reports": of what was reported, not of a nomination.
+    r"(?:nobody|no one) has (?:yet )?confirmed (?:the|those|these|this|that|it|them)\b|"
+    r"yet to be independently (?:verified|confirmed))\b",
     re.IGNORECASE,
 )
 # What the outlet says it could not confirm, when it is not the claim's sentence or the
@@ -160,16 +164,24 @@ _VERIFICATION = re.compile(
 _BACK_REFERENCE = re.compile(
     r"\b(?:the|those|these|that|this|its|their|his|her) (?P<words>[\w-]+(?:['’]s)?(?: [\w-]+)?)", re.IGNORECASE
 )
+# Who, doubting, is not the outlet.
+_NOT_OUTLETS = frozenset(
+    "police officials authorities investigators doctors officers prosecutors experts analysts scientists "  # noqa: SIM905
+    "he she they it officers residents witnesses".split()
+)
 _CLAUSE_START = re.compile(r"[,;:—–]|\band\b|\bbut\b")
 _REPORTED = frozenset(
-    "report reports claim claims figure figures total totals finding findings declaration announcement statement "  # noqa: SIM905
-    "account accounts number numbers count data study paper story stories".split()
+    "report reports claim claims figure figures total finding findings declaration announcement statement "  # noqa: SIM905
+    "account accounts study paper story stories".split()
 )
 # Words skipped when looking for what a negation governs ("no longer forbid" negates "forbid").
 _NEGATION_FILLERS = frozenset(
     "longer more any such further yet also even ever always single one intention intentions intent".split()  # noqa: SIM905
 )
 _NEGATION_REACH = 4
+# Words after a negation that make it no denial of what follows: "not one but two mills",
+# "no more than", "no fewer than", "not only".
+_NOT_QUALIFIERS = frozenset("one more fewer less only just merely".split())  # noqa: SIM905
 # Verbs of evidence: negated, they deny the clause they introduce ("did not find that").
 _EVIDENTIAL = frozenset(
     "find finds found show shows showed shown prove proves proved proven establish establishes established "  # noqa: SIM905
@@ -312,7 +324,14 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
             return _suggest(Stance.DISPUTES, reading, "The article relays the claim, then says it is untrue")
         # Relayed, then contradicted: "Posts claim the study proved it … The study did not
         # find that the vaccine causes diabetes", "… the ministry said it is not banning stoves".
-        answer = next((r for _, _, r in others if r.kind in ("verdict", "denial", "negation")), None)
+        answer = next(
+            (
+                r
+                for _, _, r in others
+                if r.kind in ("verdict", "denial") or (r.kind == "negation" and r.voice == Voice.OUTLET)
+            ),
+            None,
+        )
         if answer is not None:
             whose = "itself says it is untrue" if answer.voice == Voice.OUTLET else f"a denial by {_whom(answer.voice)}"
             return _suggest(Stance.DISPUTES, answer, f"The article relays the claim, then {whose}")
@@ -357,11 +376,34 @@ def _unconfirmed(text: str, spans: list[Span], found: Match, profile: ClaimProfi
             continue  # doubt about what the page reported before it carries the claim
         sentence = text[span[0] : span[1]]
         cue = _VERIFICATION.search(sentence)
-        if cue is None or _SPEECH.search(_CLAUSE_START.split(sentence[: cue.start()])[-1]):
-            continue  # "…, an official said they could not confirm": someone else's doubt
-        if i in carrying or i - 1 in carrying or _refers_back(sentence, profile):
+        if cue is None:
+            continue
+        # The cue's own clause: "…, and Mtaa Digest has not been able to verify the total".
+        subject = _CLAUSE_START.split(sentence[: cue.start()])[-1]
+        clause = subject + re.split(r"[,;:—–]", sentence[cue.start() :])[0]
+        if _SPEECH.search(subject) or not _outlets_doubt(subject, cue.group()):
+            continue  # "…, an official said they could not confirm", "Police could not confirm a motive"
+        # Next to the claim, a plain doubt ("unconfirmed", "could not be independently
+        # verified") is about it; further off, only one that refers back to it.
+        near = i in carrying or i - 1 in carrying
+        plain = cue.group().lower().startswith(("unconfirmed", "unverified")) or "independently" in clause.lower()
+        if _refers_back(clause, profile) or (near and plain):
             return _Reading("hedge", cue.group(), _shift(cue.span(), span[0]), span, Voice.OUTLET)
     return None
+
+
+def _outlets_doubt(subject: str, cue: str) -> bool:
+    """Whether a doubt is the outlet's: said of the thing doubted ("the figures could not
+    be independently verified"), by the outlet ("we", "The Courier has not been able
+    to…", named with a capital in its own clause), not by police or officials."""
+    if re.search(r"\b(?:be|been)\b|^(?:unconfirmed|unverified|nobody|no one|yet)", cue, re.IGNORECASE):
+        return True
+    words = subject.split()
+    return bool(words) and (
+        words[0].lower() in ("we", "i")
+        or (words[0][:1].isupper() and words[0].lower() not in _NOT_OUTLETS)
+        or (words[0].lower() == "the" and len(words) > 1 and words[1][:1].isupper())
+    )
 
 
 def _refers_back(sentence: str, profile: ClaimProfile) -> bool:
@@ -369,8 +411,11 @@ def _refers_back(sentence: str, profile: ClaimProfile) -> bool:
     declaration", "those reports", or one of the claim's own words ("the fee")."""
     own = profile.terms - profile.party_terms
     for reference in _BACK_REFERENCE.finditer(sentence):
-        words = reference.group("words")
-        if _REPORTED & set(words.lower().split()) or _terms_of(tokens(words), profile) & own:
+        # The word that says what is meant: "the total", "the minister's declaration";
+        # not "the sales figures" (another figure) nor "the mill gate".
+        words = reference.group("words").split()
+        head = words[1] if len(words) > 1 and re.search(r"['’]s$", words[0]) else words[0]
+        if head.lower() in _REPORTED or _terms_of(tokens(head), profile) & own:
             return True
     return False
 
@@ -488,6 +533,12 @@ def _read_sentence(text: str, words: list[Token], span: Span, profile: ClaimProf
         and negation is not None
         and negation[0] < start + hedge.start()
         and "report" not in hedge.group().lower()
+        and bool(_SPEECH.search(text[start : negation[0]]))
+        and bool(
+            re.search(
+                r"\b(?:after|following|amid|over)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$", sentence[: hedge.start()]
+            )
+        )
     )
     if hedge and not denies_first:
         return _Reading("hedge", hedge.group(), _shift(hedge.span(), start), span)
@@ -508,7 +559,12 @@ def _following(
     if answer:
         return _Reading("verdict", answer.group(), _shift(answer.span(), span[0]), span, Voice.OUTLET)
     verdict = _VERDICT.search(sentence) or _DENIAL.search(sentence)
-    if verdict and (len(sentence.split()) <= _VERDICT_SENTENCE_WORDS or _back_verdict(sentence) is not None):
+    subject = _BACK_SUBJECT.match(sentence)
+    if subject is not None:
+        # Opening by what was relayed, the verdict must be said of it: not "This follows
+        # false rumours that…".
+        verdict = _VERDICT.search(sentence, subject.end())
+    if verdict and (len(sentence.split()) <= _VERDICT_SENTENCE_WORDS or subject is not None):
         cue_span = _shift(verdict.span(), span[0])
         if _SPEECH.search(sentence):
             return _Reading(
@@ -516,7 +572,7 @@ def _following(
             )
         return _Reading("verdict", verdict.group(), cue_span, span, Voice.OUTLET)
     verification = _VERIFICATION.search(sentence)
-    if verification:
+    if verification and _outlets_doubt(_CLAUSE_START.split(sentence[: verification.start()])[-1], verification.group()):
         return _Reading("hedge", verification.group(), _shift(verification.span(), span[0]), span)
     return None
 
@@ -524,9 +580,11 @@ def _following(
 def _back_verdict(sentence: str) -> re.Match[str] | None:
     """The verdict of a sentence that opens by referring back to what was relayed ("It
     is mostly false: …", "The claim did not survive scrutiny"), in the outlet's voice."""
-    if not _BACK_SUBJECT.match(sentence):
+    subject = _BACK_SUBJECT.match(sentence)
+    if subject is None:
         return None
-    verdict = _VERDICT.search(sentence)
+    # Said of the subject, after it: not "This follows false rumours that …".
+    verdict = _VERDICT.search(sentence, subject.end())
     if verdict is None or len(sentence[: verdict.start()].split()) > _BACK_VERDICT_WORDS:
         return None
     return None if _SPEECH.search(sentence[: verdict.start()]) else verdict
@@ -576,7 +634,10 @@ def _governed(text: str, words: list[Token], span: Span, profile: ClaimProfile) 
                 # evidence does not show is the clause after "that".
                 clause = _clause_after(text, inside, k + 2)
                 governed = _terms_of(clause, profile) & own_terms
-                if governed:
+                # …when that clause says nothing but the claim's words, not another finding
+                # ("did not show that coffee lowers the risk of stroke" beside heart disease).
+                foreign = [t for t in clause if is_content(t.plain) and stem(t.plain) not in profile.words]
+                if governed and not foreign:
                     hits.append(((token.start, later.end), governed))
                 break
             # The first content word is what the negation governs; "not the 412,870 the
@@ -585,7 +646,13 @@ def _governed(text: str, words: list[Token], span: Span, profile: ClaimProfile) 
             own = own_terms | (profile.counts if token.plain == "not" else frozenset())
             governed = {*term_forms(later.plain), wording.get(k, "")} & own
             after = inside[k + 1] if k + 1 < len(inside) else None
-            if not governed and after is not None and not _CLAUSE_BREAK.search(text[later.end : after.start]):
+            bridged = (
+                after is not None
+                and text[token.end : later.start] == " "  # "no-bid contract", "no-fault evictions" are kinds
+                and later.plain not in _NOT_QUALIFIERS  # "not one but two", "no more than"
+                and not _CLAUSE_BREAK.search(text[later.end : after.start])
+            )
+            if not governed and bridged and after is not None:
                 governed = {*term_forms(after.plain), wording.get(k + 1, "")} & own
                 later = after if governed else later
             if governed:

@@ -109,12 +109,13 @@ RELAYED = re.compile(
     r"|(?<!to the )(?<!with the )(?<!told the )(?<!told )(?<!to )"
     r"\b(?:media|outlets|newspapers|the press),?(?: [\w'’-]+,?){0,10} (?:have |has )?(?:reported|said|say) that\b"
     # "Posts shared since the weekend claim…", "social media users say…".
-    r"|\b(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} "
-    r"(?:claim(?:s|ed|ing)?|say|says|said|declared|declares|stated|states|wrote|writes|alleged|alleges)\b"
-    # …however long their description ("posts shared tens of thousands of times on
-    # Facebook, X and TikTok say…"), though not across a comma to a reporting "said"
-    # ("the company posts results on Tuesday, analysts said").
-    r"|\b(?:posts|users|social media|viral \w+)(?:,? [\w'’-]+){0,14} (?:claim(?:s|ed|ing)?|say|allege)\b",
+    r"|\b(?:posts?|users?|social media|online|viral \w+)(?: [\w'’-]+){0,8} (?:claim(?:s|ed|ing)?|say|says|said)\b"
+    # "…,” the post declared"; not "online retailer Zalando declared a dividend".
+    r"|\b(?:the|a|one|another|viral|such) posts? (?:declared|declares|stated|alleged|alleges)\b"
+    # Posts however long their description ("posts shared tens of thousands of times on
+    # Facebook, X and TikTok say…"): shared or circulating, not "cut 500 posts, union
+    # officials say" nor "100 million users, Meta executives say".
+    r"|\bposts? (?:shared|circulating|spread|published|going round)\b(?:,? [\w'’-]+){0,14} (?:claim|say|allege)\b",
     re.IGNORECASE,
 )
 

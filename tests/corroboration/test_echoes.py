@@ -260,3 +260,17 @@ def test_the_claims_words_given_to_an_outlet_credit_it_where_the_subject_is_name
     text = f"{CLAIM}\nOil prices rose.\nMarkets were calm.\nRussia's comments were made to the AP on Tuesday."
     assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1), naming=(0, 3)).outlet_id == "ap"
     assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1), naming=(0,)) is None
+
+
+@pytest.mark.parametrize(
+    "carriage",
+    [
+        "The game was carried by the Meridian Post and drew 115 million viewers.",
+        "Fans watched on the Meridian Post, which carried the game in 4K.",
+        "Fans can stream the next game via the Meridian Post.",
+        "The next debate will be carried by the Meridian Post on Wednesday.",
+    ],
+)
+def test_an_outlet_carrying_a_broadcast_is_no_credit_for_a_story(carriage):
+    text = f"{CLAIM}\nOil prices rose.\n{carriage}"
+    assert find_echo(text, OUTLETS, own_outlet="dispatch", passage=(0, 1)) is None

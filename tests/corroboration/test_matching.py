@@ -618,3 +618,15 @@ def test_another_court_of_the_same_title_does_not_name_the_claims_court():
     # The court by its own title, without its state, still names it.
     judges = "Five Supreme Court judges struck down St. Paul's ordinance banning natural-gas hookups in new buildings."
     assert not match(profile, judges).missing_parties
+
+
+def test_an_actor_announcing_its_own_act_is_no_source():
+    profile = ClaimProfile.of("Germany said it will send Leopard 2 tanks to Ukraine.")
+    assert not profile.sources
+    assert not ClaimProfile.of("Germany announced it will send Leopard 2 tanks to Ukraine.").sources
+    assert not match(profile, "Poland said on Wednesday it will send Leopard 2 tanks to Ukraine.").related
+
+
+def test_a_supreme_court_named_with_its_country_is_still_the_supreme_court():
+    profile = ClaimProfile.of("The Supreme Court upheld Canada's carbon tax.")
+    assert match(profile, "The Supreme Court of Canada upheld the federal carbon tax on Thursday.").related

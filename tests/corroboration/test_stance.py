@@ -531,7 +531,7 @@ STOVES = ClaimProfile.of(
 def test_posts_relay_what_they_say_however_long_their_description(relayed):
     suggestion = stance_of(relayed + "\nThe department has not commented.", STOVES)
     assert suggestion.stance == Stance.MENTIONS
-    assert suggestion.cue.lower().startswith("post")
+    assert "post" in suggestion.cue.lower()
 
 
 def test_a_hedge_word_that_is_the_claims_own_is_no_hedge():
@@ -616,3 +616,82 @@ def test_a_loose_echo_of_the_claim_in_the_deniers_account_does_not_outweigh_the_
     suggestion = suggest_stance(text, found, profile)
     assert suggestion.stance == Stance.DISPUTES
     assert suggestion.voice == Voice.THIRD_PARTY
+
+
+# Ordinary copy the rules for doubts, verdicts and answers must leave alone.
+SHOOTING = ClaimProfile.of("Five people were killed in a shooting at a Tulsa hospital on Wednesday.")
+SHOT = "Five people were killed in a shooting at a Tulsa hospital on Wednesday, police said. "
+
+
+@pytest.mark.parametrize(
+    ("profile", "text", "stance"),
+    [
+        # Not the outlet's doubt, or not about what it reported.
+        (
+            SHOOTING,
+            SHOT + "The identities of the victims have not yet been confirmed. The gunman also died.",
+            "supports",
+        ),
+        (SHOOTING, SHOT + "Police could not yet confirm a motive. The gunman also died.", "supports"),
+        (
+            ClaimProfile.of("President Biden nominated Julie Su as labor secretary."),
+            "President Biden nominated Julie Su as labor secretary on Tuesday. Su has not yet been confirmed by the "
+            "Senate, where Republicans oppose her.",
+            "supports",
+        ),
+        (
+            ClaimProfile.of("A software outage grounded American Airlines flights nationwide on Friday."),
+            "A software outage grounded American Airlines flights nationwide on Friday. Passengers were unable to "
+            "check in at airports across the country.",
+            "supports",
+        ),
+        (
+            ClaimProfile.of("Acme will cut 500 jobs at its Gary mill."),
+            "Acme denied a report that it will cut 500 jobs at its Gary mill. Its shares rose 2% on Tuesday after the "
+            "company said first-quarter sales rose 4%. Reuters could not independently verify the sales figures.",
+            "disputes",
+        ),
+        # "False" said of something else.
+        (
+            ClaimProfile.of("Acme will cut 500 jobs at its Gary plant."),
+            "Acme will cut 500 jobs at its Gary plant, the company said on Tuesday. This follows false rumours last "
+            "month that the company would close the plant entirely.",
+            "supports",
+        ),
+        (
+            ClaimProfile.of("Manchester United signed Jadon Sancho for 100 million pounds."),
+            "Manchester United have reportedly signed Jadon Sancho for 100 million pounds. The club lost 2-0 to "
+            "Brighton on Saturday. It was a false start to the season for Erik ten Hag's side.",
+            "mentions",
+        ),
+        # A negation that qualifies, or is no answer to the claim.
+        (
+            ClaimProfile.of("The city awarded Acme Corp a $5 million contract to repave Main Street."),
+            "The city awarded Acme Corp a $5 million no-bid contract to repave Main Street.",
+            "supports",
+        ),
+        (
+            ClaimProfile.of("Acme will close its mill in Gary."),
+            "Acme will close not one but two mills in Gary, including its mill on the lakefront.",
+            "supports",
+        ),
+        (
+            ClaimProfile.of("A man fired shots at police officers in Leeds on Sunday."),
+            "No officers were hurt after a man allegedly fired shots at police officers in Leeds on Sunday.",
+            "mentions",
+        ),
+        (
+            ClaimProfile.of("Acme will close its Gary mill."),
+            "Acme will reportedly close its Gary mill. Analysts said the Gary mill is not the only mill at risk.",
+            "mentions",
+        ),
+        (
+            ClaimProfile.of("A study found that drinking coffee lowers the risk of heart disease."),
+            "A study found that drinking coffee lowers the risk of heart disease, though it did not show that coffee "
+            "lowers the risk of stroke.",
+            "supports",
+        ),
+    ],
+)
+def test_ordinary_copy_is_not_read_as_doubt_verdict_or_denial(profile, text, stance):
+    assert stance_of(text, profile).stance == stance

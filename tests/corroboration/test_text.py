@@ -122,3 +122,17 @@ def test_text_tools_never_fail_on_any_input(text):
 )
 def test_posts_and_users_relay_what_they_say_and_nothing_else_does(sentence, relayed):
     assert bool(RELAYED.search(sentence)) is relayed
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Online bank Monzo wrote off 50 million pounds in bad loans last year.",
+        "Online retailer Zalando declared a special dividend on Tuesday.",
+        "Sports betting is legal in 38 states, and online betting is available in 30 states.",
+        "Threads has 100 million users, Meta executives say.",
+        "The hospital trust will cut 500 posts, union officials say.",
+    ],
+)
+def test_ordinary_nouns_and_verbs_are_no_relay(sentence):
+    assert RELAYED.search(sentence) is None
