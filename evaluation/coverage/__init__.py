@@ -258,6 +258,10 @@ def run_split(split: str) -> tuple[dict[str, Any], dict[str, _ClaimRun], list[_L
         judgements = []
         reasons = {}
         for page in pages:
+            # As the product does after its index lookup: a page whose terms cannot reach
+            # the linking share is not scored (the bound is exact: `ClaimProfile.could_carry`).
+            if not profile.could_carry(documents[page.id]):
+                continue
             found = match(profile, documents[page.id], responses=responses)
             if not found.related:
                 continue
