@@ -70,6 +70,9 @@ def outlet_names(name: str, aliases: Iterable[str] = ()) -> list[str]:
 
 
 _THE = r"(?:[Tt]he\s+)?"
+# The claim's words given to an outlet: "in a statement to Northwire", "The ministry's
+# comments were made to the Ledger".
+_GIVEN_TO_WORDS = r"(?:statement|comments?|remarks?) (?:were |was )?(?:made |given )?to"
 # When, between the verb and the credit: "first reported on Tuesday by", "last week by".
 _WHEN = (
     r"(?:(?:(?:on|last|earlier|late|early|this)\s+(?:[\w-]+\s+){0,2}?)"
@@ -121,7 +124,7 @@ _WEAK_BEFORE = [
     # "…, per Gazeta Desportiva", "in a statement to Northwire", "comments were made to the
     # Archipelago Ledger", "in an interview published on Tuesday by the North Star Ledger".
     r"per",
-    r"(?:statement|comments?|remarks?) (?:were |was )?(?:made |given )?to",
+    _GIVEN_TO_WORDS,
     rf"interview (?:published|aired|broadcast) {_WHEN}by",
     # A fact-check's finding relayed: "the fact-checkers at ClearCheck Canada found".
     r"fact[- ]checkers? (?:at|from|of)",
@@ -145,8 +148,7 @@ _ANONYMOUS = re.compile(
     r"briefed on)\b|" + NOT_AUTHORIZED + "|" + ANONYMITY_CONDITION.pattern + r")|\b(?:unnamed|anonymous)\s+\w+",
     re.IGNORECASE,
 )
-# The claim's words given to the outlet: "The ministry's comments were made to the Ledger".
-_GIVEN_TO = re.compile(r"(?:statement|comments?|remarks?) (?:were |was )?(?:made |given )?to\b", re.IGNORECASE)
+_GIVEN_TO = re.compile(_GIVEN_TO_WORDS + r"\b", re.IGNORECASE)
 _TOLD = re.compile(r"(?:told|confirmed to)\b", re.IGNORECASE)
 # The outlet as the one who reported: "X reported on Sunday that …".
 _REPORTED = re.compile(r",? (?:reported|revealed|disclosed|has learned|learned)\b", re.IGNORECASE)

@@ -808,6 +808,11 @@ class Match:
     def related(self) -> bool:
         return self.score >= RELATED
 
+    @property
+    def carrying(self) -> tuple[int, ...]:
+        """The sentences that carry the claim on their own (`carriers` without scores)."""
+        return tuple(i for i, _ in self.carriers)
+
 
 def match(
     profile: ClaimProfile,
@@ -1147,6 +1152,6 @@ def match_article(
         own_names=[own_outlet] if own_outlet else [],
         passage=found.sentences,
         naming=found.naming,
-        carrying=[i for i, _ in found.carriers],
+        carrying=found.carrying,
     )
     return ArticleReading(found, suggest_stance(text, found, profile), echo)

@@ -322,7 +322,7 @@ def read_article(
         own_names=_own_names(article),
         passage=found.sentences,
         naming=found.naming,
-        carrying=[i for i, _ in found.carriers],
+        carrying=found.carrying,
     )
     return Reading(found, suggest_stance(document or article.text, found, profile), echo)
 

@@ -167,7 +167,7 @@ _BACK_REFERENCE = re.compile(
 # Who, doubting, is not the outlet.
 _NOT_OUTLETS = frozenset(
     "police officials authorities investigators doctors officers prosecutors experts analysts scientists "  # noqa: SIM905
-    "he she they it officers residents witnesses".split()
+    "he she they it residents witnesses".split()
 )
 _CLAUSE_START = re.compile(r"[,;:—–]|\band\b|\bbut\b")
 _REPORTED = frozenset(
@@ -272,8 +272,10 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
         return _suggest(Stance.DISPUTES, passage, "The article itself says the claim is untrue")
     if passage.kind == "negation" and passage.voice == Voice.OUTLET:
         return _suggest(Stance.DISPUTES, passage, "The article states the opposite of the claim")
+    # Every sentence that carries the claim, the passage's included.
+    carrying = {*found.carrying, *range(first, last)}
     rating = _RATING.search(text) or (
-        _RATING_LINE.search(text) if _checks_this_claim(text, words, spans, found, profile) else None
+        _RATING_LINE.search(text) if _checks_this_claim(text, words, spans, carrying, profile) else None
     )
     if rating is not None and passage.kind in ("hedge", "asserted", "silent"):
         where = next(span for span in spans if span[0] <= rating.start() < span[1] + 1)
@@ -287,7 +289,7 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
         return _suggest(Stance.DISPUTES, reading, "The article rates the claim untrue")
     # The outlet saying it could not confirm the claim holds it at a distance, whether the
     # page carries it unhedged or under someone's denial.
-    unconfirmed = _unconfirmed(text, spans, found, profile)
+    unconfirmed = _unconfirmed(text, spans, carrying, profile)
     if passage.kind in ("denial", "verdict", "negation") and unconfirmed is not None:
         return _suggest(Stance.MENTIONS, unconfirmed, "The article says it could not confirm the claim")
     if passage.kind in ("denial", "verdict", "negation"):
@@ -351,11 +353,12 @@ def suggest_stance(text: str | Document, found: Match, profile: ClaimProfile) ->
     return StanceSuggestion(Stance.SUPPORTS, reason + ".", sentence=found.passage)
 
 
-def _checks_this_claim(text: str, words: list[Token], spans: list[Span], found: Match, profile: ClaimProfile) -> bool:
+def _checks_this_claim(
+    text: str, words: list[Token], spans: list[Span], carrying: set[int], profile: ClaimProfile
+) -> bool:
     """Whether the page is a fact-check setting out this claim: its "Claim: …" line
     carries it, negated as the claim is (a check of another claim rates that one: "Claim:
     the company will close the mill" is not the company's "no plans to close the mill")."""
-    carrying = {i for i, _ in found.carriers} | set(range(*found.sentences))
     return any(
         i in carrying and bool(_negations(text, words, span, profile)) == bool(profile.negations)
         for line in _CLAIM_LINE.finditer(text)
@@ -364,11 +367,10 @@ def _checks_this_claim(text: str, words: list[Token], spans: list[Span], found: 
     )
 
 
-def _unconfirmed(text: str, spans: list[Span], found: Match, profile: ClaimProfile) -> _Reading | None:
+def _unconfirmed(text: str, spans: list[Span], carrying: set[int], profile: ClaimProfile) -> _Reading | None:
     """The outlet saying, anywhere on the page, that it could not confirm what a sentence
     carrying the claim (or the sentence before it) reports: "The Courier has not been able
     to confirm the fee", "…, which could not be independently verified"."""
-    carrying = {i for i, _ in found.carriers} | set(range(*found.sentences))
     if not carrying:
         return None
     for i, span in enumerate(spans):
@@ -379,7 +381,7 @@ def _unconfirmed(text: str, spans: list[Span], found: Match, profile: ClaimProfi
         if cue is None:
             continue
         # The cue's own clause: "…, and Mtaa Digest has not been able to verify the total".
-        subject = _CLAUSE_START.split(sentence[: cue.start()])[-1]
+        subject = _clause_before(sentence, cue.start())
         clause = subject + re.split(r"[,;:—–]", sentence[cue.start() :])[0]
         if _SPEECH.search(subject) or not _outlets_doubt(subject, cue.group()):
             continue  # "…, an official said they could not confirm", "Police could not confirm a motive"
@@ -390,6 +392,11 @@ def _unconfirmed(text: str, spans: list[Span], found: Match, profile: ClaimProfi
         if _refers_back(clause, profile) or (near and plain):
             return _Reading("hedge", cue.group(), _shift(cue.span(), span[0]), span, Voice.OUTLET)
     return None
+
+
+def _clause_before(sentence: str, at: int) -> str:
+    """The words of `sentence` from the start of the clause holding offset `at` up to it."""
+    return _CLAUSE_START.split(sentence[:at])[-1]
 
 
 def _outlets_doubt(subject: str, cue: str) -> bool:
@@ -572,7 +579,7 @@ def _following(
             )
         return _Reading("verdict", verdict.group(), cue_span, span, Voice.OUTLET)
     verification = _VERIFICATION.search(sentence)
-    if verification and _outlets_doubt(_CLAUSE_START.split(sentence[: verification.start()])[-1], verification.group()):
+    if verification and _outlets_doubt(_clause_before(sentence, verification.start()), verification.group()):
         return _Reading("hedge", verification.group(), _shift(verification.span(), span[0]), span)
     return None
 

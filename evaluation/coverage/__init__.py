@@ -273,7 +273,7 @@ def run_split(split: str) -> tuple[dict[str, Any], dict[str, _ClaimRun], list[_L
                 own_names=page.own_names,
                 passage=found.sentences,
                 naming=found.naming,
-                carrying=[i for i, _ in found.carriers],
+                carrying=found.carrying,
             )
             judgements.append(
                 PageJudgement(
