@@ -623,27 +623,68 @@ class ClaimProfile:
 
 
 # Who a statement says said it: "…, according to the Ghana Cocoa Board", "…, the
-# federation said.", "The Czech Athletics Federation said (that) …".
-_SOURCE_VERBS = r"(?:said|says|stated|told)"
+# federation said.", "The Czech Athletics Federation said (that) …". The patterns are
+# fixed and each party's label is compared where they leave a name: patterns made for
+# a claim's own parties would be compiled again for every claim a matching job reads.
+_ACCORDING_TO = re.compile(r"\baccording to ", re.IGNORECASE)
+_ARTICLE = re.compile(r"(?:the |an? )?", re.IGNORECASE)
+_SAID_LAST = re.compile(r"\s+(?:said|says|stated|told)\b[^,]*$", re.IGNORECASE)
+_AFTER_COMMA = re.compile(r",\s*(?:the |an? )?$", re.IGNORECASE)
+_SAID_FIRST = re.compile(
+    r"\s+(?:said|says|stated|told)\s+(?:that\s+)?(?!(?:it|they|he|she|we|its|their|his|her)\b)", re.IGNORECASE
+)
+_OPENING = re.compile(r"\W*")
+
+
+def _written_at(text: str, at: int, label: str) -> bool:
+    """Whether `label` (in any case) is written in `text` from `at`."""
+    return at >= 0 and text[at : at + len(label)].lower() == label.lower()
+
+
+def _word_ends(text: str, at: int) -> bool:
+    r"""Whether a word boundary (`\b`) falls at `at`."""
+    before = at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_")
+    after = at < len(text) and (text[at].isalnum() or text[at] == "_")
+    return before != after
 
 
 def _sources(statement: str, parties: Sequence[_Party]) -> frozenset[str]:
     """The parties a statement names only as the source of what it reports."""
-    found = set()
-    for party in parties:
-        name = re.escape(party.label)
-        if (
-            re.search(rf"\baccording to (?:the |an? )?{name}\b", statement, re.IGNORECASE)
-            or re.search(rf",\s*(?:the |an? )?{name}\s+{_SOURCE_VERBS}\b[^,]*$", statement, re.IGNORECASE)
-            # "The federation said Vondrušková set a record", not "Germany said it will send
-            # tanks": the source's clause has a subject of its own.
-            or re.match(
-                rf"\W*(?:the )?{name}\s+{_SOURCE_VERBS}\s+(?:that\s+)?(?!(?:it|they|he|she|we|its|their|his|her)\b)",
-                statement,
-                re.IGNORECASE,
+    labels = [p.label for p in parties]
+    found: set[str] = set()
+    # "…, according to (the) Ghana Cocoa Board".
+    for phrase in _ACCORDING_TO.finditer(statement):
+        article = _ARTICLE.match(statement, phrase.end())
+        for at in {phrase.end(), article.end() if article else phrase.end()}:
+            found.update(
+                label
+                for label in labels
+                if _written_at(statement, at, label) and _word_ends(statement, at + len(label))
             )
-        ):
-            found.add(party.label)
+    # "…, the federation said." (no comma after the verb).
+    said = _SAID_LAST.search(statement)
+    while said is not None:
+        before = statement[: said.start()]
+        found.update(
+            label
+            for label in labels
+            if _written_at(before, len(before) - len(label), label)
+            and _AFTER_COMMA.search(before[: len(before) - len(label)])
+        )
+        said = _SAID_LAST.search(statement, said.start() + 1)
+    # "The federation said Vondrušková set a record", not "Germany said it will send
+    # tanks": the source's clause has a subject of its own.
+    opening = _OPENING.match(statement)
+    words_from = opening.end() if opening else 0
+    starts = set(range(words_from + 1))
+    if statement[words_from : words_from + 4].lower() == "the ":
+        starts.add(words_from + 4)
+    for at in starts:
+        found.update(
+            label
+            for label in labels
+            if _written_at(statement, at, label) and _SAID_FIRST.match(statement, at + len(label))
+        )
     return frozenset(found)
 
 

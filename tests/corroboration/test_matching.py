@@ -601,6 +601,13 @@ def test_the_source_of_a_statement_is_read_from_how_it_is_attributed():
     assert ClaimProfile.of(
         "Annual inflation fell to 6.9% in April, the Bank of Ghana said.", aliases=SOURCED_ALIASES
     ).sources == {"Bank of Ghana"}
+    assert ClaimProfile.of(
+        "The Czech Athletics Federation said that Markéta Vondrušková set a national marathon record."
+    ).sources == {"Czech Athletics Federation"}
+    # A source's clause ends the statement: with a comma after its verb, the name is no attribution.
+    assert not ClaimProfile.of(
+        "Annual inflation fell, the Bank of Ghana said, to 6.9% in April.", aliases=SOURCED_ALIASES
+    ).sources
     # The party a claim is about is no source, whoever is quoted.
     assert not ClaimProfile.of("Halvorsen Appliances recalled 40,000 pressure cookers.").sources
 
