@@ -11,12 +11,13 @@ same seed, so the larger scale keeps the smaller one's rows), ANALYZEs, and time
 interleaved rounds, so that operation and bound see the same machine load:
 
 - `match_article`: `coverage_match_article` for a new stored article on a topic the
-  claims are about, as a matching job runs it (the article read with its group and
-  checkpoint; the alias table and the outlets read once for the job, the claims'
-  profiles kept between its articles, `MatchingContext`): the claims' index, the
-  candidate filter, the scorer on the candidates, the coverage rows and the
-  checkpoint; bound: reading the article's text once and scoring its true claims (the
-  claims of its topic) with the scorer, in memory, the claims already loaded.
+  claims are about, as a worker's first matching job runs it (the article read with
+  its group and checkpoint; the alias table and the outlets read once for the job,
+  the claims' profiles kept between its articles, none from an earlier job:
+  `MatchingContext`): the claims' index, the candidate filter, the scorer on the
+  candidates, the coverage rows and the checkpoint; bound: reading the article's text
+  once and scoring its true claims (the claims of its topic) with the scorer, in
+  memory, the claims already loaded.
 - `group_article`: `group_article` for a new copy of a stored article (fingerprint,
   bands stored and looked up, candidates confirmed by their text, the group written);
   bound: fingerprinting its text and reading its true group by primary key.
@@ -38,7 +39,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 TARGET = 3.0
 GROWTH_TARGET = 1.5
@@ -142,7 +143,7 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
     from corroboration.management.commands.make_synthetic import CLAIMS_PER_TOPIC, URL
     from corroboration.matching import ClaimProfile, Document, match, match_article
     from corroboration.models import Syndication
-    from corroboration.services import MatchingContext, coverage_match_article
+    from corroboration.services import MatchingContext, ProfileCache, coverage_match_article
     from corroboration.syndication import group_article
     from sources.models import Article
 
@@ -173,7 +174,10 @@ def measure(seed: int, scale: int, rounds: int) -> list[Row]:
     match_queries: list[int] = []
     related = 0
     candidates: list[int] = []  # claims scored per article (its topic's and others)
-    job = MatchingContext.read()  # what a job reads when it starts (its first rounds are warm-up)
+    # What a job reads when it starts (its first rounds are warm-up), as a worker's first
+    # job: no profiles kept from an earlier one (nor from the smaller scale).
+    job = MatchingContext.read()
+    job = replace(job, profiles=ProfileCache(job.aliases))
     for i, (pk, text, subject) in enumerate(probes):
         article = Article.objects.select_related("outlet", "syndication", "matching").get(pk=pk)
         counts: dict[str, int] = {}

@@ -3,6 +3,7 @@ confirming a stance, accepting a suggested credibility, and the life of a job ro
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -220,7 +221,7 @@ def _outlet_names() -> list[OutletNames]:
     return [OutletNames(id=o.pk, name=o.name) for o in Outlet.objects.order_by("pk").only("pk", "name")]
 
 
-# Claims' profiles a matching job keeps between articles: enough for the stories of a
+# Claims' profiles matching keeps between articles and jobs: enough for the stories of a
 # day's news, a few megabytes whatever the number of open claims.
 PROFILES_KEPT = 2000
 
@@ -258,7 +259,8 @@ class MatchingContext:
     """What matching articles to claims reads once per job rather than once per
     article: the alias table and the outlets' names as they are when the job starts
     (an editor's change is used from the next job on), and the claims' profiles built
-    so far (`ProfileCache`, bounded)."""
+    so far with that table, by this job or an earlier one in the same thread
+    (`ProfileCache`, bounded)."""
 
     aliases: AliasTable
     outlets: list[OutletNames]
@@ -267,7 +269,20 @@ class MatchingContext:
     @classmethod
     def read(cls) -> MatchingContext:
         aliases = alias_table()
-        return cls(aliases=aliases, outlets=_outlet_names(), profiles=ProfileCache(aliases))
+        return cls(aliases=aliases, outlets=_outlet_names(), profiles=_kept_profiles(aliases))
+
+
+_kept = threading.local()
+
+
+def _kept_profiles(aliases: AliasTable) -> ProfileCache:
+    """The profiles this thread's earlier jobs built with an equal alias table: a worker
+    meets the same open claims job after job, and a profile is a function of the
+    claim's wording and the table alone. An edited table starts afresh."""
+    profiles: ProfileCache | None = getattr(_kept, "profiles", None)
+    if profiles is None or profiles.aliases.signature != aliases.signature:
+        profiles = _kept.profiles = ProfileCache(aliases)
+    return profiles
 
 
 def _own_names(article: Article) -> list[str]:

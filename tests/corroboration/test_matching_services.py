@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 
 from claims.services import relation_create
 from corroboration import pipeline
-from corroboration.matching import ClaimProfile
+from corroboration.matching import ClaimProfile, match
 from corroboration.models import Alias, Coverage, JobKind
 from corroboration.services import (
+    MatchingContext,
     ProfileCache,
     alias_create,
     alias_delete,
@@ -149,6 +150,19 @@ def test_a_claims_profile_is_kept_while_its_wording_stands_and_the_cache_keeps_a
     reworded = cache.of(one)
     assert reworded is not kept
     assert reworded == ClaimProfile.of(one.statement, one.quote, aliases=alias_table())
+
+
+def test_a_later_job_reads_the_profiles_an_earlier_one_built_until_the_alias_table_changes(editor: User):
+    claim = make_claim(statement=ESTMARK)
+    first = MatchingContext.read().profiles.of(claim)
+    assert MatchingContext.read().profiles.of(claim) is first  # the next job: not built again
+    assert not match(first, PARAPHRASE).related
+
+    alias_create(actor=editor, name="Estmark", alias="the Northern Republic")
+    edited = MatchingContext.read().profiles.of(claim)
+    assert edited is not first
+    assert match(edited, PARAPHRASE).related  # built with the edited table
+    assert MatchingContext.read().profiles.of(claim) is edited
 
 
 def test_matching_the_articles_leaves_the_rows_and_classes_that_matching_the_claim_does(editor: User):
