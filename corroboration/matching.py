@@ -676,7 +676,7 @@ def _sources(statement: str, parties: Sequence[_Party]) -> frozenset[str]:
     # tanks": the source's clause has a subject of its own.
     opening = _OPENING.match(statement)
     words_from = opening.end() if opening else 0
-    starts = set(range(words_from + 1))
+    starts = {words_from}  # a label starts with a word
     if statement[words_from : words_from + 4].lower() == "the ":
         starts.add(words_from + 4)
     for at in starts:
